@@ -1,0 +1,255 @@
+/* classify.c - one article in, every tag's decision value and calibrated
+ * score out.  A classifier is per thread: it owns its tokenizer and
+ * scratch space, and only reads the (shared, read-only) model. */
+#include "internal.h"
+#include "matrix.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	long id;
+	double v;     /* weighted count, then TF-IDF */
+} term_val;
+
+struct tagar_classifier {
+	const tagar_model *m;
+	tagar_model_view v;
+	int ntags;
+	tagar_tokenizer *tk;
+	term_val *x;              /* the article's terms */
+	size_t nx, cap;
+	int failed;
+	double *dec;
+	tagar_tag_score *scores;
+	/* kernel models, rebuilt as libsvm structures over the model's arrays */
+	struct svm_model *svm;
+	struct svm_node *sv_space, **sv_ptr, *xnode;
+	double *sv_coef, **coefp;
+	int *nsv;                 /* per tag {l, 0}: libsvm splits SVs by class */
+	int svm_label[2];
+};
+
+static void on_feature(const char *f, size_t n, double w, void *ud)
+{
+	tagar_classifier *c = ud;
+	long id = tagar_model_lookup(c->m, f, n);
+	if (id < 0)
+		return;
+	if (c->nx == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 512;
+		term_val *nxp = realloc(c->x, nc * sizeof *nxp);
+		if (!nxp) {
+			c->failed = 1;
+			return;
+		}
+		c->x = nxp;
+		c->cap = nc;
+	}
+	c->x[c->nx++] = (term_val){id, w};
+}
+
+static int by_id(const void *a, const void *b)
+{
+	long x = ((const term_val *)a)->id, y = ((const term_val *)b)->id;
+	return (x > y) - (x < y);
+}
+
+/* Merges repeated terms and turns counts into an L2-normalised TF-IDF
+ * vector, exactly as training did. */
+static void to_tfidf(tagar_classifier *c)
+{
+	qsort(c->x, c->nx, sizeof *c->x, by_id);
+	size_t k = 0;
+	for (size_t i = 0; i < c->nx; i++) {
+		if (k && c->x[k - 1].id == c->x[i].id)
+			c->x[k - 1].v += c->x[i].v;
+		else
+			c->x[k++] = c->x[i];
+	}
+	c->nx = k;
+	double norm = 0;
+	for (size_t i = 0; i < k; i++) {
+		c->x[i].v = tagar_tfidf(c->x[i].v, c->v.idf[c->x[i].id]);
+		norm += c->x[i].v * c->x[i].v;
+	}
+	norm = norm > 0 ? 1 / sqrt(norm) : 0;
+	for (size_t i = 0; i < k; i++)
+		c->x[i].v *= norm;
+}
+
+static void linear_scores(tagar_classifier *c)
+{
+	int T = c->ntags;
+	for (int t = 0; t < T; t++)
+		c->dec[t] = c->v.tagparam[4 * t];
+	for (size_t i = 0; i < c->nx; i++) {
+		const float *w = c->v.weights + (size_t)c->x[i].id * (size_t)T;
+		double xv = c->x[i].v;
+		for (int t = 0; t < T; t++)
+			c->dec[t] += xv * w[t];
+	}
+}
+
+static void kernel_scores(tagar_classifier *c)
+{
+	struct svm_node *xn = realloc(c->xnode, (c->nx + 1) * sizeof *xn);
+	if (!xn) {
+		c->failed = 1;
+		return;
+	}
+	c->xnode = xn;
+	for (size_t i = 0; i < c->nx; i++)
+		c->xnode[i] = (struct svm_node){(int)c->x[i].id + 1, c->x[i].v};
+	c->xnode[c->nx].index = -1;
+	for (int t = 0; t < c->ntags; t++) {
+		double d = -c->v.ksv[t].rho;
+		if (c->svm[t].l > 0)
+			svm_predict_values(&c->svm[t], c->xnode, &d);
+		c->dec[t] = d;
+	}
+}
+
+/* Builds libsvm models whose support vectors are the model file's. */
+static int make_kernel_models(tagar_classifier *c)
+{
+	size_t total = 0, nnz = 0;
+	for (int t = 0; t < c->ntags; t++) {
+		total += (size_t)c->v.ksv[t].nsv;
+		if (c->v.ksv[t].nsv)
+			nnz = c->v.ksv[t].start[c->v.ksv[t].nsv];
+	}
+	c->svm = calloc((size_t)c->ntags, sizeof *c->svm);
+	c->sv_ptr = malloc((total + 1) * sizeof *c->sv_ptr);
+	c->sv_coef = malloc((total + 1) * sizeof *c->sv_coef);
+	c->sv_space = malloc((nnz + total + 1) * sizeof *c->sv_space);
+	c->coefp = malloc((size_t)c->ntags * sizeof *c->coefp);
+	c->nsv = malloc((size_t)c->ntags * 2 * sizeof *c->nsv);
+	if (!c->svm || !c->sv_ptr || !c->sv_coef || !c->sv_space || !c->coefp || !c->nsv)
+		return -1;
+	c->svm_label[0] = 1;
+	c->svm_label[1] = -1;
+	struct svm_node *p = c->sv_space;
+	size_t at = 0;
+	for (int t = 0; t < c->ntags; t++) {
+		const tagar_kernel_svm *k = &c->v.ksv[t];
+		struct svm_model *m = &c->svm[t];
+		m->param = (struct svm_parameter){.svm_type = C_SVC, .degree = c->v.degree, .gamma = c->v.gamma,
+						  .coef0 = c->v.coef0};
+		m->param.kernel_type = c->v.kernel == TAGAR_KERNEL_RBF ? RBF : c->v.kernel == TAGAR_KERNEL_POLY ? POLY : LINEAR;
+		m->nr_class = 2;
+		m->l = k->nsv;
+		m->SV = c->sv_ptr + at;
+		c->coefp[t] = c->sv_coef + at;
+		m->sv_coef = &c->coefp[t];
+		m->rho = (double *)&k->rho;  /* libsvm only reads it */
+		m->label = c->svm_label;
+		c->nsv[2 * t] = k->nsv;
+		c->nsv[2 * t + 1] = 0;
+		m->nSV = &c->nsv[2 * t];
+		for (int i = 0; i < k->nsv; i++) {
+			c->sv_ptr[at + (size_t)i] = p;
+			c->sv_coef[at + (size_t)i] = k->coef[i];
+			for (uint32_t j = k->start[i]; j < k->start[i + 1]; j++)
+				*p++ = (struct svm_node){(int)k->idx[j] + 1, k->val[j]};
+			*p++ = (struct svm_node){-1, 0};
+		}
+		at += (size_t)k->nsv;
+	}
+	return 0;
+}
+
+tagar_classifier *tagar_classifier_new(const tagar_model *m)
+{
+	tagar_classifier *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->m = m;
+	tagar_model_get_view(m, &c->v);
+	c->ntags = tagar_model_ntags(m);
+	c->tk = tagar_tokenizer_new(tagar_model_text_opts(m), tagar_model_stopset(m));
+	c->dec = malloc((size_t)c->ntags * sizeof *c->dec);
+	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
+	if (!c->tk || !c->dec || !c->scores || (!c->v.weights && make_kernel_models(c)))
+		tagar_classifier_free(&c);
+	return c;
+}
+
+void tagar_classifier_free(tagar_classifier **cp)
+{
+	if (!cp || !*cp)
+		return;
+	tagar_classifier *c = *cp;
+	tagar_tokenizer_free(&c->tk);
+	free(c->x);
+	free(c->dec);
+	free(c->scores);
+	free(c->svm);
+	free(c->sv_space);
+	free(c->sv_ptr);
+	free(c->xnode);
+	free(c->sv_coef);
+	free(c->coefp);
+	free(c->nsv);
+	free(c);
+	*cp = NULL;
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const tagar_tag_score *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return (x->tag > y->tag) - (x->tag < y->tag);
+}
+
+const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
+				      const char *text, size_t len)
+{
+	const tagar_text_opts *o = tagar_model_text_opts(c->m);
+	c->nx = 0;
+	c->failed = 0;
+	if (tagar_features(c->tk, title, tlen, o->title_weight, on_feature, c) ||
+	    tagar_features(c->tk, text, len, 1.0, on_feature, c) || c->failed)
+		return NULL;
+	to_tfidf(c);
+	if (c->v.weights)
+		linear_scores(c);
+	else
+		kernel_scores(c);
+	if (c->failed)
+		return NULL;
+	for (int t = 0; t < c->ntags; t++) {
+		const double *p = c->v.tagparam + 4 * t;
+		c->scores[t] = (tagar_tag_score){t, c->dec[t], tagar_platt(c->dec[t], p[2], p[3]), c->dec[t] >= p[1]};
+	}
+	qsort(c->scores, (size_t)c->ntags, sizeof *c->scores, by_score);
+	return c->scores;
+}
+
+static int by_contrib(const void *a, const void *b)
+{
+	const tagar_contrib *x = a, *y = b;
+	double p = x->tfidf * x->weight, q = y->tfidf * y->weight;
+	return (p < q) - (p > q);
+}
+
+int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k)
+{
+	if (!c->v.weights || tag < 0 || tag >= c->ntags || k <= 0)
+		return 0;
+	tagar_contrib *all = malloc((c->nx + 1) * sizeof *all);
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < c->nx; i++) {
+		all[i].term = tagar_model_term(c->m, c->x[i].id, &all[i].len);
+		all[i].tfidf = c->x[i].v;
+		all[i].weight = c->v.weights[(size_t)c->x[i].id * (size_t)c->ntags + (size_t)tag];
+	}
+	qsort(all, c->nx, sizeof *all, by_contrib);
+	int n = c->nx < (size_t)k ? (int)c->nx : k;
+	memcpy(out, all, (size_t)n * sizeof *out);
+	free(all);
+	return n;
+}

@@ -1,0 +1,204 @@
+/* metrics.c - precision, recall, F1, threshold tuning (SCut), Platt scaling. */
+#include "tagar.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+double tagar_precision(const tagar_counts *c)
+{
+	return c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 0.0;
+}
+
+double tagar_recall(const tagar_counts *c)
+{
+	return c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 0.0;
+}
+
+double tagar_f1(const tagar_counts *c)
+{
+	long d = 2 * c->tp + c->fp + c->fn;
+	return d ? 2.0 * (double)c->tp / (double)d : 0.0;
+}
+
+void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *macro)
+{
+	tagar_counts all = {0, 0, 0, 0};
+	double sum = 0;
+	int counted = 0;
+	for (int i = 0; i < ntags; i++) {
+		all.tp += c[i].tp;
+		all.fp += c[i].fp;
+		all.fn += c[i].fn;
+		if (c[i].support > 0 || c[i].fp > 0) {
+			sum += tagar_f1(&c[i]);
+			counted++;
+		}
+	}
+	*micro = tagar_f1(&all);
+	*macro = counted ? sum / counted : 0.0;
+}
+
+void tagar_report_text(FILE *out, const tagar_counts *c, const char *const *names, int ntags)
+{
+	char p[32], r[32], f[32];
+	fprintf(out, "%-20s %9s %9s %9s %8s\n", "tag", "precision", "recall", "F1", "support");
+	for (int i = 0; i < ntags; i++) {
+		tagar_fmt_fixed(p, sizeof p, tagar_precision(&c[i]), 4);
+		tagar_fmt_fixed(r, sizeof r, tagar_recall(&c[i]), 4);
+		tagar_fmt_fixed(f, sizeof f, tagar_f1(&c[i]), 4);
+		fprintf(out, "%-20s %9s %9s %9s %8ld\n", names[i], p, r, f, c[i].support);
+	}
+	double mi, ma;
+	tagar_micro_macro(c, ntags, &mi, &ma);
+	tagar_fmt_fixed(p, sizeof p, mi, 4);
+	tagar_fmt_fixed(r, sizeof r, ma, 4);
+	fprintf(out, "micro-F1 %s  macro-F1 %s\n", p, r);
+}
+
+void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *names, int ntags)
+{
+	char p[32], r[32], f[32];
+	double mi, ma;
+	tagar_micro_macro(c, ntags, &mi, &ma);
+	tagar_fmt_fixed(p, sizeof p, mi, 4);
+	tagar_fmt_fixed(r, sizeof r, ma, 4);
+	fprintf(out, "{\"micro_f1\": %s, \"macro_f1\": %s, \"tags\": [", p, r);
+	for (int i = 0; i < ntags; i++) {
+		tagar_fmt_fixed(p, sizeof p, tagar_precision(&c[i]), 4);
+		tagar_fmt_fixed(r, sizeof r, tagar_recall(&c[i]), 4);
+		tagar_fmt_fixed(f, sizeof f, tagar_f1(&c[i]), 4);
+		/* tag names come from models and data: escape them as JSON */
+		fprintf(out, "%s{\"tag\": ", i ? ", " : "");
+		tagar_json_string(out, names[i], strlen(names[i]));
+		fprintf(out, ", \"precision\": %s, \"recall\": %s, \"f1\": %s, \"support\": %ld}",
+			p, r, f, c[i].support);
+	}
+	fprintf(out, "]}\n");
+}
+
+typedef struct {
+	double s;
+	signed char y;
+} scored;
+
+static int by_score_desc(const void *a, const void *b)
+{
+	double x = ((const scored *)a)->s, y = ((const scored *)b)->s;
+	return (x < y) - (x > y);
+}
+
+double tagar_best_threshold(const double *s, const signed char *y, int n, double *f1)
+{
+	long npos = 0;
+	for (int i = 0; i < n; i++)
+		npos += y[i] > 0;
+	*f1 = 0;
+	if (npos == 0 || n == 0)
+		return 1e30;
+	scored *v = malloc((size_t)n * sizeof *v);
+	if (!v)
+		return 0.0;
+	for (int i = 0; i < n; i++) {
+		v[i].s = s[i];
+		v[i].y = y[i] > 0;
+	}
+	qsort(v, (size_t)n, sizeof *v, by_score_desc);
+	double best = -1, th = 0;
+	long tp = 0;
+	for (int i = 0; i < n; i++) {
+		tp += v[i].y;
+		if (i + 1 < n && v[i + 1].s == v[i].s)
+			continue;  /* only cut between distinct scores */
+		double f = 2.0 * (double)tp / (double)(npos + i + 1);
+		if (f > best) {
+			best = f;
+			th = i + 1 < n ? (v[i].s + v[i + 1].s) / 2 : v[i].s - 1.0;
+		}
+	}
+	free(v);
+	*f1 = best;
+	return th;
+}
+
+static double platt_loss(const double *s, const double *t, int n, double A, double B)
+{
+	double f = 0;
+	for (int i = 0; i < n; i++) {
+		double z = s[i] * A + B;
+		f += z >= 0 ? t[i] * z + log1p(exp(-z)) : (t[i] - 1) * z + log1p(exp(z));
+	}
+	return f;
+}
+
+/* Platt (2000) with the Newton method and backtracking of Lin, Lin and
+ * Weng (2007), which libsvm uses internally but does not export. */
+void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, double *B)
+{
+	double npos = 0, nneg = 0;
+	for (int i = 0; i < n; i++)
+		if (y[i] > 0)
+			npos++;
+		else
+			nneg++;
+	*A = -2.0;  /* a usable curve when there is nothing to fit */
+	*B = 0.0;
+	if (n <= 0)
+		return;
+	double *t = malloc((size_t)n * sizeof *t);
+	if (!t || npos == 0 || nneg == 0) {
+		free(t);
+		return;
+	}
+	double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
+	for (int i = 0; i < n; i++)
+		t[i] = y[i] > 0 ? hi : lo;
+	double a = 0, b = log((nneg + 1) / (npos + 1));
+	double fval = platt_loss(s, t, n, a, b);
+	for (int it = 0; it < 100; it++) {
+		double h11 = 1e-12, h22 = 1e-12, h21 = 0, g1 = 0, g2 = 0;
+		for (int i = 0; i < n; i++) {
+			double z = s[i] * a + b, p, q;
+			if (z >= 0) {
+				p = exp(-z) / (1 + exp(-z));
+				q = 1 / (1 + exp(-z));
+			} else {
+				p = 1 / (1 + exp(z));
+				q = exp(z) / (1 + exp(z));
+			}
+			double d2 = p * q, d1 = t[i] - p;
+			h11 += s[i] * s[i] * d2;
+			h22 += d2;
+			h21 += s[i] * d2;
+			g1 += s[i] * d1;
+			g2 += d1;
+		}
+		if (fabs(g1) < 1e-5 && fabs(g2) < 1e-5)
+			break;
+		double det = h11 * h22 - h21 * h21;
+		double dA = -(h22 * g1 - h21 * g2) / det, dB = -(-h21 * g1 + h11 * g2) / det;
+		double gd = g1 * dA + g2 * dB, step = 1;
+		while (step >= 1e-10) {
+			double na = a + step * dA, nb = b + step * dB;
+			double nf = platt_loss(s, t, n, na, nb);
+			if (nf < fval + 1e-4 * step * gd) {
+				a = na;
+				b = nb;
+				fval = nf;
+				break;
+			}
+			step /= 2;
+		}
+		if (step < 1e-10)
+			break;
+	}
+	free(t);
+	*A = a;
+	*B = b;
+}
+
+double tagar_platt(double s, double A, double B)
+{
+	double z = s * A + B;
+	return z >= 0 ? exp(-z) / (1 + exp(-z)) : 1 / (1 + exp(z));
+}

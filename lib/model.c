@@ -1,0 +1,590 @@
+/* model.c - the model file: one binary image, memory-mapped and used in place.
+ *
+ * Layout (little-endian): a 64-byte header
+ *   "TAGARMDL", u32 format, u32 header size, u64 file size,
+ *   u32 CRC-32 of everything after the header, u32 section count, 32 reserved,
+ * then a table of sections {u32 id, u32 element size, u64 offset, u64 count},
+ * then the sections, each 8-byte aligned.  The vocabulary is an open-addressing
+ * hash table stored in the file, so loading does no work proportional to its
+ * size: terms are found by hashing, and every id read from the file is bounds
+ * checked when used. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+enum {
+	SEC_META = 1, SEC_STOP, SEC_THASH, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
+	SEC_WEIGHTS, SEC_TAGPARAM, SEC_KCOUNT, SEC_KRHO, SEC_KCOEF, SEC_KSTART,
+	SEC_KIDX, SEC_KVAL, SEC_MAX
+};
+
+#define HEADER_SIZE 64
+#define SECTION_SIZE 24
+
+static const char MAGIC[8] = {'T', 'A', 'G', 'A', 'R', 'M', 'D', 'L'};
+
+typedef struct {
+	const void *p;
+	uint64_t count;
+	uint32_t esize;
+} section;
+
+struct tagar_model {
+	unsigned char *base;
+	size_t size;
+	int mapped;                 /* base is an mmap, else malloc'ed */
+	section sec[SEC_MAX];
+	char *meta;                 /* NUL-terminated copy */
+	tagar_text_opts text;
+	tagar_stopset *stop;
+	int ntags;
+	char **tags;
+	long nterms;
+	uint64_t nslots;
+	tagar_model_view view;
+	tagar_kernel_svm *ksv;
+};
+
+/* ------------------------------------------------------------- writing */
+
+typedef struct {
+	unsigned char *buf;
+	size_t len, cap;
+	int nsec;
+	int failed;
+} writer;
+
+static void w_reserve(writer *w, size_t n)
+{
+	if (w->failed || w->len + n <= w->cap)
+		return;
+	size_t nc = w->cap ? w->cap : 4096;
+	while (nc < w->len + n)
+		nc *= 2;
+	unsigned char *nb = realloc(w->buf, nc);
+	if (!nb) {
+		w->failed = 1;
+		return;
+	}
+	w->buf = nb;
+	w->cap = nc;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+/* Appends one section; the table entry is written at its slot. */
+static void w_section(writer *w, int id, const void *data, uint64_t count, uint32_t esize)
+{
+	size_t pad = (8 - w->len % 8) % 8, bytes = (size_t)count * esize;
+	w_reserve(w, pad + bytes);
+	if (w->failed)
+		return;
+	memset(w->buf + w->len, 0, pad);
+	w->len += pad;
+	unsigned char *t = w->buf + HEADER_SIZE + (size_t)w->nsec++ * SECTION_SIZE;
+	put_u32(t, (uint32_t)id);
+	put_u32(t + 4, esize);
+	put_u64(t + 8, w->len);
+	put_u64(t + 16, count);
+	if (bytes)
+		memcpy(w->buf + w->len, data, bytes);
+	w->len += bytes;
+}
+
+static int count_sections(const tagar_model_parts *p)
+{
+	return p->weights ? 9 : 14;
+}
+
+/* Slots hold term id + 1; the table is at most half full. */
+static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, uint64_t *nslots)
+{
+	uint64_t n = 16;
+	while (n < (uint64_t)p->nterms * 2)
+		n *= 2;
+	uint32_t *s = calloc(n, sizeof *s);
+	if (!s)
+		return NULL;
+	for (long i = 0; i < p->nterms; i++) {
+		uint64_t j = hash[i] & (n - 1);
+		while (s[j])
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)i + 1;
+	}
+	*nslots = n;
+	return s;
+}
+
+static int term_tables(const tagar_model_parts *p, uint64_t **hash, uint32_t **off, char **str)
+{
+	size_t total = 0;
+	for (long i = 0; i < p->nterms; i++)
+		total += p->term_len[i];
+	*hash = malloc(((size_t)p->nterms + 1) * sizeof **hash);
+	*off = malloc(((size_t)p->nterms + 1) * sizeof **off);
+	*str = malloc(total + 1);
+	if (!*hash || !*off || !*str || total > UINT32_MAX)
+		return -1;
+	size_t at = 0;
+	for (long i = 0; i < p->nterms; i++) {
+		(*hash)[i] = tagar_hash(p->terms[i], p->term_len[i]);
+		(*off)[i] = (uint32_t)at;
+		memcpy(*str + at, p->terms[i], p->term_len[i]);
+		at += p->term_len[i];
+	}
+	(*off)[p->nterms] = (uint32_t)at;
+	return 0;
+}
+
+static void write_kernel_sections(writer *w, const tagar_model_parts *p)
+{
+	w_section(w, SEC_KCOUNT, p->ksv_count, (uint64_t)p->ntags, 4);
+	w_section(w, SEC_KRHO, p->ksv_rho, (uint64_t)p->ntags, 8);
+	w_section(w, SEC_KCOEF, p->ksv_coef, (uint64_t)p->ksv_total, 8);
+	w_section(w, SEC_KSTART, p->ksv_start, (uint64_t)p->ksv_total + 1, 4);
+	w_section(w, SEC_KIDX, p->ksv_idx, (uint64_t)p->ksv_nnz, 4);
+	w_section(w, SEC_KVAL, p->ksv_val, (uint64_t)p->ksv_nnz, 4);
+}
+
+int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tagar_err *err)
+{
+	writer w = {0};
+	uint64_t *hash = NULL, nslots = 0;
+	uint32_t *off = NULL, *slots = NULL;
+	char *str = NULL;
+	int rc = 0;
+	if (term_tables(p, &hash, &off, &str) || !(slots = build_slots(p, hash, &nslots))) {
+		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory building the model");
+		goto out;
+	}
+	int nsec = count_sections(p);
+	w_reserve(&w, HEADER_SIZE + (size_t)nsec * SECTION_SIZE);
+	if (w.failed)
+		goto nomem;
+	memset(w.buf, 0, HEADER_SIZE + (size_t)nsec * SECTION_SIZE);
+	w.len = HEADER_SIZE + (size_t)nsec * SECTION_SIZE;
+	w_section(&w, SEC_META, p->meta, strlen(p->meta), 1);
+	w_section(&w, SEC_STOP, p->stopwords, p->stopwords_len, 1);
+	w_section(&w, SEC_THASH, hash, (uint64_t)p->nterms, 8);
+	w_section(&w, SEC_TOFF, off, (uint64_t)p->nterms + 1, 4);
+	w_section(&w, SEC_TSTR, str, off[p->nterms], 1);
+	w_section(&w, SEC_SLOTS, slots, nslots, 4);
+	w_section(&w, SEC_IDF, p->idf, (uint64_t)p->nterms, 4);
+	w_section(&w, SEC_TAGPARAM, p->tagparam, (uint64_t)p->ntags * 4, 8);
+	if (p->weights)
+		w_section(&w, SEC_WEIGHTS, p->weights, (uint64_t)p->nterms * (uint64_t)p->ntags, 4);
+	else
+		write_kernel_sections(&w, p);
+	if (w.failed)
+		goto nomem;
+	memcpy(w.buf, MAGIC, 8);
+	put_u32(w.buf + 8, TAGAR_MODEL_FORMAT);
+	put_u32(w.buf + 12, HEADER_SIZE);
+	put_u64(w.buf + 16, w.len);
+	put_u32(w.buf + 28, (uint32_t)nsec);
+	put_u32(w.buf + 24, (uint32_t)crc32(0L, w.buf + HEADER_SIZE, (uInt)(w.len - HEADER_SIZE)));
+	*bytes = w.buf;
+	*len = w.len;
+	w.buf = NULL;
+	goto out;
+nomem:
+	rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory building the model");
+out:
+	free(w.buf);
+	free(hash);
+	free(off);
+	free(str);
+	free(slots);
+	return rc;
+}
+
+/* The write goes to a temporary file beside the target, is flushed to disk
+ * and renamed over it, so a crash never leaves a half-written model. */
+int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err)
+{
+	size_t pl = strlen(path);
+	char *tmp = malloc(pl + 16);
+	if (!tmp)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	memcpy(tmp, path, pl);
+	memcpy(tmp + pl, ".tmp.XXXXXX", 12);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = tagar_fail(err, TAGAR_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	size_t done = 0;
+	while (done < m->size) {
+		ssize_t k = write(fd, m->base + done, m->size - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+	}
+	int saved = errno;
+	int ok = done == m->size && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
+	if (!ok && done == m->size)
+		saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = 0;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = 0;
+		saved = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		free(tmp);
+		return tagar_fail(err, TAGAR_EIO, "%s: cannot write the model: %s", path, strerror(saved));
+	}
+	free(tmp);
+	return 0;
+}
+
+/* ------------------------------------------------------------- reading */
+
+static const uint32_t SEC_ESIZE[SEC_MAX] = {
+	[SEC_META] = 1, [SEC_STOP] = 1, [SEC_THASH] = 8, [SEC_TOFF] = 4, [SEC_TSTR] = 1,
+	[SEC_SLOTS] = 4, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
+	[SEC_KRHO] = 8, [SEC_KCOEF] = 8, [SEC_KSTART] = 4, [SEC_KIDX] = 4, [SEC_KVAL] = 4,
+};
+
+static int read_header(tagar_model *m, tagar_err *err)
+{
+	const unsigned char *b = m->base;
+	if (m->size < HEADER_SIZE || memcmp(b, MAGIC, 8) != 0)
+		return tagar_fail(err, TAGAR_EMODEL, "not a tagar model (bad magic number)");
+	uint32_t ver = get_u32(b + 8);
+	if (ver > TAGAR_MODEL_FORMAT)
+		return tagar_fail(err, TAGAR_EMODEL, "model format %u is newer than this tagar reads (%d): upgrade tagar",
+				  ver, TAGAR_MODEL_FORMAT);
+	if (ver != TAGAR_MODEL_FORMAT || get_u32(b + 12) != HEADER_SIZE)
+		return tagar_fail(err, TAGAR_EMODEL, "unsupported model format %u", ver);
+	if (get_u64(b + 16) != m->size)
+		return tagar_fail(err, TAGAR_EMODEL, "model is truncated or has trailing data (%zu bytes, header says %llu)",
+				  m->size, (unsigned long long)get_u64(b + 16));
+	uint32_t crc = (uint32_t)crc32(0L, b + HEADER_SIZE, (uInt)(m->size - HEADER_SIZE));
+	if (crc != get_u32(b + 24))
+		return tagar_fail(err, TAGAR_EMODEL, "model checksum mismatch: the file is corrupt");
+	uint32_t nsec = get_u32(b + 28);
+	if (nsec > SEC_MAX || HEADER_SIZE + (uint64_t)nsec * SECTION_SIZE > m->size)
+		return tagar_fail(err, TAGAR_EMODEL, "bad section table (%u sections)", nsec);
+	for (uint32_t i = 0; i < nsec; i++) {
+		const unsigned char *t = b + HEADER_SIZE + i * SECTION_SIZE;
+		uint32_t id = get_u32(t), es = get_u32(t + 4);
+		uint64_t off = get_u64(t + 8), cnt = get_u64(t + 16);
+		if (id == 0 || id >= SEC_MAX || es != SEC_ESIZE[id] || m->sec[id].p)
+			return tagar_fail(err, TAGAR_EMODEL, "bad section %u (id %u)", i, id);
+		if (off % 8 || off > m->size || cnt > (m->size - off) / es)
+			return tagar_fail(err, TAGAR_EMODEL, "section %u lies outside the file", id);
+		m->sec[id] = (section){b + off, cnt, es};
+	}
+	return 0;
+}
+
+static int need(tagar_model *m, int id, uint64_t count, tagar_err *err)
+{
+	if (!m->sec[id].p)
+		return tagar_fail(err, TAGAR_EMODEL, "section %d is missing", id);
+	if (m->sec[id].count != count)
+		return tagar_fail(err, TAGAR_EMODEL, "section %d has %llu entries, expected %llu", id,
+				  (unsigned long long)m->sec[id].count, (unsigned long long)count);
+	return 0;
+}
+
+static int meta_int(json_t *o, const char *k, int lo, int hi, int *out, tagar_err *err)
+{
+	json_t *v = json_object_get(o, k);
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"%s\" missing or out of range", k);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static int meta_real(json_t *o, const char *k, double *out, tagar_err *err)
+{
+	json_t *v = json_object_get(o, k);
+	if (!json_is_number(v))
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"%s\" missing", k);
+	*out = json_number_value(v);
+	return 0;
+}
+
+static int read_text_opts(tagar_model *m, json_t *root, tagar_err *err)
+{
+	json_t *t = json_object_get(root, "text");
+	tagar_text_opts *o = &m->text;
+	if (!json_is_object(t))
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"text\" missing");
+	if (meta_int(t, "ngram_max", 1, 8, &o->ngram_max, err) || meta_int(t, "stem", 0, 2, &o->stem, err) ||
+	    meta_int(t, "stopwords", 0, 7, &o->stopwords, err) ||
+	    meta_int(t, "drop_numbers", 0, 1, &o->drop_numbers, err) ||
+	    meta_real(t, "title_weight", &o->title_weight, err))
+		return TAGAR_EMODEL;
+	json_t *tr = json_object_get(root, "train");
+	if (!json_is_object(tr) || meta_int(tr, "kernel", 0, 2, &m->view.kernel, err) ||
+	    meta_real(tr, "gamma", &m->view.gamma, err) || meta_real(tr, "coef0", &m->view.coef0, err) ||
+	    meta_int(tr, "degree", 0, 20, &m->view.degree, err))
+		return TAGAR_EMODEL;
+	return 0;
+}
+
+static int read_tags(tagar_model *m, json_t *root, tagar_err *err)
+{
+	json_t *tags = json_object_get(root, "tags");
+	if (!json_is_array(tags) || json_array_size(tags) == 0 || json_array_size(tags) > 100000)
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"tags\" missing");
+	m->ntags = (int)json_array_size(tags);
+	if (!(m->tags = calloc((size_t)m->ntags, sizeof *m->tags)))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	for (int i = 0; i < m->ntags; i++) {
+		json_t *name = json_object_get(json_array_get(tags, (size_t)i), "tag");
+		if (!json_is_string(name))
+			return tagar_fail(err, TAGAR_EMODEL, "model metadata: tag %d has no name", i);
+		if (!(m->tags[i] = strdup(json_string_value(name))))
+			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int read_meta(tagar_model *m, tagar_err *err)
+{
+	const section *s = &m->sec[SEC_META];
+	if (!s->p)
+		return tagar_fail(err, TAGAR_EMODEL, "metadata section is missing");
+	if (!(m->meta = malloc(s->count + 1)))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	memcpy(m->meta, s->p, s->count);
+	m->meta[s->count] = 0;
+	json_error_t je;
+	json_t *root = json_loadb(m->meta, s->count, 0, &je);
+	if (!root)
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata is not valid JSON: %s", je.text);
+	int rc = read_text_opts(m, root, err);
+	if (!rc)
+		rc = read_tags(m, root, err);
+	json_decref(root);
+	return rc;
+}
+
+static int read_kernels(tagar_model *m, tagar_err *err)
+{
+	uint64_t total = m->sec[SEC_KCOEF].count, nnz = m->sec[SEC_KIDX].count;
+	if (need(m, SEC_KCOUNT, (uint64_t)m->ntags, err) || need(m, SEC_KRHO, (uint64_t)m->ntags, err) ||
+	    need(m, SEC_KSTART, total + 1, err) || need(m, SEC_KVAL, nnz, err))
+		return TAGAR_EMODEL;
+	const uint32_t *cnt = m->sec[SEC_KCOUNT].p, *start = m->sec[SEC_KSTART].p, *idx = m->sec[SEC_KIDX].p;
+	if (!(m->ksv = calloc((size_t)m->ntags, sizeof *m->ksv)))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	uint64_t at = 0;
+	for (int t = 0; t < m->ntags; t++) {
+		if (cnt[t] > total - at)
+			return tagar_fail(err, TAGAR_EMODEL, "tag %d: support vector count out of range", t);
+		m->ksv[t] = (tagar_kernel_svm){(int)cnt[t], ((const double *)m->sec[SEC_KRHO].p)[t],
+					       (const double *)m->sec[SEC_KCOEF].p + at, start + at, idx,
+					       m->sec[SEC_KVAL].p};
+		at += cnt[t];
+	}
+	/* kernel models are small; check every support vector once here */
+	for (uint64_t i = 0; i < total; i++)
+		if (start[i] > start[i + 1] || start[i + 1] > nnz)
+			return tagar_fail(err, TAGAR_EMODEL, "support vector %llu out of range", (unsigned long long)i);
+	for (uint64_t i = 0; i < nnz; i++)
+		if (idx[i] >= (uint64_t)m->nterms)
+			return tagar_fail(err, TAGAR_EMODEL, "support vector term %u out of range", idx[i]);
+	m->view.ksv = m->ksv;
+	return 0;
+}
+
+static int validate(tagar_model *m, tagar_err *err)
+{
+	int rc = read_header(m, err);
+	if (!rc)
+		rc = read_meta(m, err);
+	if (rc)
+		return rc;
+	m->nterms = (long)m->sec[SEC_THASH].count;
+	if (!m->sec[SEC_THASH].p || m->sec[SEC_THASH].count >= UINT32_MAX)
+		return tagar_fail(err, TAGAR_EMODEL, "vocabulary section missing");
+	uint64_t nt = (uint64_t)m->nterms, ns = m->sec[SEC_SLOTS].count;
+	if (need(m, SEC_TOFF, nt + 1, err) || need(m, SEC_IDF, nt, err) ||
+	    need(m, SEC_TAGPARAM, (uint64_t)m->ntags * 4, err) || !m->sec[SEC_TSTR].p)
+		return TAGAR_EMODEL;
+	if (!m->sec[SEC_SLOTS].p || ns < 16 || (ns & (ns - 1)) || ns <= nt)
+		return tagar_fail(err, TAGAR_EMODEL, "vocabulary hash table has a bad size");
+	m->nslots = ns;
+	m->view.idf = m->sec[SEC_IDF].p;
+	m->view.tagparam = m->sec[SEC_TAGPARAM].p;
+	if (m->sec[SEC_WEIGHTS].p) {
+		if (need(m, SEC_WEIGHTS, nt * (uint64_t)m->ntags, err))
+			return TAGAR_EMODEL;
+		m->view.weights = m->sec[SEC_WEIGHTS].p;
+	} else if ((rc = read_kernels(m, err))) {
+		return rc;
+	}
+	const char *sw = m->sec[SEC_STOP].p;
+	m->stop = tagar_stopset_new(0, sw ? sw : "", sw ? m->sec[SEC_STOP].count : 0);
+	if (!m->stop)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	return 0;
+}
+
+tagar_model *tagar_model_adopt(void *bytes, size_t len, tagar_err *err)
+{
+	tagar_model *m = calloc(1, sizeof *m);
+	if (!m) {
+		free(bytes);
+		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		return NULL;
+	}
+	m->base = bytes;
+	m->size = len;
+	if (validate(m, err))
+		tagar_model_free(&m);
+	return m;
+}
+
+tagar_model *tagar_model_from_bytes(const void *p, size_t n, tagar_err *err)
+{
+	void *copy = malloc(n ? n : 1);  /* malloc'ed memory is aligned for every section */
+	if (!copy) {
+		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(copy, p, n);
+	return tagar_model_adopt(copy, n, err);
+}
+
+tagar_model *tagar_model_load(const char *path, tagar_err *err)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		tagar_fail(err, TAGAR_EIO, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size < HEADER_SIZE) {
+		close(fd);
+		tagar_fail(err, TAGAR_EMODEL, "%s: not a tagar model (%s)", path,
+			   S_ISREG(st.st_mode) ? "too short" : "not a regular file");
+		return NULL;
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	tagar_model *m = calloc(1, sizeof *m);
+	if (map == MAP_FAILED || !m) {
+		tagar_fail(err, TAGAR_EIO, "%s: cannot map the model: %s", path, strerror(errno));
+		if (map != MAP_FAILED)
+			munmap(map, (size_t)st.st_size);
+		free(m);
+		return NULL;
+	}
+	m->base = map;
+	m->size = (size_t)st.st_size;
+	m->mapped = 1;
+	if (validate(m, err)) {
+		char msg[sizeof err->msg + 4096];
+		if (err) {
+			snprintf(msg, sizeof msg, "%.4000s: %s", path, err->msg);
+			memcpy(err->msg, msg, sizeof err->msg - 1);
+			err->msg[sizeof err->msg - 1] = 0;
+		}
+		tagar_model_free(&m);
+	}
+	return m;
+}
+
+void tagar_model_free(tagar_model **mp)
+{
+	if (!mp || !*mp)
+		return;
+	tagar_model *m = *mp;
+	if (m->mapped)
+		munmap(m->base, m->size);
+	else
+		free(m->base);
+	free(m->meta);
+	for (int i = 0; m->tags && i < m->ntags; i++)
+		free(m->tags[i]);
+	free(m->tags);
+	free(m->ksv);
+	tagar_stopset_free(&m->stop);
+	free(m);
+	*mp = NULL;
+}
+
+int tagar_model_ntags(const tagar_model *m) { return m->ntags; }
+const char *tagar_model_tag(const tagar_model *m, int i) { return m->tags[i]; }
+long tagar_model_nterms(const tagar_model *m) { return m->nterms; }
+const tagar_text_opts *tagar_model_text_opts(const tagar_model *m) { return &m->text; }
+const tagar_stopset *tagar_model_stopset(const tagar_model *m) { return m->stop; }
+const char *tagar_model_meta(const tagar_model *m) { return m->meta; }
+void tagar_model_get_view(const tagar_model *m, tagar_model_view *v) { *v = m->view; }
+
+double tagar_model_threshold(const tagar_model *m, int tag)
+{
+	return m->view.tagparam[4 * tag + 1];
+}
+
+const char *tagar_model_term(const tagar_model *m, long id, size_t *len)
+{
+	const uint32_t *off = m->sec[SEC_TOFF].p;
+	if (id < 0 || id >= m->nterms || off[id] > off[id + 1] || off[id + 1] > m->sec[SEC_TSTR].count) {
+		*len = 0;
+		return "";
+	}
+	*len = off[id + 1] - off[id];
+	return (const char *)m->sec[SEC_TSTR].p + off[id];
+}
+
+long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
+{
+	uint64_t h = tagar_hash(s, n), mask = m->nslots - 1;
+	const uint32_t *slots = m->sec[SEC_SLOTS].p;
+	const uint64_t *hash = m->sec[SEC_THASH].p;
+	for (uint64_t j = h & mask, probes = 0; probes < m->nslots; j = (j + 1) & mask, probes++) {
+		uint32_t v = slots[j];
+		if (v == 0 || v > (uint64_t)m->nterms)
+			return -1;
+		if (hash[v - 1] != h)
+			continue;
+		size_t len;
+		const char *t = tagar_model_term(m, v - 1, &len);
+		if (len == n && memcmp(t, s, n) == 0)
+			return (long)v - 1;
+	}
+	return -1;
+}

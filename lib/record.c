@@ -1,0 +1,230 @@
+/* record.c - labelled and unlabelled article records: JSONL (jansson) and
+ * fastText "__label__" lines, and whole corpora read from files. */
+#include "tagar.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tagar_record_clear(tagar_record *r)
+{
+	free(r->id);
+	free(r->title);
+	free(r->text);
+	for (int i = 0; i < r->ntags; i++)
+		free(r->tags[i]);
+	free(r->tags);
+	memset(r, 0, sizeof *r);
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
+
+static int add_tag(tagar_record *r, const char *s, size_t n)
+{
+	for (int i = 0; i < r->ntags; i++)  /* a tag listed twice counts once */
+		if (strlen(r->tags[i]) == n && memcmp(r->tags[i], s, n) == 0)
+			return 0;
+	char **nt = realloc(r->tags, (size_t)(r->ntags + 1) * sizeof *nt);
+	if (!nt)
+		return TAGAR_ENOMEM;
+	r->tags = nt;
+	if (!(r->tags[r->ntags] = dup_n(s, n)))
+		return TAGAR_ENOMEM;
+	r->ntags++;
+	return 0;
+}
+
+/* A string field, or "" when absent or null. */
+static int take_string(json_t *o, const char *key, char **dst, tagar_err *err)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v)) {
+		*dst = dup_n("", 0);
+	} else if (json_is_string(v)) {
+		*dst = dup_n(json_string_value(v), json_string_length(v));
+	} else {
+		return tagar_fail(err, TAGAR_EFORMAT, "field \"%s\" must be a string", key);
+	}
+	return *dst ? 0 : tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+}
+
+static int take_id(json_t *o, tagar_record *r, tagar_err *err)
+{
+	json_t *v = json_object_get(o, "id");
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		r->id = dup_n(json_string_value(v), json_string_length(v));
+	else if (json_is_integer(v)) {
+		r->id = json_dumps(v, JSON_ENCODE_ANY);
+		r->id_is_number = 1;
+	}
+	else
+		return tagar_fail(err, TAGAR_EFORMAT, "field \"id\" must be a string or an integer");
+	return r->id ? 0 : tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+}
+
+static int take_tags(json_t *o, int need, tagar_record *r, tagar_err *err)
+{
+	json_t *v = json_object_get(o, "tags");
+	if (!v)
+		return need ? tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" is missing") : 0;
+	if (!json_is_array(v))
+		return tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" must be an array of strings");
+	size_t i;
+	json_t *t;
+	json_array_foreach(v, i, t) {
+		if (!json_is_string(t) || json_string_length(t) == 0)
+			return tagar_fail(err, TAGAR_EFORMAT, "tags[%zu] must be a non-empty string", i);
+		if (add_tag(r, json_string_value(t), json_string_length(t)))
+			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int tagar_record_parse_json(const char *line, size_t len, int need_tags,
+			    tagar_record *r, tagar_err *err)
+{
+	json_error_t je;
+	memset(r, 0, sizeof *r);
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	if (!o)
+		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON at column %d: %s", je.column, je.text);
+	int rc = 0;
+	if (!json_is_object(o))
+		rc = tagar_fail(err, TAGAR_EFORMAT, "a record must be a JSON object");
+	if (!rc)
+		rc = take_id(o, r, err);
+	if (!rc)
+		rc = take_string(o, "title", &r->title, err);
+	if (!rc)
+		rc = take_string(o, "text", &r->text, err);
+	if (!rc)
+		rc = take_tags(o, need_tags, r, err);
+	if (!rc && !r->title[0] && !r->text[0])
+		rc = tagar_fail(err, TAGAR_EFORMAT, "record has neither \"title\" nor \"text\"");
+	json_decref(o);
+	if (rc)
+		tagar_record_clear(r);
+	return rc;
+}
+
+int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, tagar_err *err)
+{
+	static const char pre[] = "__label__";
+	size_t i = 0;
+	memset(r, 0, sizeof *r);
+	for (;;) {
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (len - i <= sizeof pre - 1 || memcmp(line + i, pre, sizeof pre - 1) != 0)
+			break;
+		size_t a = i + sizeof pre - 1, b = a;
+		while (b < len && line[b] != ' ' && line[b] != '\t')
+			b++;
+		if (b == a) {
+			tagar_record_clear(r);
+			return tagar_fail(err, TAGAR_EFORMAT, "empty __label__ at column %zu", i + 1);
+		}
+		if (add_tag(r, line + a, b - a)) {
+			tagar_record_clear(r);
+			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		}
+		i = b;
+	}
+	r->title = dup_n("", 0);
+	r->text = dup_n(line + i, len - i);
+	if (!r->title || !r->text) {
+		tagar_record_clear(r);
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	if (!r->text[0]) {
+		tagar_record_clear(r);
+		return tagar_fail(err, TAGAR_EFORMAT, "line has labels but no text");
+	}
+	return 0;
+}
+
+static int corpus_push(tagar_corpus *c, tagar_record *r)
+{
+	if (c->n == c->cap) {
+		int nc = c->cap ? c->cap * 2 : 1024;
+		tagar_record *nr = realloc(c->rec, (size_t)nc * sizeof *nr);
+		if (!nr)
+			return TAGAR_ENOMEM;
+		c->rec = nr;
+		c->cap = nc;
+	}
+	c->rec[c->n++] = *r;
+	return 0;
+}
+
+static tagar_format sniff(const char *line, long n)
+{
+	for (long i = 0; i < n; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return line[i] == '{' ? TAGAR_FMT_JSONL : TAGAR_FMT_FASTTEXT;
+	return TAGAR_FMT_AUTO;
+}
+
+int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
+		      FILE *errs, int *nbad, tagar_err *err)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f)
+		return tagar_fail(err, TAGAR_EIO, "%s: %s", path, strerror(errno));
+	char *buf = NULL;
+	size_t cap = 0;
+	long n, lineno = 0;
+	int bad = 0, rc = 0;
+	while ((n = tagar_getline(&buf, &cap, f)) >= 0) {
+		const char *line = buf;
+		if (++lineno == 1 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+			line += 3;  /* UTF-8 byte order mark */
+			n -= 3;
+		}
+		tagar_format lf = fmt ? fmt : sniff(line, n);
+		if (lf == TAGAR_FMT_AUTO)
+			continue;  /* blank line */
+		tagar_record r;
+		tagar_err e = {0, ""};
+		int prc = lf == TAGAR_FMT_JSONL ? tagar_record_parse_json(line, (size_t)n, 1, &r, &e)
+						: tagar_record_parse_fasttext(line, (size_t)n, &r, &e);
+		if (prc == TAGAR_ENOMEM || (!prc && corpus_push(c, &r))) {
+			rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory reading %s", path);
+			break;
+		}
+		if (prc) {
+			bad++;
+			if (errs)
+				fprintf(errs, "%s:%ld: %s\n", path, lineno, e.msg);
+		}
+	}
+	if (!rc && ferror(f))
+		rc = tagar_fail(err, TAGAR_EIO, "%s: read error", path);
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	if (nbad)
+		*nbad = bad;
+	if (!rc && c->n == 0)
+		rc = tagar_fail(err, TAGAR_EDATA, "%s: no usable record (%d malformed)", path, bad);
+	return rc;
+}
+
+void tagar_corpus_free(tagar_corpus *c)
+{
+	for (int i = 0; i < c->n; i++)
+		tagar_record_clear(&c->rec[i]);
+	free(c->rec);
+	memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,308 @@
+/*
+ * tagar.h - the one public header of libtagar, the code shared by
+ * tagar-train and tagar-classify.
+ *
+ * Conventions (the same in every module):
+ *  - Every public name starts with tagar_ / TAGAR_.
+ *  - Functions that can fail return 0 on success or a negative tagar_status;
+ *    when they take a `tagar_err *` they also write a message there that
+ *    names the file, line or field at fault.  tagar_errmsg() describes a code.
+ *  - An object made by tagar_X_new() / tagar_X_load() is owned by the caller
+ *    and released with tagar_X_free(&p), which frees and sets p to NULL
+ *    (as LIBLINEAR's free_and_destroy_model does).  Free functions accept NULL.
+ *  - Strings handed out by the library (tag names, terms) point into the
+ *    object that returned them and live as long as it does.
+ *  - Numbers are read and written without the C locale's help, so output is
+ *    identical under LC_ALL=id_ID.UTF-8 and LC_ALL=C.
+ *  - No global mutable state: everything lives in the objects below.
+ */
+#ifndef TAGAR_H
+#define TAGAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TAGAR_VERSION "0.1.0"
+
+typedef enum {
+	TAGAR_OK = 0,
+	TAGAR_ENOMEM = -1,   /* out of memory */
+	TAGAR_EIO = -2,      /* a file could not be read or written */
+	TAGAR_EFORMAT = -3,  /* malformed input record or option value */
+	TAGAR_EMODEL = -4,   /* model file corrupt, truncated or of another version */
+	TAGAR_EDATA = -5,    /* data unusable for the task (no tags, no text, ...) */
+	TAGAR_ESOLVER = -6   /* the SVM library refused the problem */
+} tagar_status;
+
+typedef struct {
+	int code;
+	char msg[512];
+} tagar_err;
+
+const char *tagar_errmsg(int code);
+/* Fills err (when not NULL) with code and a printf-style message; returns code. */
+int tagar_fail(tagar_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---------------------------------------------------------------- text */
+
+typedef enum {
+	TAGAR_STEM_NONE = 0,
+	TAGAR_STEM_INDONESIAN = 1,
+	TAGAR_STEM_ENGLISH = 2
+} tagar_stem;
+
+typedef enum {
+	TAGAR_STOP_NONE = 0,
+	TAGAR_STOP_ID = 1,      /* the project's Indonesian list */
+	TAGAR_STOP_EN = 2,      /* the project's English list */
+	TAGAR_STOP_FILE = 4     /* words listed in stopwords_file, one a line */
+} tagar_stopflags;
+
+/* How text becomes features.  Stored in the model, so classification
+ * processes text exactly as training did. */
+typedef struct {
+	int ngram_max;          /* word n-grams 1..ngram_max */
+	int stem;               /* tagar_stem */
+	int stopwords;          /* tagar_stopflags */
+	int drop_numbers;       /* 1: tokens made only of digits and separators are dropped */
+	double title_weight;    /* a title token counts this many times */
+} tagar_text_opts;
+
+void tagar_text_opts_default(tagar_text_opts *o);
+
+/* A stopword set.  Built from flags and an optional word list. */
+typedef struct tagar_stopset tagar_stopset;
+/* words: extra words separated by newlines (may be NULL). */
+tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len);
+void tagar_stopset_free(tagar_stopset **s);
+int tagar_stopset_has(const tagar_stopset *s, const char *w, size_t n);
+/* The words of the set, newline-separated, sorted (for the model file). */
+char *tagar_stopset_dump(const tagar_stopset *s, size_t *len);
+
+/* Tokenizer: normalises (NFKC, case fold, marks stripped, dashes lumped)
+ * and splits text into tokens by Unicode category.  Rules:
+ *  - letters, marks and digits make tokens; everything else separates;
+ *  - a hyphen (any dash) between two letters joins: masing-masing, e-ktp;
+ *  - '.' or ',' between two digits joins: 1.200, 2,5 stay one token;
+ *  - invalid UTF-8 bytes separate.
+ * One tokenizer per thread: it owns scratch buffers and a stemmer. */
+typedef struct tagar_tokenizer tagar_tokenizer;
+
+tagar_tokenizer *tagar_tokenizer_new(const tagar_text_opts *o, const tagar_stopset *stop);
+void tagar_tokenizer_free(tagar_tokenizer **t);
+
+/* Called once per feature (unigram or n-gram, words joined by one space).
+ * weight is the count contribution (title_weight for title text, 1 else). */
+typedef void (*tagar_feature_fn)(const char *feat, size_t len, double weight, void *ud);
+
+/* Emits every feature of one text span.  Returns 0 or TAGAR_ENOMEM. */
+int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
+		   tagar_feature_fn fn, void *ud);
+
+/* Normalises one text into space-separated tokens (for tests and --explain).
+ * The result is owned by the tokenizer and valid until its next call. */
+const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t *outlen);
+
+/* FNV-1a, 64 bits: the hash stored in model files.  Stable across builds. */
+uint64_t tagar_hash(const char *s, size_t n);
+
+/* -------------------------------------------------------------- records */
+
+typedef struct {
+	char *id;        /* NULL when the record has none */
+	int id_is_number;/* the id was a JSON integer (written back unquoted) */
+	char *title;     /* "" when absent */
+	char *text;      /* "" when absent */
+	char **tags;
+	int ntags;
+} tagar_record;
+
+typedef enum {
+	TAGAR_FMT_AUTO = 0,
+	TAGAR_FMT_JSONL = 1,
+	TAGAR_FMT_FASTTEXT = 2
+} tagar_format;
+
+void tagar_record_clear(tagar_record *r);
+/* Parses one JSONL line.  need_tags: "tags" must be present.  On error
+ * err->msg names the field (the caller adds file and line). */
+int tagar_record_parse_json(const char *line, size_t len, int need_tags,
+			    tagar_record *r, tagar_err *err);
+/* Parses one fastText line: __label__X tokens, then the text. */
+int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, tagar_err *err);
+
+typedef struct {
+	tagar_record *rec;
+	int n;
+	int cap;
+} tagar_corpus;
+
+/* Reads a whole labelled file.  Malformed lines are reported on `errs`
+ * (when not NULL) as "FILE:LINE: message" and counted in *nbad; reading
+ * goes on.  Fails only on I/O errors or when no line is usable. */
+int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
+		      FILE *errs, int *nbad, tagar_err *err);
+void tagar_corpus_free(tagar_corpus *c);
+
+/* Reads one line of any length from f into *buf (grown as needed).
+ * Returns its length without the newline, or -1 at end of file. */
+long tagar_getline(char **buf, size_t *cap, FILE *f);
+
+/* -------------------------------------------------------------- numbers */
+
+/* Locale-independent formatting: shortest "%.Ng" that round-trips, with '.'. */
+void tagar_fmt_double(char *buf, size_t n, double v, int digits);
+/* The same with a fixed number of decimals ("%.*f"). */
+void tagar_fmt_fixed(char *buf, size_t n, double v, int decimals);
+/* Parses a whole string as a number written with '.'; 0 or TAGAR_EFORMAT. */
+int tagar_parse_double(const char *s, double *out);
+
+/* Writes s as a JSON string literal (quoted, escaped). */
+void tagar_json_string(FILE *out, const char *s, size_t n);
+
+/* -------------------------------------------------------------- metrics */
+
+typedef struct {
+	long tp, fp, fn, support;
+} tagar_counts;
+
+double tagar_f1(const tagar_counts *c);
+double tagar_precision(const tagar_counts *c);
+double tagar_recall(const tagar_counts *c);
+/* micro-F1 over all tags and macro-F1 over tags with support > 0 or
+ * predictions (the usual definition: a tag never present nor predicted
+ * is not counted). */
+void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *macro);
+/* Prints a per-tag table and the micro/macro line. */
+void tagar_report_text(FILE *out, const tagar_counts *c, const char *const *names, int ntags);
+void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *names, int ntags);
+
+/* Threshold maximising F1 for scores s[0..n) with labels y (1/0).  The
+ * threshold lies midway between two distinct scores; *f1 gets the best F1.
+ * With no positive example returns +inf-like 1e30 and *f1 = 0. */
+double tagar_best_threshold(const double *s, const signed char *y, int n, double *f1);
+
+/* Platt scaling: fits P(y=1|s) = 1 / (1 + exp(A*s + B)) on scores s. */
+void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, double *B);
+double tagar_platt(double s, double A, double B);
+
+/* ---------------------------------------------------------------- model */
+
+typedef enum {
+	TAGAR_SOLVER_LIBLINEAR = 0,
+	TAGAR_SOLVER_LIBSVM = 1
+} tagar_solver;
+
+typedef enum {
+	TAGAR_KERNEL_LINEAR = 0,
+	TAGAR_KERNEL_POLY = 1,
+	TAGAR_KERNEL_RBF = 2
+} tagar_kernel;
+
+/* One kernel SVM (libsvm, non-linear): support vectors in the model's term
+ * space, sv_coef[i] already signed for the positive class. */
+typedef struct {
+	int nsv;
+	double rho;
+	const double *coef;      /* nsv */
+	const uint32_t *start;   /* nsv+1 offsets into idx/val */
+	const uint32_t *idx;     /* term ids */
+	const float *val;
+} tagar_kernel_svm;
+
+typedef struct {
+	int solver, kernel;
+	double C, gamma, coef0;
+	int degree;
+	int folds;
+	int class_weight;        /* positive-class weight: 0 none, 1 sqrt(neg/pos), 2 neg/pos */
+	int threads;             /* worker processes; 0: one per online CPU */
+	uint64_t seed;
+	double min_df_count;     /* terms in fewer documents are dropped */
+	double max_df;           /* terms in more than this fraction are dropped */
+} tagar_train_opts;
+
+void tagar_train_opts_default(tagar_train_opts *o);
+
+/* A trained model.  Loaded models point into a read-only memory map;
+ * trained models own their arrays.  Either way tagar_model_free releases. */
+typedef struct tagar_model tagar_model;
+
+/* Opens and validates a model file (magic, version, checksum, every length
+ * and offset).  Returns NULL with err filled on failure. */
+tagar_model *tagar_model_load(const char *path, tagar_err *err);
+/* The same from bytes the caller keeps alive (tests, fuzzing). */
+tagar_model *tagar_model_from_bytes(const void *p, size_t n, tagar_err *err);
+void tagar_model_free(tagar_model **m);
+/* Writes atomically: to PATH.tmp.PID, fsync, rename. */
+int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err);
+
+int tagar_model_ntags(const tagar_model *m);
+const char *tagar_model_tag(const tagar_model *m, int i);
+long tagar_model_nterms(const tagar_model *m);
+const char *tagar_model_term(const tagar_model *m, long id, size_t *len);
+/* Term id or -1. */
+long tagar_model_lookup(const tagar_model *m, const char *s, size_t n);
+const tagar_text_opts *tagar_model_text_opts(const tagar_model *m);
+const tagar_stopset *tagar_model_stopset(const tagar_model *m);
+/* The metadata JSON text (options, tags, training set, CV figures). */
+const char *tagar_model_meta(const tagar_model *m);
+double tagar_model_threshold(const tagar_model *m, int tag);
+
+/* ------------------------------------------------------------- training */
+
+typedef struct {
+	int verbose;             /* progress on stderr */
+	int cv_report;           /* >0: also compute an honest K-fold CV report */
+	int grid;                /* search C (and gamma) by K-fold CV */
+	FILE *log;               /* where progress and reports go (stderr if NULL) */
+} tagar_train_ctl;
+
+/* Trains one binary SVM per tag of the corpus.  On success *out is the model
+ * and, when counts is not NULL and ctl->cv_report > 0, *counts holds the
+ * cross-validated per-tag counts (ntags entries, caller frees). */
+int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
+		const tagar_train_opts *tr, const tagar_train_ctl *ctl,
+		tagar_model **out, tagar_counts **counts, tagar_err *err);
+
+/* ------------------------------------------------------------ classify */
+
+/* Per-thread classification state: tokenizer, scratch vectors. */
+typedef struct tagar_classifier tagar_classifier;
+
+tagar_classifier *tagar_classifier_new(const tagar_model *m);
+void tagar_classifier_free(tagar_classifier **c);
+
+typedef struct {
+	int tag;          /* index into the model's tags */
+	double decision;  /* raw SVM decision value */
+	double score;     /* calibrated probability 0..1 */
+	int assigned;     /* decision >= the tag's tuned threshold */
+} tagar_tag_score;
+
+/* Scores every tag for one article.  Returns a pointer to ntags scores owned
+ * by the classifier (valid until its next call), sorted by score descending. */
+const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
+				      const char *text, size_t len);
+
+typedef struct {
+	const char *term;
+	size_t len;
+	double tfidf, weight;
+} tagar_contrib;
+
+/* For the article last classified: the k terms contributing most to tag's
+ * decision (linear models).  Returns how many were written to out. */
+int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,464 @@
+/* text.c - normalisation, tokenisation, stopwords, stemming, n-grams.
+ *
+ * Most news text is ASCII, so ASCII bytes are classified and lower-cased
+ * by table; only tokens that contain other characters go through utf8proc
+ * (NFKC, case fold, marks stripped, lumping), as utf8proc_map on every byte
+ * would cost most of the time budget. */
+#include "tagar.h"
+
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+enum { C_OTHER, C_LETTER, C_DIGIT, C_MARK, C_DASH, C_NUMSEP };
+
+struct tagar_stopset {
+	char **w;
+	int n;
+};
+
+struct tagar_tokenizer {
+	tagar_text_opts o;
+	const tagar_stopset *stop;
+	struct sb_stemmer *stemmer;
+	char *tok;              /* the raw token being collected */
+	size_t toklen, tokcap;
+	char *arena;            /* the span's final tokens, back to back */
+	size_t alen, acap;
+	size_t *toff, *tlen;    /* offsets and lengths of tokens in arena */
+	size_t ntok, tcap;
+	char *feat;             /* one n-gram */
+	size_t fcap;
+	char *norm;             /* tagar_normalize's output */
+	size_t nlen, ncap;
+};
+
+void tagar_text_opts_default(tagar_text_opts *o)
+{
+	o->ngram_max = 2;
+	o->stem = TAGAR_STEM_NONE;
+	o->stopwords = TAGAR_STOP_ID | TAGAR_STOP_EN;
+	o->drop_numbers = 0;
+	o->title_weight = 2.0;
+}
+
+/* ------------------------------------------------------------ stopwords */
+
+/* Function words only.  Topic-bearing words (kasus, pihak, tahun, negara,
+ * pemerintah ...) are deliberately absent: they carry tags. */
+static const char *const stop_id[] = {
+	"ada", "adalah", "agar", "akan", "aku", "anda", "antara", "apa", "apakah",
+	"atas", "atau", "bagaimana", "bagi", "bahkan", "bahwa", "banyak", "baru",
+	"begitu", "belum", "beliau", "berbagai", "beberapa", "bisa", "dalam", "dan",
+	"dapat", "dari", "demikian", "dengan", "di", "dia", "hal", "hanya", "harus",
+	"hingga", "ia", "ini", "itu", "jadi", "jika", "juga", "kalau", "kami",
+	"kamu", "karena", "kata", "ke", "kembali", "kemudian", "kepada", "ketika",
+	"kita", "lagi", "lain", "lalu", "lebih", "maka", "masih", "melalui",
+	"mereka", "misalnya", "mulai", "namun", "nya", "oleh", "pada", "para",
+	"perlu", "pula", "pun", "saat", "saja", "sama", "sampai", "sangat", "saya",
+	"se", "sebagai", "sebelum", "sedang", "sehingga", "sejak", "sekitar",
+	"seluruh", "semua", "sementara", "seperti", "serta", "setelah", "sudah",
+	"supaya", "tak", "tapi", "telah", "tentang", "tersebut", "tetapi", "tidak",
+	"ujar", "ungkap", "untuk", "yaitu", "yakni", "yang",
+};
+
+static const char *const stop_en[] = {
+	"a", "about", "after", "all", "also", "an", "and", "any", "are", "as",
+	"at", "be", "been", "before", "being", "between", "both", "but", "by",
+	"can", "could", "did", "do", "does", "during", "each", "for", "from",
+	"had", "has", "have", "he", "her", "him", "his", "how", "i", "if", "in",
+	"into", "is", "it", "its", "may", "more", "most", "no", "not", "of", "on",
+	"or", "other", "our", "over", "said", "she", "should", "so", "some",
+	"such", "than", "that", "the", "their", "them", "then", "there", "these",
+	"they", "this", "those", "through", "to", "under", "up", "was", "we",
+	"were", "what", "when", "which", "while", "who", "will", "with", "would",
+	"you",
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int stop_add(tagar_stopset *s, const char *w, size_t n, int *cap)
+{
+	if (n == 0)
+		return 0;
+	if (s->n == *cap) {
+		int nc = *cap ? *cap * 2 : 256;
+		char **nw = realloc(s->w, (size_t)nc * sizeof *nw);
+		if (!nw)
+			return -1;
+		s->w = nw;
+		*cap = nc;
+	}
+	char *c = malloc(n + 1);
+	if (!c)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		c[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] + 32) : w[i];
+	c[n] = 0;
+	s->w[s->n++] = c;
+	return 0;
+}
+
+tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len)
+{
+	tagar_stopset *s = calloc(1, sizeof *s);
+	int cap = 0, bad = 0;
+	if (!s)
+		return NULL;
+	if (flags & TAGAR_STOP_ID)
+		for (size_t i = 0; i < sizeof stop_id / sizeof *stop_id; i++)
+			bad |= stop_add(s, stop_id[i], strlen(stop_id[i]), &cap);
+	if (flags & TAGAR_STOP_EN)
+		for (size_t i = 0; i < sizeof stop_en / sizeof *stop_en; i++)
+			bad |= stop_add(s, stop_en[i], strlen(stop_en[i]), &cap);
+	for (size_t i = 0; words && i < len;) {
+		size_t j = i;
+		while (j < len && words[j] != '\n' && words[j] != '\r')
+			j++;
+		size_t a = i, b = j;
+		while (a < b && (words[a] == ' ' || words[a] == '\t'))
+			a++;
+		while (b > a && (words[b - 1] == ' ' || words[b - 1] == '\t'))
+			b--;
+		if (b > a && words[a] != '#')
+			bad |= stop_add(s, words + a, b - a, &cap);
+		i = j + 1;
+	}
+	if (bad) {
+		tagar_stopset_free(&s);
+		return NULL;
+	}
+	qsort(s->w, (size_t)s->n, sizeof *s->w, cmp_str);
+	int k = 0;  /* drop duplicates so the dump is canonical */
+	for (int i = 0; i < s->n; i++) {
+		if (k && strcmp(s->w[k - 1], s->w[i]) == 0)
+			free(s->w[i]);
+		else
+			s->w[k++] = s->w[i];
+	}
+	s->n = k;
+	return s;
+}
+
+void tagar_stopset_free(tagar_stopset **sp)
+{
+	if (!sp || !*sp)
+		return;
+	for (int i = 0; i < (*sp)->n; i++)
+		free((*sp)->w[i]);
+	free((*sp)->w);
+	free(*sp);
+	*sp = NULL;
+}
+
+int tagar_stopset_has(const tagar_stopset *s, const char *w, size_t n)
+{
+	if (!s)
+		return 0;
+	int lo = 0, hi = s->n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		const char *m = s->w[mid];
+		int c = strncmp(m, w, n);
+		if (c == 0)
+			c = m[n] ? 1 : 0;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
+}
+
+char *tagar_stopset_dump(const tagar_stopset *s, size_t *len)
+{
+	size_t n = 0;
+	for (int i = 0; s && i < s->n; i++)
+		n += strlen(s->w[i]) + 1;
+	char *out = malloc(n + 1), *p = out;
+	if (!out)
+		return NULL;
+	for (int i = 0; s && i < s->n; i++) {
+		size_t l = strlen(s->w[i]);
+		memcpy(p, s->w[i], l);
+		p[l] = '\n';
+		p += l + 1;
+	}
+	*p = 0;
+	*len = n;
+	return out;
+}
+
+/* ------------------------------------------------------------ tokenizer */
+
+tagar_tokenizer *tagar_tokenizer_new(const tagar_text_opts *o, const tagar_stopset *stop)
+{
+	tagar_tokenizer *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->o = *o;
+	t->stop = stop;
+	if (o->stem != TAGAR_STEM_NONE) {
+		const char *alg = o->stem == TAGAR_STEM_ENGLISH ? "english" : "indonesian";
+		t->stemmer = sb_stemmer_new(alg, "UTF_8");
+		if (!t->stemmer) {
+			free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+void tagar_tokenizer_free(tagar_tokenizer **tp)
+{
+	if (!tp || !*tp)
+		return;
+	tagar_tokenizer *t = *tp;
+	if (t->stemmer)
+		sb_stemmer_delete(t->stemmer);
+	free(t->tok);
+	free(t->arena);
+	free(t->toff);
+	free(t->tlen);
+	free(t->feat);
+	free(t->norm);
+	free(t);
+	*tp = NULL;
+}
+
+static int grow(char **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	char *nb = realloc(*buf, nc);
+	if (!nb)
+		return -1;
+	*buf = nb;
+	*cap = nc;
+	return 0;
+}
+
+static int class_of_category(utf8proc_category_t c)
+{
+	switch (c) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+		return C_LETTER;
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+		return C_MARK;
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return C_DIGIT;
+	case UTF8PROC_CATEGORY_PD:
+		return C_DASH;
+	default:
+		return C_OTHER;
+	}
+}
+
+/* Class of the character at s (n > 0 bytes left); *len gets its size. */
+static int char_class(const unsigned char *s, size_t n, size_t *len)
+{
+	unsigned char b = s[0];
+	*len = 1;
+	if (b < 0x80) {
+		if ((b | 32) >= 'a' && (b | 32) <= 'z')
+			return C_LETTER;
+		if (b >= '0' && b <= '9')
+			return C_DIGIT;
+		if (b == '-')
+			return C_DASH;
+		if (b == '.' || b == ',')
+			return C_NUMSEP;
+		return C_OTHER;
+	}
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t l = utf8proc_iterate(s, (utf8proc_ssize_t)(n < 4 ? n : 4), &cp);
+	if (l < 1)
+		return C_OTHER;
+	*len = (size_t)l;
+	return class_of_category(utf8proc_category(cp));
+}
+
+static int is_number(const char *s, size_t n)
+{
+	if (n == 0 || s[0] < '0' || s[0] > '9')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ','))
+			return 0;
+	return 1;
+}
+
+/* Appends the accepted form of a token to the arena. */
+static int push_token(tagar_tokenizer *t, const char *w, size_t n)
+{
+	if (n == 0 || (t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n))
+		return 0;
+	if (t->stemmer) {
+		const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
+		if (!st)
+			return -1;
+		w = (const char *)st;
+		n = (size_t)sb_stemmer_length(t->stemmer);
+		if (n == 0)
+			return 0;
+	}
+	if (grow(&t->arena, &t->acap, t->alen + n))
+		return -1;
+	if (t->ntok == t->tcap) {
+		size_t nc = t->tcap ? t->tcap * 2 : 256;
+		size_t *a = realloc(t->toff, nc * sizeof *a);
+		if (!a)
+			return -1;
+		t->toff = a;
+		size_t *b = realloc(t->tlen, nc * sizeof *b);
+		if (!b)
+			return -1;
+		t->tlen = b;
+		t->tcap = nc;
+	}
+	memcpy(t->arena + t->alen, w, n);
+	t->toff[t->ntok] = t->alen;
+	t->tlen[t->ntok++] = n;
+	t->alen += n;
+	return 0;
+}
+
+/* A token with non-ASCII characters: NFKC, case fold, strip marks, lump;
+ * then keep only letters, digits and the joiners, as normalisation may
+ * have produced others (e.g. a fraction slash from NFKC). */
+static int finish_unicode_token(tagar_tokenizer *t)
+{
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)t->tok, (utf8proc_ssize_t)t->toklen,
+					  &out, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+					  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_LUMP);
+	if (n < 0)
+		return 0;  /* cannot happen for text we validated; drop the token */
+	size_t k = 0;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(out + i, n - i, &cp);
+		if (l < 1)
+			break;
+		int c = class_of_category(utf8proc_category(cp));
+		if (c == C_LETTER || c == C_DIGIT || cp == '-' || cp == '.' || cp == ',') {
+			memmove(out + k, out + i, (size_t)l);
+			k += (size_t)l;
+		}
+		i += l;
+	}
+	int rc = push_token(t, (const char *)out, k);
+	free(out);
+	return rc;
+}
+
+static int flush_token(tagar_tokenizer *t, int nonascii)
+{
+	int rc = 0;
+	/* a trailing joiner cannot happen: joiners are only taken before a
+	 * character that continues the token */
+	if (t->toklen)
+		rc = nonascii ? finish_unicode_token(t) : push_token(t, t->tok, t->toklen);
+	t->toklen = 0;
+	return rc;
+}
+
+/* Splits s into the tokenizer's arena. */
+static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int prev = C_OTHER, nonascii = 0;
+	t->alen = t->ntok = 0;
+	t->toklen = 0;
+	for (size_t i = 0; i < n;) {
+		size_t l;
+		int c = char_class(s + i, n - i, &l);
+		int keep = c == C_LETTER || c == C_DIGIT || c == C_MARK;
+		if (!keep && (c == C_DASH || c == C_NUMSEP) && t->toklen && i + l < n) {
+			size_t l2;
+			int next = char_class(s + i + l, n - i - l, &l2);
+			if (c == C_DASH && prev == C_LETTER && next == C_LETTER)
+				keep = 2;
+			else if (c == C_NUMSEP && prev == C_DIGIT && next == C_DIGIT)
+				keep = 3;
+		}
+		if (!keep) {
+			if (flush_token(t, nonascii))
+				return TAGAR_ENOMEM;
+			nonascii = 0;
+			prev = C_OTHER;
+			i += l;
+			continue;
+		}
+		if (grow(&t->tok, &t->tokcap, t->toklen + l))
+			return TAGAR_ENOMEM;
+		if (keep == 2) {
+			t->tok[t->toklen++] = '-';
+		} else if (l == 1) {
+			unsigned char b = s[i];
+			t->tok[t->toklen++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+		} else {
+			memcpy(t->tok + t->toklen, s + i, l);
+			t->toklen += l;
+			nonascii = 1;
+		}
+		if (c != C_MARK)
+			prev = c;
+		i += l;
+	}
+	return flush_token(t, nonascii) ? TAGAR_ENOMEM : 0;
+}
+
+int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
+		   tagar_feature_fn fn, void *ud)
+{
+	if (tokenize(t, s, n))
+		return TAGAR_ENOMEM;
+	int N = t->o.ngram_max < 1 ? 1 : t->o.ngram_max;
+	for (size_t i = 0; i < t->ntok; i++) {
+		fn(t->arena + t->toff[i], t->tlen[i], weight, ud);
+		size_t len = t->tlen[i];
+		for (int k = 1; k < N && i + (size_t)k < t->ntok; k++) {
+			size_t j = i + (size_t)k;
+			if (grow(&t->feat, &t->fcap, len + 1 + t->tlen[j]))
+				return TAGAR_ENOMEM;
+			if (k == 1)
+				memcpy(t->feat, t->arena + t->toff[i], len);
+			t->feat[len] = ' ';
+			memcpy(t->feat + len + 1, t->arena + t->toff[j], t->tlen[j]);
+			len += 1 + t->tlen[j];
+			fn(t->feat, len, weight, ud);
+		}
+	}
+	return 0;
+}
+
+const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t *outlen)
+{
+	if (tokenize(t, s, n))
+		return NULL;
+	t->nlen = 0;
+	for (size_t i = 0; i < t->ntok; i++) {
+		if (grow(&t->norm, &t->ncap, t->nlen + t->tlen[i] + 2))
+			return NULL;
+		if (i)
+			t->norm[t->nlen++] = ' ';
+		memcpy(t->norm + t->nlen, t->arena + t->toff[i], t->tlen[i]);
+		t->nlen += t->tlen[i];
+	}
+	if (grow(&t->norm, &t->ncap, t->nlen + 1))
+		return NULL;
+	t->norm[t->nlen] = 0;
+	*outlen = t->nlen;
+	return t->norm;
+}

@@ -1,0 +1,601 @@
+/* train.c - one binary SVM per tag (one-vs-rest), thresholds tuned by
+ * stratified K-fold cross-validation (SCut), Platt calibration, and the
+ * model image.
+ *
+ * Tags are independent, so they are trained by forked worker processes that
+ * write into shared memory: the liblinear dual solver draws from the C
+ * library's rand(), which threads would interleave; each fit here reseeds it
+ * from (seed, tag, fold), so the model is the same for any worker count. */
+#include "trainjob.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+void tagar_train_opts_default(tagar_train_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->solver = TAGAR_SOLVER_LIBLINEAR;
+	o->kernel = TAGAR_KERNEL_LINEAR;
+	o->C = 1.0;
+	o->gamma = 1.0;
+	o->coef0 = 0.0;
+	o->degree = 2;
+	o->folds = 5;
+	o->class_weight = 1;
+	o->seed = 1;
+	o->min_df_count = 2;
+	o->max_df = 0.5;
+	o->threads = 0;
+}
+
+void tagar_quiet_print(const char *s) { (void)s; }
+
+uint64_t tagar_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Stratified folds: positives and negatives each shuffled and dealt out. */
+void tagar_make_folds(const signed char *y, int n, int k, uint64_t seed, int *fold)
+{
+	int *perm = malloc((size_t)n * sizeof *perm);
+	if (!perm) {
+		for (int i = 0; i < n; i++)
+			fold[i] = i % k;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		perm[i] = i;
+	for (int i = n - 1; i > 0; i--) {
+		seed = tagar_mix(seed);
+		int j = (int)(seed % (uint64_t)(i + 1)), t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	int dealt[2] = {0, 0};
+	for (int i = 0; i < n; i++) {
+		int d = perm[i], cls = y[d] > 0;
+		fold[d] = dealt[cls]++ % k;
+	}
+	free(perm);
+}
+
+double tagar_positive_weight(const tagar_job *jb, int npos, int n)
+{
+	double r = (double)(n - npos) / (npos ? npos : 1);
+	switch (jb->o->class_weight) {
+	case 1: return r > 1 ? sqrt(r) : 1;
+	case 2: return r > 1 ? r : 1;
+	default: return 1;
+	}
+}
+
+/* Fits on rows[0..nrows) and returns the model; NULL when only one class
+ * is present (the caller then scores everything as negative). */
+static struct model *fit_linear(const tagar_job *jb, const signed char *y, const int *rows, int nrows,
+				unsigned seed)
+{
+	struct feature_node **x = malloc((size_t)nrows * sizeof *x);
+	double *yy = malloc((size_t)nrows * sizeof *yy);
+	int npos = 0;
+	for (int i = 0; x && yy && i < nrows; i++) {
+		x[i] = jb->mx->lin[rows[i]];
+		yy[i] = y[rows[i]] > 0 ? 1 : -1;
+		npos += y[rows[i]] > 0;
+	}
+	struct model *m = NULL;
+	if (x && yy && npos > 0 && npos < nrows) {
+		int wl = 1;
+		double wv = tagar_positive_weight(jb, npos, nrows);
+		struct problem p = {nrows, (int)jb->mx->nterms + 1, yy, x, 1.0};
+		struct parameter par = {L2R_L2LOSS_SVC_DUAL, 0.01, jb->C, 1, &wl, &wv, 0.1, NULL};
+		srand(seed);
+		m = train(&p, &par);
+	}
+	free(x);
+	free(yy);
+	return m;
+}
+
+static double linear_decision(const struct model *m, const struct feature_node *x)
+{
+	double d = 0;
+	predict_values(m, x, &d);
+	return m->label[0] == 1 ? d : -d;
+}
+
+unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold)
+{
+	return (unsigned)tagar_mix(jb->o->seed * 1000003u + (uint64_t)tag * 131u + (uint64_t)fold);
+}
+
+/* Out-of-fold decision values for one tag. */
+static int cv_linear(const tagar_job *jb, int tag, double *scores, const int *fold)
+{
+	int n = jb->mx->ndocs, k = jb->o->folds;
+	const signed char *y = jb->y + (size_t)tag * n;
+	int *tr = malloc((size_t)n * sizeof *tr), *te = malloc((size_t)n * sizeof *te);
+	if (!tr || !te) {
+		free(tr);
+		free(te);
+		return -1;
+	}
+	for (int f = 0; f < k; f++) {
+		int ntr = 0, nte = 0;
+		for (int i = 0; i < n; i++) {
+			if (fold[i] == f)
+				te[nte++] = i;
+			else
+				tr[ntr++] = i;
+		}
+		struct model *m = fit_linear(jb, y, tr, ntr, tagar_fit_seed(jb, tag, f));
+		for (int i = 0; i < nte; i++)
+			scores[te[i]] = m ? linear_decision(m, jb->mx->lin[te[i]]) : -1.0;
+		free_and_destroy_model(&m);
+	}
+	free(tr);
+	free(te);
+	return 0;
+}
+
+static int final_linear(const tagar_job *jb, int tag)
+{
+	int n = jb->mx->ndocs;
+	long nt = jb->mx->nterms;
+	int *rows = malloc((size_t)n * sizeof *rows);
+	if (!rows)
+		return -1;
+	for (int i = 0; i < n; i++)
+		rows[i] = i;
+	struct model *m = fit_linear(jb, jb->y + (size_t)tag * n, rows, n, tagar_fit_seed(jb, tag, -1));
+	free(rows);
+	double sign = m && m->label[0] != 1 ? -1 : 1;
+	for (long j = 0; j < nt; j++)
+		jb->weights[(size_t)j * jb->ntags + tag] = m ? (float)(sign * m->w[j]) : 0.0f;
+	jb->tagparam[4 * tag] = m ? sign * m->w[nt] : -1.0;
+	free_and_destroy_model(&m);
+	return 0;
+}
+
+/* Threshold and calibration from the out-of-fold decision values. */
+static void tune_tag(tagar_job *jb, int tag)
+{
+	int n = jb->mx->ndocs;
+	const double *s = jb->scores + (size_t)tag * n;
+	const signed char *y = jb->y + (size_t)tag * n;
+	double f1, A, B;
+	double th = jb->npos[tag] >= 2 ? tagar_best_threshold(s, y, n, &f1) : 0.0;
+	tagar_platt_fit(s, y, n, &A, &B);
+	jb->tagparam[4 * tag + 1] = th;
+	jb->tagparam[4 * tag + 2] = A;
+	jb->tagparam[4 * tag + 3] = B;
+}
+
+
+static int train_tag(tagar_job *jb, int tag, int final)
+{
+	int n = jb->mx->ndocs;
+	double *s = jb->scores + (size_t)tag * n;
+	const int *fold = jb->fold + (size_t)tag * n;
+	int kernel = jb->o->solver == TAGAR_SOLVER_LIBSVM;
+	if (kernel ? tagar_svm_cv(jb, tag, s, fold) : cv_linear(jb, tag, s, fold))
+		return -1;
+	tune_tag(jb, tag);
+	if (!final)
+		return 0;
+	if (kernel)
+		return jb->o->kernel == TAGAR_KERNEL_LINEAR ? tagar_svm_final(jb, tag, NULL) : 0;
+	return final_linear(jb, tag);
+}
+
+static void progress(const tagar_job *jb, const tagar_train_ctl *ctl, struct timespec t0)
+{
+	if (!ctl->verbose)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double el = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+	long d = __atomic_load_n(jb->done, __ATOMIC_RELAXED);
+	double eta = d ? el * (double)(jb->ntags - d) / (double)d : 0;
+	fprintf(ctl->log ? ctl->log : stderr, "\rtag %ld of %d, %.1f s elapsed, about %.1f s left   ",
+		d, jb->ntags, el, eta);
+}
+
+static void work_share(tagar_job *jb, int w, int nw, int final, const tagar_train_ctl *ctl,
+		       struct timespec t0)
+{
+	for (int t = w; t < jb->ntags; t += nw) {
+		jb->status[t] = train_tag(jb, t, final) ? 1 : 0;
+		__atomic_add_fetch(jb->done, 1, __ATOMIC_RELAXED);
+		if (w == 0)
+			progress(jb, ctl, t0);
+	}
+}
+
+/* Trains every tag on nw workers: this process and nw-1 forked children. */
+static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_err *err)
+{
+	int nw = jb->o->threads > 0 ? jb->o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nw < 1)
+		nw = 1;
+	if (nw > jb->ntags)
+		nw = jb->ntags;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*jb->done = 0;
+	pid_t *kids = calloc((size_t)nw, sizeof *kids);
+	if (!kids)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	fflush(NULL);
+	for (int w = 1; w < nw; w++) {
+		kids[w] = fork();
+		if (kids[w] == 0) {
+			work_share(jb, w, nw, final, ctl, t0);
+			_exit(0);
+		}
+		if (kids[w] < 0)
+			nw = w;  /* fewer workers; the loop below picks up their tags */
+	}
+	work_share(jb, 0, nw, final, ctl, t0);
+	int crashed = 0;
+	for (int w = 1; w < nw; w++) {
+		int st = 0;
+		if (waitpid(kids[w], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			crashed = 1;
+	}
+	free(kids);
+	if (ctl->verbose)
+		fputc('\n', ctl->log ? ctl->log : stderr);
+	for (int t = 0; t < jb->ntags; t++)
+		if (crashed || jb->status[t])
+			return tagar_fail(err, TAGAR_ESOLVER, "training failed for tag \"%s\"%s", jb->tags[t],
+					  crashed ? " (a worker process died)" : "");
+	return 0;
+}
+
+/* Honest CV counts: each fold's predictions use a threshold tuned on the
+ * out-of-fold scores of the other folds only. */
+static void cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
+{
+	int n = jb->mx->ndocs, k = jb->o->folds;
+	const double *s = jb->scores + (size_t)tag * n;
+	const signed char *y = jb->y + (size_t)tag * n;
+	const int *fold = jb->fold + (size_t)tag * n;
+	double *ss = malloc((size_t)n * sizeof *ss);
+	signed char *yy = malloc((size_t)n);
+	memset(out, 0, sizeof *out);
+	out->support = jb->npos[tag];
+	for (int f = 0; ss && yy && f < k; f++) {
+		int m = 0;
+		for (int i = 0; i < n; i++)
+			if (fold[i] != f) {
+				ss[m] = s[i];
+				yy[m++] = y[i];
+			}
+		double f1, th = jb->npos[tag] >= 2 ? tagar_best_threshold(ss, yy, m, &f1) : 0.0;
+		for (int i = 0; i < n; i++) {
+			if (fold[i] != f)
+				continue;
+			int p = s[i] >= th;
+			out->tp += p && y[i];
+			out->fp += p && !y[i];
+			out->fn += !p && y[i];
+		}
+	}
+	free(ss);
+	free(yy);
+}
+
+static void *shared_alloc(size_t n)
+{
+	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0, n);
+	return p;
+}
+
+static void shared_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n ? n : 1);
+}
+
+static int cmp_tagname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int find_tag(char **tags, int n, const char *t)
+{
+	char **p = bsearch(&t, tags, (size_t)n, sizeof *tags, cmp_tagname);
+	return p ? (int)(p - tags) : -1;
+}
+
+/* The sorted, distinct tag names of the corpus and the label matrix. */
+static int collect_tags(tagar_job *jb, tagar_err *err)
+{
+	const tagar_corpus *c = jb->c;
+	int cap = 0;
+	for (int d = 0; d < c->n; d++)
+		cap += c->rec[d].ntags;
+	jb->tags = malloc((size_t)(cap ? cap : 1) * sizeof *jb->tags);
+	if (!jb->tags)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	int n = 0;
+	for (int d = 0; d < c->n; d++)
+		for (int i = 0; i < c->rec[d].ntags; i++)
+			jb->tags[n++] = c->rec[d].tags[i];
+	qsort(jb->tags, (size_t)n, sizeof *jb->tags, cmp_tagname);
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (!k || strcmp(jb->tags[k - 1], jb->tags[i]))
+			jb->tags[k++] = jb->tags[i];
+	jb->ntags = k;
+	if (k == 0)
+		return tagar_fail(err, TAGAR_EDATA, "no record carries a tag: nothing to learn");
+	jb->y = calloc((size_t)k * (size_t)c->n, 1);
+	jb->npos = calloc((size_t)k, sizeof *jb->npos);
+	if (!jb->y || !jb->npos)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	for (int d = 0; d < c->n; d++)
+		for (int i = 0; i < c->rec[d].ntags; i++) {
+			int t = find_tag(jb->tags, k, c->rec[d].tags[i]);
+			jb->y[(size_t)t * c->n + d] = 1;
+			jb->npos[t]++;
+		}
+	return 0;
+}
+
+static size_t sz_scores(const tagar_job *jb) { return (size_t)jb->ntags * (size_t)jb->mx->ndocs * sizeof(double); }
+static size_t sz_fold(const tagar_job *jb) { return (size_t)jb->ntags * (size_t)jb->mx->ndocs * sizeof(int); }
+static size_t sz_weights(const tagar_job *jb) { return (size_t)jb->ntags * (size_t)jb->mx->nterms * sizeof(float); }
+static size_t sz_tagparam(const tagar_job *jb) { return (size_t)jb->ntags * 4 * sizeof(double); }
+static size_t sz_status(const tagar_job *jb) { return (size_t)jb->ntags * sizeof(int) + sizeof(long); }
+
+static int job_alloc(tagar_job *jb, tagar_err *err)
+{
+	jb->scores = shared_alloc(sz_scores(jb));
+	jb->fold = shared_alloc(sz_fold(jb));
+	jb->weights = shared_alloc(sz_weights(jb));
+	jb->tagparam = shared_alloc(sz_tagparam(jb));
+	jb->status = shared_alloc(sz_status(jb));
+	if (!jb->scores || !jb->fold || !jb->weights || !jb->tagparam || !jb->status)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory for training results");
+	jb->done = (long *)(void *)(jb->status + jb->ntags + (jb->ntags & 1));
+	int n = jb->mx->ndocs;
+	for (int t = 0; t < jb->ntags; t++)
+		tagar_make_folds(jb->y + (size_t)t * n, n, jb->o->folds,
+				 tagar_mix(jb->o->seed ^ ((uint64_t)t << 32)), jb->fold + (size_t)t * n);
+	return 0;
+}
+
+static void job_free(tagar_job *jb)
+{
+	shared_free(jb->scores, sz_scores(jb));
+	shared_free(jb->fold, sz_fold(jb));
+	shared_free(jb->weights, sz_weights(jb));
+	shared_free(jb->tagparam, sz_tagparam(jb));
+	shared_free(jb->status, sz_status(jb));
+	free(jb->tags);
+	free(jb->y);
+	free(jb->npos);
+}
+
+static void all_counts(const tagar_job *jb, tagar_counts *cnt, double *micro, double *macro)
+{
+	for (int t = 0; t < jb->ntags; t++)
+		cv_counts(jb, t, &cnt[t]);
+	tagar_micro_macro(cnt, jb->ntags, micro, macro);
+}
+
+/* Picks C (and gamma for RBF/polynomial kernels) by K-fold CV F1. */
+static int grid_search(tagar_job *jb, const tagar_train_ctl *ctl, tagar_counts *cnt, tagar_err *err)
+{
+	static const double Cs[] = {0.125, 0.25, 0.5, 1, 2, 4, 8, 16};
+	static const double gammas[] = {0.25, 0.5, 1, 2, 4};
+	int ng = jb->o->solver == TAGAR_SOLVER_LIBSVM && jb->o->kernel != TAGAR_KERNEL_LINEAR ? 5 : 1;
+	double best = -1, bc = jb->o->C, bg = jb->o->gamma;
+	FILE *log = ctl->log ? ctl->log : stderr;
+	for (int g = 0; g < ng; g++)
+		for (size_t i = 0; i < sizeof Cs / sizeof *Cs; i++) {
+			jb->C = Cs[i];
+			jb->gamma = ng > 1 ? gammas[g] : jb->o->gamma;
+			int rc = run_tags(jb, 0, ctl, err);
+			if (rc)
+				return rc;
+			double mi, ma;
+			all_counts(jb, cnt, &mi, &ma);
+			char a[32], b[32];
+			tagar_fmt_fixed(a, sizeof a, mi, 4);
+			tagar_fmt_fixed(b, sizeof b, ma, 4);
+			fprintf(log, "grid: C %g gamma %g: micro-F1 %s macro-F1 %s\n", jb->C, jb->gamma, a, b);
+			if (mi + ma > best) {
+				best = mi + ma;
+				bc = jb->C;
+				bg = jb->gamma;
+			}
+		}
+	jb->C = bc;
+	jb->gamma = bg;
+	fprintf(log, "grid: chose C %g gamma %g\n", bc, bg);
+	return 0;
+}
+
+static uint32_t corpus_crc(const tagar_corpus *c)
+{
+	uLong crc = crc32(0L, Z_NULL, 0);
+	for (int d = 0; d < c->n; d++) {
+		const tagar_record *r = &c->rec[d];
+		const char *id = r->id ? r->id : "";
+		crc = crc32(crc, (const Bytef *)id, (uInt)strlen(id) + 1);
+		crc = crc32(crc, (const Bytef *)r->title, (uInt)strlen(r->title) + 1);
+		crc = crc32(crc, (const Bytef *)r->text, (uInt)strlen(r->text) + 1);
+		for (int i = 0; i < r->ntags; i++)
+			crc = crc32(crc, (const Bytef *)r->tags[i], (uInt)strlen(r->tags[i]) + 1);
+	}
+	return (uint32_t)crc;
+}
+
+static json_t *meta_text(const tagar_text_opts *t)
+{
+	return json_pack("{s:i, s:i, s:i, s:i, s:f}", "ngram_max", t->ngram_max, "stem", t->stem,
+			 "stopwords", t->stopwords, "drop_numbers", t->drop_numbers,
+			 "title_weight", t->title_weight);
+}
+
+static json_t *meta_train(const tagar_job *jb)
+{
+	const tagar_train_opts *o = jb->o;
+	static const char *const solver[] = {"liblinear", "libsvm"};
+	static const char *const kernel[] = {"linear", "poly", "rbf"};
+	return json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:f, s:f}",
+			 "solver", solver[o->solver], "kernel_name", kernel[o->kernel], "kernel", o->kernel,
+			 "C", jb->C, "gamma", jb->gamma, "coef0", o->coef0, "degree", o->degree,
+			 "folds", o->folds, "class_weight", o->class_weight, "seed", (json_int_t)o->seed,
+			 "min_df", o->min_df_count, "max_df", o->max_df);
+}
+
+static json_t *meta_tags(const tagar_job *jb, const tagar_counts *cnt)
+{
+	json_t *a = json_array();
+	for (int t = 0; a && t < jb->ntags; t++)
+		json_array_append_new(a, json_pack("{s:s, s:i, s:f, s:f, s:f, s:f}", "tag", jb->tags[t],
+						   "positives", jb->npos[t], "threshold", jb->tagparam[4 * t + 1],
+						   "cv_precision", tagar_precision(&cnt[t]),
+						   "cv_recall", tagar_recall(&cnt[t]), "cv_f1", tagar_f1(&cnt[t])));
+	return a;
+}
+
+static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tagar_counts *cnt)
+{
+	double mi, ma;
+	tagar_micro_macro(cnt, jb->ntags, &mi, &ma);
+	char crc[16];
+	snprintf(crc, sizeof crc, "%08x", corpus_crc(jb->c));
+	json_t *root = json_pack("{s:i, s:s, s:o, s:o, s:{s:i, s:s, s:I}, s:{s:i, s:f, s:f}, s:o}",
+				 "format", TAGAR_MODEL_FORMAT, "tool", "tagar " TAGAR_VERSION,
+				 "text", meta_text(to), "train", meta_train(jb),
+				 "corpus", "documents", jb->c->n, "crc32", crc, "terms", (json_int_t)jb->mx->nterms,
+				 "cv", "folds", jb->o->folds, "micro_f1", mi, "macro_f1", ma,
+				 "tags", meta_tags(jb, cnt));
+	if (!root)
+		return NULL;
+	char *s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+	json_decref(root);
+	return s;
+}
+
+static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_stopset *stop,
+		       const tagar_counts *cnt, tagar_kernel_parts *kv, tagar_model **out, tagar_err *err)
+{
+	char *meta = make_meta(jb, to, cnt);
+	size_t swlen = 0;
+	char *sw = tagar_stopset_dump(stop, &swlen);
+	if (!meta || !sw) {
+		free(meta);
+		free(sw);
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	int linear = !kv;
+	tagar_model_parts p = {meta, sw, swlen, jb->mx->nterms, (const char *const *)jb->mx->terms,
+			       jb->mx->term_len, jb->mx->idf, jb->ntags, linear ? jb->weights : NULL,
+			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
+	if (!linear) {
+		p.ksv_count = kv->count;
+		p.ksv_rho = kv->rho;
+		p.ksv_coef = kv->coef;
+		p.ksv_start = kv->start;
+		p.ksv_idx = kv->idx;
+		p.ksv_val = kv->val;
+		p.ksv_total = kv->total;
+		p.ksv_nnz = kv->nnz;
+	}
+	void *img = NULL;
+	size_t len = 0;
+	int rc = tagar_model_build(&p, &img, &len, err);
+	free(meta);
+	free(sw);
+	if (rc)
+		return rc;
+	*out = tagar_model_adopt(img, len, err);
+	return *out ? 0 : TAGAR_EMODEL;
+}
+
+static void warn_tags(const tagar_job *jb, FILE *log)
+{
+	for (int t = 0; t < jb->ntags; t++) {
+		if (jb->npos[t] < 2)
+			fprintf(log, "warning: tag \"%s\" has a single example: it cannot be cross-validated "
+				"and will rarely be assigned; add examples\n", jb->tags[t]);
+		else if (jb->npos[t] == jb->mx->ndocs)
+			fprintf(log, "warning: tag \"%s\" is on every document: nothing to tell it from\n",
+				jb->tags[t]);
+	}
+}
+
+static int kernel_finals(tagar_job *jb, tagar_kernel_parts *kv, tagar_err *err)
+{
+	kv->count = calloc((size_t)jb->ntags, sizeof *kv->count);
+	kv->rho = calloc((size_t)jb->ntags, sizeof *kv->rho);
+	if (!kv->count || !kv->rho)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	for (int t = 0; t < jb->ntags; t++)
+		if (tagar_svm_final(jb, t, kv))
+			return tagar_fail(err, TAGAR_ESOLVER, "libsvm training failed for tag \"%s\"", jb->tags[t]);
+	return 0;
+}
+
+int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
+		const tagar_train_opts *tr, const tagar_train_ctl *ctl,
+		tagar_model **out, tagar_counts **counts, tagar_err *err)
+{
+	tagar_matrix mx;
+	tagar_job jb = {.c = c, .o = tr, .mx = &mx, .C = tr->C, .gamma = tr->gamma};
+	tagar_kernel_parts kv = {0};
+	tagar_counts *cnt = NULL;
+	FILE *log = ctl->log ? ctl->log : stderr;
+	int kernel = tr->solver == TAGAR_SOLVER_LIBSVM && tr->kernel != TAGAR_KERNEL_LINEAR;
+	*out = NULL;
+	set_print_string_function(tagar_quiet_print);
+	svm_set_print_string_function(tagar_quiet_print);
+	int rc = tagar_matrix_build(&mx, c, to, stop, tr->min_df_count, tr->max_df,
+				    tr->solver == TAGAR_SOLVER_LIBSVM, err);
+	if (rc)
+		return rc;
+	if (!(rc = collect_tags(&jb, err)) && !(rc = job_alloc(&jb, err))) {
+		warn_tags(&jb, log);
+		if (!(cnt = calloc((size_t)jb.ntags, sizeof *cnt)))
+			rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	if (!rc && ctl->grid)
+		rc = grid_search(&jb, ctl, cnt, err);
+	if (!rc)
+		rc = run_tags(&jb, 1, ctl, err);
+	if (!rc && kernel)
+		rc = kernel_finals(&jb, &kv, err);
+	if (!rc) {
+		double mi, ma;
+		all_counts(&jb, cnt, &mi, &ma);
+		rc = build_model(&jb, to, stop, cnt, kernel ? &kv : NULL, out, err);
+	}
+	if (!rc && counts) {
+		*counts = cnt;
+		cnt = NULL;
+	}
+	free(cnt);
+	tagar_kernel_parts_free(&kv);
+	job_free(&jb);
+	tagar_matrix_free(&mx);
+	return rc;
+}

@@ -1,0 +1,291 @@
+/* tagar-train - labelled articles in, a tagar model out. */
+#include "tagar.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static const char USAGE[] =
+	"Usage: tagar-train [OPTION]... -o MODEL FILE\n"
+	"Train one SVM per tag on labelled articles (JSON Lines or fastText lines;\n"
+	"FILE may be - for standard input) and write a tagar model.\n"
+	"\n"
+	"  -o, --output=MODEL       model file to write (required)\n"
+	"  -f, --format=FMT         auto (default), jsonl or fasttext\n"
+	"  -s, --solver=NAME        liblinear (default) or libsvm\n"
+	"  -k, --kernel=NAME        libsvm kernel: linear (default), rbf or poly\n"
+	"  -C, --cost=C             SVM cost (default 1)\n"
+	"  -g, --gamma=G            RBF/polynomial gamma (default 1)\n"
+	"      --degree=D           polynomial degree (default 2)\n"
+	"      --coef0=R            polynomial coef0 (default 0)\n"
+	"      --grid               choose C (and gamma) by K-fold cross-validation\n"
+	"      --cv=K               K folds (default 5) and print the per-tag CV report\n"
+	"      --class-weight=W     none, sqrt (default) or balanced weight for rare tags\n"
+	"  -n, --ngrams=N           word n-grams 1..N (default 2)\n"
+	"      --min-df=N           drop terms in fewer than N documents (default 2)\n"
+	"      --max-df=F           drop terms in more than fraction F of documents (default 0.5)\n"
+	"      --stem=LANG          none (default), indonesian or english (Snowball)\n"
+	"      --stopwords=LIST     id,en (default), id, en, none, or a file of words\n"
+	"      --numbers=MODE       keep (default) or drop number tokens\n"
+	"      --title-weight=W     a title word counts W times (default 2)\n"
+	"      --seed=N             seed for folds and solvers (default 1)\n"
+	"  -j, --threads=N          worker processes (default: all cores)\n"
+	"      --strict             fail on any malformed input line\n"
+	"  -q, --quiet              no progress or summary on stderr\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 unusable data or training failure,\n"
+	"2 usage error, 3 input/output error.\n";
+
+typedef struct {
+	const char *out, *in, *stopfile;
+	tagar_format fmt;
+	tagar_text_opts text;
+	tagar_train_opts train;
+	tagar_train_ctl ctl;
+	int strict, quiet, cv_print;
+} options;
+
+static int bad_value(const char *opt, const char *v)
+{
+	fprintf(stderr, "tagar-train: invalid value '%s' for --%s (see --help)\n", v, opt);
+	return EXIT_USAGE;
+}
+
+static int num(const char *opt, const char *v, double lo, double hi, double *out)
+{
+	double d;
+	if (tagar_parse_double(v, &d) || d < lo || d > hi)
+		return bad_value(opt, v);
+	*out = d;
+	return 0;
+}
+
+static int integer(const char *opt, const char *v, long lo, long hi, int *out)
+{
+	double d;
+	if (num(opt, v, (double)lo, (double)hi, &d) || d != (long)d)
+		return bad_value(opt, v);
+	*out = (int)d;
+	return 0;
+}
+
+static int pick(const char *opt, const char *v, const char *const *names, int *out)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return bad_value(opt, v);
+}
+
+static int stopwords(options *o, const char *v)
+{
+	if (strcmp(v, "none") == 0)
+		o->text.stopwords = 0;
+	else if (strcmp(v, "id") == 0)
+		o->text.stopwords = TAGAR_STOP_ID;
+	else if (strcmp(v, "en") == 0)
+		o->text.stopwords = TAGAR_STOP_EN;
+	else if (strcmp(v, "id,en") == 0 || strcmp(v, "en,id") == 0)
+		o->text.stopwords = TAGAR_STOP_ID | TAGAR_STOP_EN;
+	else {
+		o->text.stopwords = TAGAR_STOP_FILE;
+		o->stopfile = v;
+	}
+	return 0;
+}
+
+enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
+       O_TITLE, O_SEED, O_STRICT };
+
+static const struct option LONGOPTS[] = {
+	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
+	{"cost", 1, 0, 'C'}, {"gamma", 1, 0, 'g'}, {"degree", 1, 0, O_DEGREE}, {"coef0", 1, 0, O_COEF0},
+	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
+	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
+	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
+	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT},
+	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
+
+static int option(options *o, int c, const char *a)
+{
+	static const char *const fmts[] = {"auto", "jsonl", "fasttext", NULL};
+	static const char *const solvers[] = {"liblinear", "libsvm", NULL};
+	static const char *const kernels[] = {"linear", "poly", "rbf", NULL};
+	static const char *const weights[] = {"none", "sqrt", "balanced", NULL};
+	static const char *const stems[] = {"none", "indonesian", "english", NULL};
+	static const char *const numbers[] = {"keep", "drop", NULL};
+	int v = 0;
+	double seed;
+	switch (c) {
+	case 'o': o->out = a; return 0;
+	case 'f': if (pick("format", a, fmts, &v)) return EXIT_USAGE; o->fmt = (tagar_format)v; return 0;
+	case 's': return pick("solver", a, solvers, &o->train.solver);
+	case 'k': return pick("kernel", a, kernels, &o->train.kernel);
+	case 'C': return num("cost", a, 1e-6, 1e6, &o->train.C);
+	case 'g': return num("gamma", a, 1e-9, 1e6, &o->train.gamma);
+	case O_DEGREE: return integer("degree", a, 1, 10, &o->train.degree);
+	case O_COEF0: return num("coef0", a, -1e6, 1e6, &o->train.coef0);
+	case O_GRID: o->ctl.grid = 1; return 0;
+	case O_CV: o->cv_print = 1; return integer("cv", a, 2, 100, &o->train.folds);
+	case O_CW: return pick("class-weight", a, weights, &o->train.class_weight);
+	case 'n': return integer("ngrams", a, 1, 8, &o->text.ngram_max);
+	case O_MINDF: return num("min-df", a, 1, 1e9, &o->train.min_df_count);
+	case O_MAXDF: return num("max-df", a, 1e-6, 1, &o->train.max_df);
+	case O_STEM: return pick("stem", a, stems, &o->text.stem);
+	case O_STOP: return stopwords(o, a);
+	case O_NUM: return pick("numbers", a, numbers, &o->text.drop_numbers);
+	case O_TITLE: return num("title-weight", a, 0, 100, &o->text.title_weight);
+	case O_SEED: if (num("seed", a, 0, 4e18, &seed)) return EXIT_USAGE; o->train.seed = (uint64_t)seed; return 0;
+	case 'j': return integer("threads", a, 1, 1024, &o->train.threads);
+	case O_STRICT: o->strict = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case 'h': fputs(USAGE, stdout); exit(0);
+	case 'V': printf("tagar-train %s\n", TAGAR_VERSION); exit(0);
+	default: fputs("Try 'tagar-train --help'.\n", stderr); return EXIT_USAGE;
+	}
+}
+
+static int parse_args(options *o, int argc, char **argv)
+{
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "o:f:s:k:C:g:n:j:qhV", LONGOPTS, NULL)) != -1)
+		if ((rc = option(o, c, optarg)))
+			return rc;
+	if (optind != argc - 1 || !o->out) {
+		fprintf(stderr, "tagar-train: %s\nTry 'tagar-train --help'.\n",
+			!o->out ? "the model file is required (-o MODEL)" : "exactly one input FILE is required");
+		return EXIT_USAGE;
+	}
+	o->in = argv[optind];
+	return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0, k;
+	char *buf = malloc(cap);
+	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += k;
+		if (n == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	if (ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static tagar_stopset *make_stopset(const options *o)
+{
+	size_t len = 0;
+	char *words = NULL;
+	if (o->stopfile && !(words = slurp(o->stopfile, &len))) {
+		perror(o->stopfile);
+		return NULL;
+	}
+	tagar_stopset *s = tagar_stopset_new(o->text.stopwords, words, len);
+	free(words);
+	return s;
+}
+
+static double seconds_since(struct timespec t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+}
+
+static void summary(const options *o, const tagar_corpus *c, const tagar_model *m, const tagar_counts *cnt,
+		    double secs)
+{
+	double mi, ma;
+	char a[32], b[32];
+	tagar_micro_macro(cnt, tagar_model_ntags(m), &mi, &ma);
+	tagar_fmt_fixed(a, sizeof a, mi, 4);
+	tagar_fmt_fixed(b, sizeof b, ma, 4);
+	fprintf(stderr, "tagar-train: %d tags, %d documents, %ld terms, %.2f s; %d-fold CV micro-F1 %s macro-F1 %s; wrote %s\n",
+		tagar_model_ntags(m), c->n, tagar_model_nterms(m), secs, o->train.folds, a, b, o->out);
+}
+
+static int exit_for(int code)
+{
+	return code == TAGAR_EIO ? EXIT_IO : EXIT_DATA;
+}
+
+int main(int argc, char **argv)
+{
+	options o = {0};
+	tagar_text_opts_default(&o.text);
+	tagar_train_opts_default(&o.train);
+	int rc = parse_args(&o, argc, argv);
+	if (rc)
+		return rc;
+	o.ctl.verbose = !o.quiet && isatty(2);
+	o.ctl.log = stderr;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	tagar_corpus c = {0};
+	tagar_err err = {0, ""};
+	int nbad = 0;
+	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, stderr, &nbad, &err))) {
+		fprintf(stderr, "tagar-train: %s\n", err.msg);
+		tagar_corpus_free(&c);
+		return exit_for(rc);
+	}
+	if (nbad && o.strict) {
+		fprintf(stderr, "tagar-train: %s: %d malformed line(s); stopping (--strict)\n", o.in, nbad);
+		tagar_corpus_free(&c);
+		return EXIT_DATA;
+	}
+	if (nbad && !o.quiet)
+		fprintf(stderr, "tagar-train: %s: skipped %d malformed line(s)\n", o.in, nbad);
+	tagar_stopset *stop = make_stopset(&o);
+	tagar_model *m = NULL;
+	tagar_counts *cnt = NULL;
+	o.ctl.cv_report = 1;
+	if (!stop)
+		rc = EXIT_IO;
+	else if ((rc = tagar_train(&c, &o.text, stop, &o.train, &o.ctl, &m, &cnt, &err)))
+		fprintf(stderr, "tagar-train: %s\n", err.msg);
+	else if ((rc = tagar_model_save(m, o.out, &err)))
+		fprintf(stderr, "tagar-train: %s\n", err.msg);
+	if (!rc && o.cv_print) {
+		const char **names = malloc((size_t)tagar_model_ntags(m) * sizeof *names);
+		for (int t = 0; names && t < tagar_model_ntags(m); t++)
+			names[t] = tagar_model_tag(m, t);
+		if (names)
+			tagar_report_text(stdout, cnt, names, tagar_model_ntags(m));
+		free(names);
+	}
+	if (!rc && !o.quiet)
+		summary(&o, &c, m, cnt, seconds_since(t0));
+	free(cnt);
+	tagar_model_free(&m);
+	tagar_stopset_free(&stop);
+	tagar_corpus_free(&c);
+	if (rc < 0)
+		rc = exit_for(rc);
+	if (!rc && fflush(stdout) != 0) {
+		perror("tagar-train: standard output");
+		rc = EXIT_IO;
+	}
+	return rc;
+}
