@@ -291,6 +291,9 @@ static int read_header(tagar_model *m, tagar_err *err)
 				  ver, TAGAR_MODEL_FORMAT);
 	if (ver != TAGAR_MODEL_FORMAT || get_u32(b + 12) != HEADER_SIZE)
 		return tagar_fail(err, TAGAR_EMODEL, "unsupported model format %u", ver);
+	for (int i = 32; i < HEADER_SIZE; i++)  /* reserved: zero in this format */
+		if (b[i])
+			return tagar_fail(err, TAGAR_EMODEL, "model header is corrupt (reserved byte %d set)", i);
 	if (get_u64(b + 16) != m->size)
 		return tagar_fail(err, TAGAR_EMODEL, "model is truncated or has trailing data (%zu bytes, header says %llu)",
 				  m->size, (unsigned long long)get_u64(b + 16));

@@ -36,8 +36,8 @@ struct tagar_tokenizer {
 
 void tagar_text_opts_default(tagar_text_opts *o)
 {
-	o->ngram_max = 2;
-	o->stem = TAGAR_STEM_NONE;
+	o->ngram_max = 1;
+	o->stem = TAGAR_STEM_AUTO;
 	o->stopwords = TAGAR_STOP_ID | TAGAR_STOP_EN;
 	o->drop_numbers = 0;
 	o->title_weight = 2.0;
@@ -197,6 +197,36 @@ char *tagar_stopset_dump(const tagar_stopset *s, size_t *len)
 
 /* ------------------------------------------------------------ tokenizer */
 
+typedef struct {
+	const tagar_stopset *id, *en;
+	long hits_id, hits_en;
+} lang_count;
+
+static void count_language(const char *f, size_t n, double w, void *ud)
+{
+	lang_count *l = ud;
+	(void)w;
+	l->hits_id += tagar_stopset_has(l->id, f, n);
+	l->hits_en += tagar_stopset_has(l->en, f, n);
+}
+
+int tagar_auto_stemmer(const tagar_corpus *c)
+{
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	o.ngram_max = 1;
+	o.stem = TAGAR_STEM_NONE;
+	tagar_stopset *id = tagar_stopset_new(TAGAR_STOP_ID, NULL, 0), *en = tagar_stopset_new(TAGAR_STOP_EN, NULL, 0);
+	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
+	lang_count l = {id, en, 0, 0};
+	for (int d = 0; tk && id && en && d < c->n && d < 500; d++)
+		tagar_features(tk, c->rec[d].text, strlen(c->rec[d].text), 1, count_language, &l);
+	tagar_tokenizer_free(&tk);
+	tagar_stopset_free(&id);
+	tagar_stopset_free(&en);
+	return l.hits_en > 2 * l.hits_id ? TAGAR_STEM_ENGLISH : TAGAR_STEM_NONE;
+}
+
 tagar_tokenizer *tagar_tokenizer_new(const tagar_text_opts *o, const tagar_stopset *stop)
 {
 	tagar_tokenizer *t = calloc(1, sizeof *t);
@@ -204,7 +234,7 @@ tagar_tokenizer *tagar_tokenizer_new(const tagar_text_opts *o, const tagar_stops
 		return NULL;
 	t->o = *o;
 	t->stop = stop;
-	if (o->stem != TAGAR_STEM_NONE) {
+	if (o->stem > TAGAR_STEM_NONE) {
 		const char *alg = o->stem == TAGAR_STEM_ENGLISH ? "english" : "indonesian";
 		t->stemmer = sb_stemmer_new(alg, "UTF_8");
 		if (!t->stemmer) {
@@ -257,8 +287,6 @@ static int class_of_category(utf8proc_category_t c)
 		return C_MARK;
 	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
 		return C_DIGIT;
-	case UTF8PROC_CATEGORY_PD:
-		return C_DASH;
 	default:
 		return C_OTHER;
 	}
@@ -285,6 +313,8 @@ static int char_class(const unsigned char *s, size_t n, size_t *len)
 	if (l < 1)
 		return C_OTHER;
 	*len = (size_t)l;
+	if (cp == 0x2010 || cp == 0x2011)  /* hyphen, non-breaking hyphen */
+		return C_DASH;
 	return class_of_category(utf8proc_category(cp));
 }
 

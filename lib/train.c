@@ -33,6 +33,8 @@ void tagar_train_opts_default(tagar_train_opts *o)
 	o->min_df_count = 2;
 	o->max_df = 0.5;
 	o->threads = 0;
+	o->eps = 0.1;
+	o->fbr = 0.3;
 }
 
 void tagar_quiet_print(const char *s) { (void)s; }
@@ -98,7 +100,7 @@ static struct model *fit_linear(const tagar_job *jb, const signed char *y, const
 		int wl = 1;
 		double wv = tagar_positive_weight(jb, npos, nrows);
 		struct problem p = {nrows, (int)jb->mx->nterms + 1, yy, x, 1.0};
-		struct parameter par = {L2R_L2LOSS_SVC_DUAL, 0.01, jb->C, 1, &wl, &wv, 0.1, NULL};
+		struct parameter par = {L2R_L2LOSS_SVC_DUAL, jb->o->eps, jb->C, 1, &wl, &wv, 0.1, NULL};
 		srand(seed);
 		m = train(&p, &par);
 	}
@@ -167,20 +169,29 @@ static int final_linear(const tagar_job *jb, int tag)
 	return 0;
 }
 
+/* SCut with a fallback (Yang's SCutFBR): a threshold whose cross-validated
+ * F1 is below fbr rests on too few examples to trust, so the SVM's own
+ * boundary (0) is kept when it is the more conservative of the two. */
+static double pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
+{
+	if (npos < 2)
+		return 0.0;
+	double f1, th = tagar_best_threshold(s, y, n, &f1);
+	return f1 < jb->o->fbr && th < 0 ? 0.0 : th;
+}
+
 /* Threshold and calibration from the out-of-fold decision values. */
 static void tune_tag(tagar_job *jb, int tag)
 {
 	int n = jb->mx->ndocs;
 	const double *s = jb->scores + (size_t)tag * n;
 	const signed char *y = jb->y + (size_t)tag * n;
-	double f1, A, B;
-	double th = jb->npos[tag] >= 2 ? tagar_best_threshold(s, y, n, &f1) : 0.0;
+	double A, B;
 	tagar_platt_fit(s, y, n, &A, &B);
-	jb->tagparam[4 * tag + 1] = th;
+	jb->tagparam[4 * tag + 1] = pick_threshold(jb, s, y, n, jb->npos[tag]);
 	jb->tagparam[4 * tag + 2] = A;
 	jb->tagparam[4 * tag + 3] = B;
 }
-
 
 static int train_tag(tagar_job *jb, int tag, int final)
 {
@@ -282,7 +293,10 @@ static void cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
 				ss[m] = s[i];
 				yy[m++] = y[i];
 			}
-		double f1, th = jb->npos[tag] >= 2 ? tagar_best_threshold(ss, yy, m, &f1) : 0.0;
+		int np = 0;
+		for (int i = 0; i < m; i++)
+			np += yy[i];
+		double th = pick_threshold(jb, ss, yy, m, np);
 		for (int i = 0; i < n; i++) {
 			if (fold[i] != f)
 				continue;
@@ -459,11 +473,11 @@ static json_t *meta_train(const tagar_job *jb)
 	const tagar_train_opts *o = jb->o;
 	static const char *const solver[] = {"liblinear", "libsvm"};
 	static const char *const kernel[] = {"linear", "poly", "rbf"};
-	return json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:f, s:f}",
+	return json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:f, s:f, s:f, s:f}",
 			 "solver", solver[o->solver], "kernel_name", kernel[o->kernel], "kernel", o->kernel,
 			 "C", jb->C, "gamma", jb->gamma, "coef0", o->coef0, "degree", o->degree,
 			 "folds", o->folds, "class_weight", o->class_weight, "seed", (json_int_t)o->seed,
-			 "min_df", o->min_df_count, "max_df", o->max_df);
+			 "min_df", o->min_df_count, "max_df", o->max_df, "fbr", o->fbr, "eps", o->eps);
 }
 
 static json_t *meta_tags(const tagar_job *jb, const tagar_counts *cnt)
@@ -567,6 +581,10 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 	FILE *log = ctl->log ? ctl->log : stderr;
 	int kernel = tr->solver == TAGAR_SOLVER_LIBSVM && tr->kernel != TAGAR_KERNEL_LINEAR;
 	*out = NULL;
+	tagar_text_opts resolved = *to;
+	if (resolved.stem == TAGAR_STEM_AUTO)
+		resolved.stem = tagar_auto_stemmer(c);
+	to = &resolved;
 	set_print_string_function(tagar_quiet_print);
 	svm_set_print_string_function(tagar_quiet_print);
 	int rc = tagar_matrix_build(&mx, c, to, stop, tr->min_df_count, tr->max_df,

@@ -25,13 +25,17 @@ static const char USAGE[] =
 	"      --grid               choose C (and gamma) by K-fold cross-validation\n"
 	"      --cv=K               K folds (default 5) and print the per-tag CV report\n"
 	"      --class-weight=W     none, sqrt (default) or balanced weight for rare tags\n"
-	"  -n, --ngrams=N           word n-grams 1..N (default 2)\n"
+	"  -n, --ngrams=N           word n-grams 1..N (default 1)\n"
 	"      --min-df=N           drop terms in fewer than N documents (default 2)\n"
 	"      --max-df=F           drop terms in more than fraction F of documents (default 0.5)\n"
-	"      --stem=LANG          none (default), indonesian or english (Snowball)\n"
+	"      --stem=LANG          auto (default: english for English text, else none),\n"
+	"                           none, indonesian or english (Snowball stemmers)\n"
 	"      --stopwords=LIST     id,en (default), id, en, none, or a file of words\n"
 	"      --numbers=MODE       keep (default) or drop number tokens\n"
 	"      --title-weight=W     a title word counts W times (default 2)\n"
+	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
+	"                           reaches a CV F1 below F (default 0.3)\n"
+	"      --eps=E              solver stopping tolerance (default 0.1)\n"
 	"      --seed=N             seed for folds and solvers (default 1)\n"
 	"  -j, --threads=N          worker processes (default: all cores)\n"
 	"      --strict             fail on any malformed input line\n"
@@ -103,7 +107,7 @@ static int stopwords(options *o, const char *v)
 }
 
 enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT };
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
@@ -111,7 +115,7 @@ static const struct option LONGOPTS[] = {
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
-	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT},
+	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR},
 	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
 static int option(options *o, int c, const char *a)
@@ -120,7 +124,7 @@ static int option(options *o, int c, const char *a)
 	static const char *const solvers[] = {"liblinear", "libsvm", NULL};
 	static const char *const kernels[] = {"linear", "poly", "rbf", NULL};
 	static const char *const weights[] = {"none", "sqrt", "balanced", NULL};
-	static const char *const stems[] = {"none", "indonesian", "english", NULL};
+	static const char *const stems[] = {"auto", "none", "indonesian", "english", NULL};
 	static const char *const numbers[] = {"keep", "drop", NULL};
 	int v = 0;
 	double seed;
@@ -139,13 +143,15 @@ static int option(options *o, int c, const char *a)
 	case 'n': return integer("ngrams", a, 1, 8, &o->text.ngram_max);
 	case O_MINDF: return num("min-df", a, 1, 1e9, &o->train.min_df_count);
 	case O_MAXDF: return num("max-df", a, 1e-6, 1, &o->train.max_df);
-	case O_STEM: return pick("stem", a, stems, &o->text.stem);
+	case O_STEM: if (pick("stem", a, stems, &v)) return EXIT_USAGE; o->text.stem = v - 1; return 0;
 	case O_STOP: return stopwords(o, a);
 	case O_NUM: return pick("numbers", a, numbers, &o->text.drop_numbers);
 	case O_TITLE: return num("title-weight", a, 0, 100, &o->text.title_weight);
 	case O_SEED: if (num("seed", a, 0, 4e18, &seed)) return EXIT_USAGE; o->train.seed = (uint64_t)seed; return 0;
 	case 'j': return integer("threads", a, 1, 1024, &o->train.threads);
 	case O_STRICT: o->strict = 1; return 0;
+	case O_EPS: return num("eps", a, 1e-8, 10, &o->train.eps);
+	case O_FBR: return num("fbr", a, 0, 1, &o->train.fbr);
 	case 'q': o->quiet = 1; return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
 	case 'V': printf("tagar-train %s\n", TAGAR_VERSION); exit(0);

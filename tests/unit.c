@@ -1,0 +1,443 @@
+/* unit.c - unit tests of libtagar.  Tiny sds-style macros; the last line is
+ * "N passed, N failed". */
+#include "tagar.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+	int passed, failed;
+} tally;
+
+#define CHECK(t, cond, ...) do { \
+	if (cond) { (t)->passed++; } \
+	else { (t)->failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); putchar('\n'); } \
+} while (0)
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *norm(tagar_tokenizer *tk, const char *s)
+{
+	size_t n;
+	const char *r = tagar_normalize(tk, s, strlen(s), &n);
+	return r ? r : "(null)";
+}
+
+static tagar_tokenizer *plain_tokenizer(int stop, int drop_numbers, int stem)
+{
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	o.stopwords = stop;
+	o.drop_numbers = drop_numbers;
+	o.stem = stem;
+	return tagar_tokenizer_new(&o, NULL);
+}
+
+#define NORM_IS(t, tk, in, want) do { \
+	const char *got_ = norm(tk, in); \
+	CHECK(t, strcmp(got_, want) == 0, "normalize(\"%s\") = \"%s\", want \"%s\"", in, got_, want); \
+} while (0)
+
+/* ---------------------------------------------------------- tokenizer */
+
+static void test_tokenizer(tally *t)
+{
+	tagar_tokenizer *tk = plain_tokenizer(0, 0, TAGAR_STEM_NONE);
+	NORM_IS(t, tk, "Masing-masing ASN bekerja bersama-sama", "masing-masing asn bekerja bersama-sama");
+	NORM_IS(t, tk, "KPK kpk Kpk", "kpk kpk kpk");
+	NORM_IS(t, tk, "Rp 1.200 miliar, naik 2,5 persen.", "rp 1.200 miliar naik 2,5 persen");
+	NORM_IS(t, tk, "tahun 2025. Lalu", "tahun 2025 lalu");
+	NORM_IS(t, tk, "\xE2\x80\x9CKPK\xE2\x80\x9D menyita e-KTP", "kpk menyita e-ktp");
+	NORM_IS(t, tk, "Jakarta\xE2\x80\x93" "Bandung 2020\xE2\x80\x94" "2024", "jakarta bandung 2020 2024");
+	NORM_IS(t, tk, "P\xC3\xA9milu", "pemilu");                      /* precomposed accent */
+	NORM_IS(t, tk, "Pe\xCC\x81milu", "pemilu");                     /* combining accent */
+	NORM_IS(t, tk, "\xEF\xBC\xAB\xEF\xBC\xB0\xEF\xBC\xAB", "kpk");  /* fullwidth KPK */
+	NORM_IS(t, tk, "\xEF\xAC\x81nal", "final");                     /* fi ligature */
+	NORM_IS(t, tk, "anti\xE2\x80\x90korupsi", "anti-korupsi");      /* U+2010 hyphen */
+	NORM_IS(t, tk, "bad\xFF\xFEtext", "bad text");                  /* invalid UTF-8 separates */
+	NORM_IS(t, tk, "-awal akhir- a-", "awal akhir a");
+	NORM_IS(t, tk, "", "");
+	tagar_tokenizer_free(&tk);
+	CHECK(t, tk == NULL, "free nulls the pointer");
+
+	tk = plain_tokenizer(0, 1, TAGAR_STEM_NONE);
+	NORM_IS(t, tk, "Rp 1.200 miliar 2,5 persen 3", "rp miliar persen");
+	tagar_tokenizer_free(&tk);
+}
+
+static void test_stopwords(tally *t)
+{
+	tagar_stopset *s = tagar_stopset_new(TAGAR_STOP_ID, "Extra\n# comment\n  kata2  \n", 25);
+	CHECK(t, s != NULL, "stopset built");
+	CHECK(t, tagar_stopset_has(s, "yang", 4), "yang is a stopword");
+	CHECK(t, tagar_stopset_has(s, "extra", 5), "file words are lower-cased");
+	CHECK(t, tagar_stopset_has(s, "kata2", 5), "file words are trimmed");
+	CHECK(t, !tagar_stopset_has(s, "# comment", 9), "comments are skipped");
+	const char *keep[] = {"kasus", "pihak", "tahun", "pemerintah", "negara", "kpk", "ya"};
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+		CHECK(t, !tagar_stopset_has(s, keep[i], strlen(keep[i])), "'%s' must not be a stopword", keep[i]);
+	CHECK(t, !tagar_stopset_has(s, "yan", 3) && !tagar_stopset_has(s, "yangx", 5), "prefixes do not match");
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	tagar_tokenizer *tk = tagar_tokenizer_new(&o, s);
+	NORM_IS(t, tk, "Kasus yang ditangani pihak KPK tahun ini", "kasus ditangani pihak kpk tahun");
+	tagar_tokenizer_free(&tk);
+	tagar_stopset_free(&s);
+}
+
+static void test_stemming(tally *t)
+{
+	tagar_tokenizer *tk = plain_tokenizer(0, 0, TAGAR_STEM_INDONESIAN);
+	NORM_IS(t, tk, "pemerintahan", "perintah");
+	NORM_IS(t, tk, "kebijakannya", "bijak");
+	tagar_tokenizer_free(&tk);
+}
+
+typedef struct {
+	char buf[512];
+	size_t len;
+	double weight;
+} feat_log;
+
+static void log_feature(const char *f, size_t n, double w, void *ud)
+{
+	feat_log *l = ud;
+	if (l->len + n + 2 < sizeof l->buf) {
+		memcpy(l->buf + l->len, f, n);
+		l->len += n;
+		l->buf[l->len++] = '|';
+		l->buf[l->len] = 0;
+	}
+	l->weight = w;
+}
+
+static void test_ngrams(tally *t)
+{
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	o.ngram_max = 3;
+	o.stopwords = 0;
+	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
+	feat_log l = {"", 0, 0};
+	tagar_features(tk, "Satu dua tiga", 13, 2.5, log_feature, &l);
+	CHECK(t, strcmp(l.buf, "satu|satu dua|satu dua tiga|dua|dua tiga|tiga|") == 0, "n-grams: %s", l.buf);
+	CHECK(t, l.weight == 2.5, "weight passed through");
+	tagar_tokenizer_free(&tk);
+}
+
+/* ------------------------------------------------------------ metrics */
+
+static void test_threshold(tally *t)
+{
+	const double s[] = {3, 2, 1, 0, -1};
+	const signed char y[] = {1, 1, 0, 1, 0};
+	double f1;
+	double th = tagar_best_threshold(s, y, 5, &f1);
+	/* cut after 4 items: tp 3 of 4 predicted, 3 positives: F1 6/7 */
+	CHECK(t, fabs(th - (-0.5)) < 1e-12, "threshold %g, want -0.5", th);
+	CHECK(t, fabs(f1 - 6.0 / 7) < 1e-12, "F1 %g, want 6/7", f1);
+	const double s2[] = {1, 1, 1, 0};
+	const signed char y2[] = {1, 0, 0, 1};
+	th = tagar_best_threshold(s2, y2, 4, &f1);
+	CHECK(t, th < 0, "ties are cut together: all four predicted (th %g)", th);
+	const signed char none[] = {0, 0, 0, 0};
+	th = tagar_best_threshold(s2, none, 4, &f1);
+	CHECK(t, th > 1e29 && f1 == 0, "no positive: nothing assigned");
+
+	tagar_counts c[3] = {{8, 2, 2, 10}, {0, 0, 5, 5}, {0, 0, 0, 0}};
+	double mi, ma;
+	tagar_micro_macro(c, 3, &mi, &ma);
+	CHECK(t, fabs(mi - 16.0 / 25) < 1e-12, "micro-F1 %g", mi);
+	CHECK(t, fabs(ma - 0.4) < 1e-12, "macro-F1 %g (a tag with no support and no prediction is not counted)", ma);
+	CHECK(t, fabs(tagar_precision(&c[0]) - 0.8) < 1e-12 && fabs(tagar_recall(&c[0]) - 0.8) < 1e-12, "P/R");
+}
+
+static void test_platt(tally *t)
+{
+	double s[40];
+	signed char y[40];
+	for (int i = 0; i < 40; i++) {
+		s[i] = (i - 20) / 10.0;
+		y[i] = i >= 20 ? (i % 7 != 0) : (i % 5 == 0);  /* mostly separable, with noise */
+	}
+	double A, B;
+	tagar_platt_fit(s, y, 40, &A, &B);
+	CHECK(t, A < 0, "Platt slope %g is negative (higher score, higher probability)", A);
+	CHECK(t, tagar_platt(2, A, B) > 0.8 && tagar_platt(-2, A, B) < 0.2, "calibrated ends");
+	CHECK(t, tagar_platt(1, A, B) > tagar_platt(0, A, B), "monotone");
+	double p = tagar_platt(1e6, A, B), q = tagar_platt(-1e6, A, B);
+	CHECK(t, p >= 0 && p <= 1 && q >= 0 && q <= 1 && !isnan(p) && !isnan(q), "no overflow at extremes");
+}
+
+/* ------------------------------------------------------------ records */
+
+static void test_records(tally *t)
+{
+	tagar_record r;
+	tagar_err e = {0, ""};
+	const char *ok = "{\"id\": \"a1\", \"title\": \"T\", \"text\": \"isi\", \"tags\": [\"KPK\", \"korupsi\", \"KPK\"]}";
+	CHECK(t, tagar_record_parse_json(ok, strlen(ok), 1, &r, &e) == 0, "good record: %s", e.msg);
+	CHECK(t, r.ntags == 2 && strcmp(r.tags[1], "korupsi") == 0, "tags read, duplicates once");
+	CHECK(t, strcmp(r.id, "a1") == 0 && !r.id_is_number, "string id");
+	tagar_record_clear(&r);
+	const char *num = "{\"id\": 42, \"text\": \"isi\"}";
+	CHECK(t, tagar_record_parse_json(num, strlen(num), 0, &r, &e) == 0 && r.id_is_number &&
+	      strcmp(r.id, "42") == 0 && strcmp(r.title, "") == 0, "integer id, missing title");
+	tagar_record_clear(&r);
+	struct { const char *line, *want; } bad[] = {
+		{"{\"text\": \"x\"}", "\"tags\" is missing"},
+		{"{\"text\": 5, \"tags\": []}", "\"text\" must be a string"},
+		{"{\"text\": \"x\", \"tags\": \"KPK\"}", "must be an array"},
+		{"{\"text\": \"x\", \"tags\": [1]}", "tags[0]"},
+		{"{\"tags\": []}", "neither"},
+		{"[1, 2]", "JSON object"},
+		{"{\"text\": \"x\", ", "invalid JSON"},
+		{"{\"id\": [1], \"text\": \"x\", \"tags\": []}", "\"id\""},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int rc = tagar_record_parse_json(bad[i].line, strlen(bad[i].line), 1, &r, &e);
+		CHECK(t, rc == TAGAR_EFORMAT && strstr(e.msg, bad[i].want), "'%s' -> '%s'", bad[i].line, e.msg);
+	}
+	const char *ft = "__label__KPK __label__korupsi KPK menahan tersangka";
+	CHECK(t, tagar_record_parse_fasttext(ft, strlen(ft), &r, &e) == 0 && r.ntags == 2 &&
+	      strcmp(r.text, "KPK menahan tersangka") == 0, "fastText line");
+	tagar_record_clear(&r);
+	CHECK(t, tagar_record_parse_fasttext("__label__x", 10, &r, &e) == TAGAR_EFORMAT, "labels without text");
+	CHECK(t, tagar_record_parse_fasttext("__label__ teks", 14, &r, &e) == TAGAR_EFORMAT, "empty label");
+}
+
+static void test_numbers(tally *t)
+{
+	char b[64];
+	double d = 0;
+	tagar_fmt_fixed(b, sizeof b, 2.5, 4);
+	CHECK(t, strcmp(b, "2.5000") == 0, "fixed: %s", b);
+	CHECK(t, tagar_parse_double("0.25", &d) == 0 && d == 0.25, "parse 0.25");
+	CHECK(t, tagar_parse_double("0,25", &d) != 0, "a comma is not a decimal point");
+	CHECK(t, tagar_parse_double("", &d) != 0 && tagar_parse_double("1x", &d) != 0, "garbage refused");
+	if (!setlocale(LC_ALL, "id_ID.UTF-8")) {
+		printf("SKIP locale checks: the id_ID.UTF-8 locale is not installed\n");
+		return;
+	}
+	tagar_fmt_fixed(b, sizeof b, 2.5, 4);
+	CHECK(t, strcmp(b, "2.5000") == 0, "fixed under id_ID: %s", b);
+	tagar_fmt_double(b, sizeof b, 0.125, 6);
+	CHECK(t, strcmp(b, "0.125") == 0, "%%g under id_ID: %s", b);
+	CHECK(t, tagar_parse_double("0.25", &d) == 0 && d == 0.25, "parse under id_ID: %g", d);
+	setlocale(LC_ALL, "C");
+}
+
+/* -------------------------------------------------------------- model */
+
+static const char *const TINY[] = {
+	"{\"id\": \"d0\", \"text\": \"alpha beta beta\", \"tags\": [\"X\"]}",
+	"{\"id\": \"d1\", \"text\": \"alpha gamma\", \"tags\": [\"Y\"]}",
+	"{\"id\": \"d2\", \"text\": \"gamma delta\", \"tags\": [\"X\"]}",
+	"{\"id\": \"d3\", \"text\": \"delta epsilon\", \"tags\": [\"Y\"]}",
+};
+
+static int tiny_corpus(tagar_corpus *c)
+{
+	memset(c, 0, sizeof *c);
+	c->cap = c->n = 4;
+	c->rec = calloc(4, sizeof *c->rec);
+	for (int i = 0; c->rec && i < 4; i++)
+		if (tagar_record_parse_json(TINY[i], strlen(TINY[i]), 1, &c->rec[i], NULL))
+			return -1;
+	return c->rec ? 0 : -1;
+}
+
+static tagar_model *train_tiny(tagar_corpus *c, int threads)
+{
+	tagar_text_opts to;
+	tagar_train_opts tr;
+	tagar_text_opts_default(&to);
+	tagar_train_opts_default(&tr);
+	to.ngram_max = 1;
+	to.stopwords = 0;
+	tr.min_df_count = 1;
+	tr.max_df = 1.0;
+	tr.folds = 2;
+	tr.threads = threads;
+	tagar_train_ctl ctl = {0, 0, 0, NULL};
+	tagar_model *m = NULL;
+	tagar_err e = {0, ""};
+	if (tagar_train(c, &to, NULL, &tr, &ctl, &m, NULL, &e))
+		printf("train failed: %s\n", e.msg);
+	return m;
+}
+
+static void test_tfidf(tally *t, tagar_model *m)
+{
+	tagar_classifier *cl = tagar_classifier_new(m);
+	CHECK(t, cl && tagar_classify(cl, "", 0, "alpha beta beta", 15), "classified");
+	double ia = log(5.0 / 3) + 1, ib = log(5.0 / 2) + 1;        /* smoothed idf, n = 4 */
+	double va = 1 * ia, vb = (1 + log(2.0)) * ib;                /* sublinear tf */
+	double nrm = sqrt(va * va + vb * vb);
+	tagar_contrib c[4];
+	int n = tagar_explain(cl, 0, c, 4);
+	CHECK(t, n == 2, "two known terms (got %d)", n);
+	for (int i = 0; i < n; i++) {
+		double want = c[i].len == 5 && !memcmp(c[i].term, "alpha", 5) ? va / nrm : vb / nrm;
+		CHECK(t, fabs(c[i].tfidf - want) < 1e-6, "tf-idf of %.*s: %g, want %g", (int)c[i].len,
+		      c[i].term, c[i].tfidf, want);
+	}
+	tagar_classifier_free(&cl);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)len + 1);
+	*n = b ? fread(b, 1, (size_t)len, f) : 0;
+	fclose(f);
+	return b;
+}
+
+static void test_roundtrip(tally *t, tagar_model *m, const char *path)
+{
+	tagar_err e = {0, ""};
+	CHECK(t, tagar_model_save(m, path, &e) == 0, "save: %s", e.msg);
+	tagar_model *l = tagar_model_load(path, &e);
+	CHECK(t, l != NULL, "load: %s", e.msg);
+	if (!l)
+		return;
+	CHECK(t, tagar_model_ntags(l) == 2 && strcmp(tagar_model_tag(l, 1), "Y") == 0, "tags kept");
+	CHECK(t, tagar_model_nterms(l) == 5, "5 terms (got %ld)", tagar_model_nterms(l));
+	CHECK(t, tagar_model_lookup(l, "gamma", 5) >= 0 && tagar_model_lookup(l, "zeta", 4) < 0, "lookup");
+	CHECK(t, strstr(tagar_model_meta(l), "\"tool\": \"tagar ") != NULL, "metadata");
+	tagar_classifier *a = tagar_classifier_new(m), *b = tagar_classifier_new(l);
+	const tagar_tag_score *sa = tagar_classify(a, "T", 1, "gamma delta", 11);
+	const tagar_tag_score *sb = tagar_classify(b, "T", 1, "gamma delta", 11);
+	CHECK(t, sa && sb && sa[0].tag == sb[0].tag && sa[0].decision == sb[0].decision, "same scores after reload");
+	tagar_classifier_free(&a);
+	tagar_classifier_free(&b);
+	tagar_model_free(&l);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> 8 * i);
+}
+
+/* Recomputes the header checksum, so tests reach the checks behind it. */
+static void reseal(unsigned char *b, size_t n)
+{
+	uint32_t c = 0xffffffffu;  /* CRC-32 (zlib's polynomial), bit by bit */
+	for (size_t i = 64; i < n; i++) {
+		c ^= b[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	put32(b + 24, ~c);
+}
+
+static void test_corrupt(tally *t, const char *path)
+{
+	size_t n;
+	unsigned char *img = (unsigned char *)slurp(path, &n), *b = malloc(n + 1);
+	tagar_err e = {0, ""};
+	if (!img || !b) {
+		CHECK(t, 0, "read model back");
+		free(img);
+		free(b);
+		return;
+	}
+	tagar_model *m = tagar_model_from_bytes(img, n, &e);
+	CHECK(t, m != NULL, "pristine image loads: %s", e.msg);
+	tagar_model_free(&m);
+	int accepted = 0;
+	for (size_t len = 0; len < n; len++)
+		if ((m = tagar_model_from_bytes(img, len, &e)) != NULL) {
+			accepted++;
+			tagar_model_free(&m);
+		}
+	CHECK(t, accepted == 0, "%d truncated images accepted", accepted);
+	accepted = 0;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(b, img, n);
+		b[i] ^= 0x10;
+		if ((m = tagar_model_from_bytes(b, n, &e)) != NULL) {
+			accepted++;
+			tagar_model_free(&m);
+		}
+	}
+	CHECK(t, accepted == 0, "%d bit-flipped images accepted (of %zu)", accepted, n);
+	memcpy(b, img, n);
+	put32(b + 8, 2);
+	CHECK(t, !tagar_model_from_bytes(b, n, &e) && strstr(e.msg, "newer"), "newer format: %s", e.msg);
+	memcpy(b, img, n);
+	put32(b + 64 + 16, 0xffffffffu);  /* first section's count, low word */
+	put32(b + 64 + 20, 0x7fffffffu);
+	reseal(b, n);
+	CHECK(t, !tagar_model_from_bytes(b, n, &e) && strstr(e.msg, "outside"), "huge count: %s", e.msg);
+	memcpy(b, img, n);
+	put32(b + 28, 1000);
+	CHECK(t, !tagar_model_from_bytes(b, n, &e), "huge section count refused: %s", e.msg);
+	free(img);
+	free(b);
+}
+
+static void test_determinism(tally *t, tagar_corpus *c, const char *p1, const char *p2)
+{
+	tagar_model *a = train_tiny(c, 1), *b = train_tiny(c, 2);
+	tagar_err e;
+	size_t n1 = 0, n2 = 0;
+	char *x = NULL, *y = NULL;
+	if (a && b && !tagar_model_save(a, p1, &e) && !tagar_model_save(b, p2, &e)) {
+		x = slurp(p1, &n1);
+		y = slurp(p2, &n2);
+	}
+	CHECK(t, x && y && n1 == n2 && memcmp(x, y, n1) == 0, "same data, options and seed: same bytes (1 vs 2 workers)");
+	free(x);
+	free(y);
+	tagar_model_free(&a);
+	tagar_model_free(&b);
+}
+
+static void test_model(tally *t)
+{
+	tagar_corpus c;
+	char p1[] = "/tmp/tagar-unit-XXXXXX", p2[] = "/tmp/tagar-unit-XXXXXX";
+	int f1 = mkstemp(p1), f2 = mkstemp(p2);
+	close(f1);
+	close(f2);
+	CHECK(t, tiny_corpus(&c) == 0, "tiny corpus");
+	tagar_model *m = train_tiny(&c, 1);
+	CHECK(t, m != NULL, "trained");
+	if (m) {
+		test_tfidf(t, m);
+		test_roundtrip(t, m, p1);
+		test_corrupt(t, p1);
+	}
+	test_determinism(t, &c, p1, p2);
+	tagar_model_free(&m);
+	tagar_corpus_free(&c);
+	unlink(p1);
+	unlink(p2);
+}
+
+int main(void)
+{
+	tally t = {0, 0};
+	test_tokenizer(&t);
+	test_stopwords(&t);
+	test_stemming(&t);
+	test_ngrams(&t);
+	test_threshold(&t);
+	test_platt(&t);
+	test_records(&t);
+	test_numbers(&t);
+	test_model(&t);
+	printf("unit: %d passed, %d failed\n", t.passed, t.failed);
+	return t.failed ? 1 : 0;
+}
