@@ -18,19 +18,22 @@ ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 BUILD = build/asan
+OUT = $(BUILD)/bin
 else
 BUILD = build/release
+OUT = bin
 endif
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 HDRS = $(wildcard lib/*.h)
-PROGS = bin/tagar-train bin/tagar-classify
+PROGS = $(OUT)/tagar-train $(OUT)/tagar-classify
 TESTS = $(BUILD)/tests/unit
 
 DEB_PACKAGES = libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev libjansson-dev zlib1g-dev \
 	pkg-config
 
+.SECONDARY:
 .PHONY: all deps check test model install uninstall clean bench
 
 all: $(PROGS)
@@ -46,8 +49,8 @@ $(BUILD)/%/main.o: %/main.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-bin/tagar-%: $(BUILD)/%/main.o $(BUILD)/libtagar.a
-	@mkdir -p bin
+$(OUT)/tagar-%: $(BUILD)/%/main.o $(BUILD)/libtagar.a
+	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%.o: tests/%.c $(HDRS)
@@ -69,7 +72,7 @@ deps:
 	else echo "all build dependencies are installed"; fi
 
 check: all $(TESTS)
-	@tests/run $(BUILD)
+	@tests/run $(BUILD) $(OUT)
 
 test: check
 
@@ -78,9 +81,9 @@ SHARED ?= ../shared
 model: bin/tagar-train
 	bin/tagar-train -q -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
 
-install: all
+install: bin/tagar-train bin/tagar-classify
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
-	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 755 bin/tagar-train bin/tagar-classify $(DESTDIR)$(BINDIR)
 	install -m 644 models/default.tgm $(DESTDIR)$(DATADIR)/default.tgm
 	install -m 644 man/tagar-train.1 man/tagar-classify.1 $(DESTDIR)$(MANDIR)
 

@@ -11,7 +11,7 @@ Markdown table at the end.
     /usr/bin/python3 bench/bench.py [--corpora govtags,reuters] [--systems sklearn_tuned,...]
          [--holdout 0.2] [--seed 1] [--runs 3] [-- extra tagar-train options]
 """
-import argparse, json, os, resource, subprocess, sys, tempfile, time, statistics
+import argparse, json, os, subprocess, sys, tempfile, time, statistics
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -34,14 +34,13 @@ def write_jsonl(path, docs, with_tags):
             f.write(json.dumps(r, ensure_ascii=False) + '\n')
 
 
-def timed(cmd, **kw):
-    """Wall seconds and peak RSS (KiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.perf_counter()
-    p = subprocess.run(cmd, check=True, capture_output=True, **kw)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(before, after), p
+def timed(cmd):
+    """Wall seconds and peak RSS (KiB) of one command (GNU time measures the RSS)."""
+    with tempfile.NamedTemporaryFile('r') as rss:
+        t = time.perf_counter()
+        p = subprocess.run(['/usr/bin/time', '-f', '%M', '-o', rss.name] + cmd, check=True, capture_output=True)
+        wall = time.perf_counter() - t
+        return wall, int(rss.read().split()[-1]), p
 
 
 def run_tagar(peers, tr, te, labels, work, runs, extra):

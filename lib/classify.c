@@ -60,6 +60,8 @@ static int by_id(const void *a, const void *b)
  * vector, exactly as training did. */
 static void to_tfidf(tagar_classifier *c)
 {
+	if (c->nx == 0)
+		return;
 	qsort(c->x, c->nx, sizeof *c->x, by_id);
 	size_t k = 0;
 	for (size_t i = 0; i < c->nx; i++) {

@@ -192,9 +192,11 @@ int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 			line += 3;  /* UTF-8 byte order mark */
 			n -= 3;
 		}
-		tagar_format lf = fmt ? fmt : sniff(line, n);
-		if (lf == TAGAR_FMT_AUTO)
+		if (sniff(line, n) == TAGAR_FMT_AUTO)
 			continue;  /* blank line */
+		if (fmt == TAGAR_FMT_AUTO)
+			fmt = sniff(line, n);  /* the first record decides for the file */
+		tagar_format lf = fmt;
 		tagar_record r;
 		tagar_err e = {0, ""};
 		int prc = lf == TAGAR_FMT_JSONL ? tagar_record_parse_json(line, (size_t)n, 1, &r, &e)

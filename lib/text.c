@@ -132,7 +132,8 @@ tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len)
 		tagar_stopset_free(&s);
 		return NULL;
 	}
-	qsort(s->w, (size_t)s->n, sizeof *s->w, cmp_str);
+	if (s->n)
+		qsort(s->w, (size_t)s->n, sizeof *s->w, cmp_str);
 	int k = 0;  /* drop duplicates so the dump is canonical */
 	for (int i = 0; i < s->n; i++) {
 		if (k && strcmp(s->w[k - 1], s->w[i]) == 0)

@@ -587,11 +587,12 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 	to = &resolved;
 	set_print_string_function(tagar_quiet_print);
 	svm_set_print_string_function(tagar_quiet_print);
-	int rc = tagar_matrix_build(&mx, c, to, stop, tr->min_df_count, tr->max_df,
-				    tr->solver == TAGAR_SOLVER_LIBSVM, err);
-	if (rc)
-		return rc;
-	if (!(rc = collect_tags(&jb, err)) && !(rc = job_alloc(&jb, err))) {
+	memset(&mx, 0, sizeof mx);
+	int rc = collect_tags(&jb, err);
+	if (!rc)
+		rc = tagar_matrix_build(&mx, c, to, stop, tr->min_df_count, tr->max_df,
+					tr->solver == TAGAR_SOLVER_LIBSVM, err);
+	if (!rc && !(rc = job_alloc(&jb, err))) {
 		warn_tags(&jb, log);
 		if (!(cnt = calloc((size_t)jb.ntags, sizeof *cnt)))
 			rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");

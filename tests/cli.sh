@@ -1,0 +1,150 @@
+#!/bin/sh
+# CLI tests: options, exit codes, error messages, the JSONL contract.
+# Usage: tests/cli.sh BINDIR      (run from the top of the source tree)
+bin=${1:-bin}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- COMMAND...: exit status must be STATUS
+expect() {
+	want=$1 what=$2; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+	if [ "$got" = "$want" ]; then ok; else ko "$what: exit $got, want $want"; sed 's/^/  | /' "$tmp/err" | head -5; fi
+}
+contains() { # FILE STRING DESCRIPTION
+	if grep -qF -- "$2" "$1"; then ok; else ko "$3: '$2' not in output"; sed 's/^/  | /' "$1" | head -5; fi
+}
+
+train=$bin/tagar-train classify=$bin/tagar-classify
+model=$tmp/sample.tgm
+
+# --- options and exit codes
+expect 0 "train --help" -- "$train" --help
+contains "$tmp/out" "--output" "train --help lists options"
+expect 0 "train --version" -- "$train" --version
+contains "$tmp/out" "tagar-train " "version string"
+expect 0 "classify --help" -- "$classify" --help
+expect 0 "classify --version" -- "$classify" --version
+expect 2 "unknown option" -- "$train" --bogus
+expect 2 "missing -o" -- "$train" data/sample.jsonl
+contains "$tmp/err" "-o MODEL" "missing -o is explained"
+expect 2 "bad number" -- "$train" -C abc -o "$model" data/sample.jsonl
+contains "$tmp/err" "--cost" "bad number names the option"
+expect 2 "bad solver" -- "$train" --solver nope -o "$model" data/sample.jsonl
+expect 2 "bad threshold" -- "$classify" --threshold 1.5 data/sample-article.txt
+expect 3 "missing input" -- "$train" -o "$model" "$tmp/nope.jsonl"
+contains "$tmp/err" "nope.jsonl" "missing input is named"
+
+# --- training
+expect 0 "train on the sample" -- "$train" -q --cv 3 -o "$model" data/sample.jsonl
+contains "$tmp/out" "micro-F1" "--cv prints the report"
+[ -s "$model" ] && ok || ko "model written"
+ls "$tmp"/*.tmp.* >/dev/null 2>&1 && ko "temporary file left behind" || ok
+expect 0 "train from fastText lines" -- "$train" -q -o "$tmp/ft.tgm" data/sample.ft
+printf '%s\n' '{"id":"a","text":"KPK menahan tersangka korupsi","tags":["KPK"]}' 'not json' \
+	'{"id":"b","text":"banjir di Jakarta","tags":["bencana"]}' '{"id":"c","tags":["KPK"]}' \
+	'{"id":"d","text":"KPK memeriksa saksi suap","tags":["KPK"]}' \
+	'{"id":"e","text":"banjir bandang melanda desa","tags":["bencana"]}' > "$tmp/bad.jsonl"
+expect 0 "malformed lines are skipped" -- "$train" -o "$tmp/bad.tgm" --min-df 1 "$tmp/bad.jsonl"
+contains "$tmp/err" "bad.jsonl:2: invalid JSON" "malformed line named with file and line"
+contains "$tmp/err" "bad.jsonl:4: record has neither" "missing text named with line"
+expect 1 "--strict refuses malformed lines" -- "$train" --strict -o "$tmp/bad.tgm" "$tmp/bad.jsonl"
+printf '%s\n' '{"text":"tanpa tag","tags":[]}' > "$tmp/notag.jsonl"
+expect 1 "no tags at all" -- "$train" -o "$tmp/x.tgm" "$tmp/notag.jsonl"
+contains "$tmp/err" "no record carries a tag" "no tags explained"
+: > "$tmp/empty.jsonl"
+expect 1 "empty file" -- "$train" -o "$tmp/x.tgm" "$tmp/empty.jsonl"
+contains "$tmp/err" "no usable record" "empty file explained"
+
+# --- determinism
+"$train" -q -j 1 --seed 7 -o "$tmp/a.tgm" data/sample.jsonl
+"$train" -q -j 2 --seed 7 -o "$tmp/b.tgm" data/sample.jsonl
+cmp -s "$tmp/a.tgm" "$tmp/b.tgm" && ok || ko "same data, options and seed give the same bytes"
+if locale -a 2>/dev/null | grep -qi '^id_ID.utf-\?8$'; then
+	LC_ALL=id_ID.UTF-8 "$train" -q -j 2 --seed 7 -o "$tmp/c.tgm" data/sample.jsonl
+	cmp -s "$tmp/a.tgm" "$tmp/c.tgm" && ok || ko "model bytes identical under LC_ALL=id_ID.UTF-8"
+	LC_ALL=id_ID.UTF-8 "$classify" -m "$model" --json data/sample-article.txt > "$tmp/id.json"
+	LC_ALL=C "$classify" -m "$model" --json data/sample-article.txt > "$tmp/c.json"
+	cmp -s "$tmp/id.json" "$tmp/c.json" && ok || ko "classify output identical under id_ID and C"
+	contains "$tmp/id.json" '"score": 0.' "decimal point, not comma, under id_ID"
+else
+	echo "SKIP locale CLI checks: the id_ID.UTF-8 locale is not installed"
+fi
+
+# --- one article
+expect 0 "classify one article" -- "$classify" -m "$model" data/sample-article.txt
+contains "$tmp/out" "ASN" "the ASN article is tagged ASN"
+expect 0 "classify from stdin" -- sh -c "\"$classify\" -m \"$model\" < data/sample-article.txt"
+contains "$tmp/out" "ASN" "stdin article tagged"
+expect 0 "--json" -- "$classify" -m "$model" --json data/sample-article.txt
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["tags"] and 0 <= d["tags"][0]["score"] <= 1' "$tmp/out" \
+	&& ok || ko "--json output is a JSON object with scored tags"
+expect 0 "--all-scores" -- "$classify" -m "$model" --all-scores data/sample-article.txt
+[ "$(wc -l < "$tmp/out")" -eq "$("$classify" -m "$model" --info | sed -n 's/^tags: //p')" ] && ok || ko "--all-scores lists every tag"
+expect 0 "--top-k 1" -- "$classify" -m "$model" --top-k 1 --threshold 0 data/sample-article.txt
+[ "$(wc -l < "$tmp/out")" -eq 1 ] && ok || ko "--top-k 1 prints one tag"
+expect 0 "--explain" -- "$classify" -m "$model" --explain=3 data/sample-article.txt
+contains "$tmp/out" "tf-idf" "--explain shows terms"
+expect 0 "--info" -- "$classify" -m "$model" --info
+contains "$tmp/out" '"micro_f1"' "--info prints CV figures"
+contains "$tmp/out" '"crc32"' "--info prints the training set checksum"
+
+# --- batch: one output line per input record, in order, errors in place
+{ sed -n 1,3p data/sample-eval.jsonl; echo '{"id": "broken", "text": '; echo '';
+  echo '{"id": 7, "title": "KPK", "text": "KPK menahan bupati"}'; echo '[1]'; } > "$tmp/batch.jsonl"
+expect 1 "batch with bad lines exits 1" -- "$classify" -m "$model" "$tmp/batch.jsonl"
+[ "$(wc -l < "$tmp/out")" -eq 6 ] && ok || ko "6 records out for 6 records in (blank line skipped)"
+python3 - "$tmp/out" <<'PY' && ok || ko "batch records: ids in order, errors with line numbers"
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert [x.get("id") for x in r[:3]] == ["e001", "e002", "e003"], r[:3]
+assert r[3]["line"] == 4 and "invalid JSON" in r[3]["error"], r[3]
+assert r[4]["id"] == 7 and isinstance(r[4]["tags"], list), r[4]
+assert r[5]["line"] == 7 and "object" in r[5]["error"], r[5]
+PY
+contains "$tmp/err" "batch.jsonl:4:" "bad batch line reported on stderr with its line"
+expect 0 "clean batch exits 0" -- "$classify" -m "$model" --all-scores --explain=2 data/sample-eval.jsonl
+[ "$(wc -l < "$tmp/out")" -eq "$(grep -c . data/sample-eval.jsonl)" ] && ok || ko "clean batch count"
+contains "$tmp/out" '"scores": {' "batch --all-scores"
+
+# --- evaluation
+expect 0 "--eval" -- "$classify" -m "$model" --eval data/sample-eval.jsonl
+contains "$tmp/out" "macro-F1" "--eval text report"
+expect 0 "--eval --json" -- "$classify" -m "$model" --eval data/sample-eval.jsonl --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert 0 <= d["micro_f1"] <= 1 and d["tags"]' "$tmp/out" \
+	&& ok || ko "--eval --json is JSON"
+
+# --- model files
+head -c 1000 "$model" > "$tmp/trunc.tgm"
+expect 3 "truncated model refused" -- "$classify" -m "$tmp/trunc.tgm" data/sample-article.txt
+contains "$tmp/err" "trunc.tgm" "truncated model named"
+cp "$model" "$tmp/flip.tgm"
+printf 'Z' | dd of="$tmp/flip.tgm" bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect 3 "corrupt model refused" -- "$classify" -m "$tmp/flip.tgm" data/sample-article.txt
+contains "$tmp/err" "checksum" "corruption explained"
+expect 3 "missing model" -- "$classify" -m "$tmp/none.tgm" data/sample-article.txt
+if [ -f models/default.tgm ] && [ "$bin" = bin ]; then  # the lookup beside the program
+	expect 0 "default model found without -m" -- "$classify" data/sample-article.txt
+	contains "$tmp/out" "ASN" "default model tags the quick-start article ASN"
+	TAGAR_MODEL="$model" "$classify" --info > "$tmp/env.txt" 2>&1
+	contains "$tmp/env.txt" "$model" "TAGAR_MODEL chooses the model"
+fi
+
+# --- output errors are not silent
+if [ -w /dev/full ]; then
+	expect 3 "write error on stdout" -- sh -c "\"$classify\" -m \"$model\" data/sample-eval.jsonl > /dev/full"
+fi
+
+# --- install
+expect 0 "make install DESTDIR" -- make -s install DESTDIR="$tmp/root" PREFIX=/usr
+for f in usr/bin/tagar-train usr/bin/tagar-classify usr/share/tagar/default.tgm usr/share/man/man1/tagar-train.1; do
+	[ -f "$tmp/root/$f" ] && ok || ko "installed $f"
+done
+[ -x "$tmp/root/usr/bin/tagar-classify" ] && "$tmp/root/usr/bin/tagar-classify" data/sample-article.txt > "$tmp/inst.txt" 2>&1 \
+	&& ok || ko "installed classifier finds its default model"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
