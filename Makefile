@@ -6,12 +6,12 @@ DATADIR = $(PREFIX)/share/tagar
 MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
-OPT ?= -O2
+OPT ?= -O3
 CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
-LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -ljansson -lz -lm
+LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lz -lm
 
 # make check SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer
 ifeq ($(SANITIZE),1)
@@ -30,7 +30,7 @@ HDRS = $(wildcard lib/*.h)
 PROGS = $(OUT)/tagar-train $(OUT)/tagar-classify
 TESTS = $(BUILD)/tests/unit
 
-DEB_PACKAGES = libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev libjansson-dev zlib1g-dev \
+DEB_PACKAGES = libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev libcjson-dev libxxhash-dev zlib1g-dev \
 	pkg-config
 
 .SECONDARY:

@@ -18,8 +18,11 @@ struct tagar_classifier {
 	tagar_model_view v;
 	int ntags;
 	tagar_tokenizer *tk;
-	term_val *x;              /* the article's terms */
+	term_val *x;              /* the article's terms, each once */
 	size_t nx, cap;
+	/* where each term sits in x: valid when stamp[id] == gen, so nothing
+	 * is cleared or sorted between articles */
+	uint32_t *stamp, *slot, gen;
 	int failed;
 	double *dec;
 	tagar_tag_score *scores;
@@ -37,6 +40,10 @@ static void on_feature(const char *f, size_t n, double w, void *ud)
 	long id = tagar_model_lookup(c->m, f, n);
 	if (id < 0)
 		return;
+	if (c->stamp[id] == c->gen) {
+		c->x[c->slot[id]].v += w;
+		return;
+	}
 	if (c->nx == c->cap) {
 		size_t nc = c->cap ? c->cap * 2 : 512;
 		term_val *nxp = realloc(c->x, nc * sizeof *nxp);
@@ -47,37 +54,21 @@ static void on_feature(const char *f, size_t n, double w, void *ud)
 		c->x = nxp;
 		c->cap = nc;
 	}
+	c->stamp[id] = c->gen;
+	c->slot[id] = (uint32_t)c->nx;
 	c->x[c->nx++] = (term_val){id, w};
 }
 
-static int by_id(const void *a, const void *b)
-{
-	long x = ((const term_val *)a)->id, y = ((const term_val *)b)->id;
-	return (x > y) - (x < y);
-}
-
-/* Merges repeated terms and turns counts into an L2-normalised TF-IDF
- * vector, exactly as training did. */
+/* Turns counts into an L2-normalised TF-IDF vector, exactly as training did. */
 static void to_tfidf(tagar_classifier *c)
 {
-	if (c->nx == 0)
-		return;
-	qsort(c->x, c->nx, sizeof *c->x, by_id);
-	size_t k = 0;
-	for (size_t i = 0; i < c->nx; i++) {
-		if (k && c->x[k - 1].id == c->x[i].id)
-			c->x[k - 1].v += c->x[i].v;
-		else
-			c->x[k++] = c->x[i];
-	}
-	c->nx = k;
 	double norm = 0;
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < c->nx; i++) {
 		c->x[i].v = tagar_tfidf(c->x[i].v, c->v.idf[c->x[i].id]);
 		norm += c->x[i].v * c->x[i].v;
 	}
 	norm = norm > 0 ? 1 / sqrt(norm) : 0;
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < c->nx; i++)
 		c->x[i].v *= norm;
 }
 
@@ -87,6 +78,8 @@ static void linear_scores(tagar_classifier *c)
 	for (int t = 0; t < T; t++)
 		c->dec[t] = c->v.tagparam[4 * t];
 	for (size_t i = 0; i < c->nx; i++) {
+		if (i + 8 < c->nx)  /* weight rows are scattered: fetch ahead */
+			__builtin_prefetch(c->v.weights + (size_t)c->x[i + 8].id * (size_t)T);
 		const float *w = c->v.weights + (size_t)c->x[i].id * (size_t)T;
 		double xv = c->x[i].v;
 		for (int t = 0; t < T; t++)
@@ -170,10 +163,16 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->m = m;
 	tagar_model_get_view(m, &c->v);
 	c->ntags = tagar_model_ntags(m);
-	c->tk = tagar_tokenizer_new(tagar_model_text_opts(m), tagar_model_stopset(m));
+	/* stopwords never enter the vocabulary, so a unigram model need not
+	 * look for them: the vocabulary lookup drops them anyway */
+	const tagar_text_opts *to = tagar_model_text_opts(m);
+	c->tk = tagar_tokenizer_new(to, to->ngram_max > 1 ? tagar_model_stopset(m) : NULL);
+	size_t nt = (size_t)tagar_model_nterms(m) + 1;
+	c->stamp = calloc(nt, sizeof *c->stamp);
+	c->slot = malloc(nt * sizeof *c->slot);
 	c->dec = malloc((size_t)c->ntags * sizeof *c->dec);
 	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
-	if (!c->tk || !c->dec || !c->scores || (!c->v.weights && make_kernel_models(c)))
+	if (!c->tk || !c->dec || !c->scores || !c->stamp || !c->slot || (!c->v.weights && make_kernel_models(c)))
 		tagar_classifier_free(&c);
 	return c;
 }
@@ -185,6 +184,8 @@ void tagar_classifier_free(tagar_classifier **cp)
 	tagar_classifier *c = *cp;
 	tagar_tokenizer_free(&c->tk);
 	free(c->x);
+	free(c->stamp);
+	free(c->slot);
 	free(c->dec);
 	free(c->scores);
 	free(c->svm);
@@ -212,6 +213,10 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 	const tagar_text_opts *o = tagar_model_text_opts(c->m);
 	c->nx = 0;
 	c->failed = 0;
+	if (++c->gen == 0) {  /* wrapped: old stamps could match again */
+		memset(c->stamp, 0, ((size_t)tagar_model_nterms(c->m) + 1) * sizeof *c->stamp);
+		c->gen = 1;
+	}
 	if (tagar_features(c->tk, title, tlen, o->title_weight, on_feature, c) ||
 	    tagar_features(c->tk, text, len, 1.0, on_feature, c) || c->failed)
 		return NULL;

@@ -12,7 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -21,7 +21,7 @@
 #include <zlib.h>
 
 enum {
-	SEC_META = 1, SEC_STOP, SEC_THASH, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
+	SEC_META = 1, SEC_STOP, SEC_UNUSED, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
 	SEC_WEIGHTS, SEC_TAGPARAM, SEC_KCOUNT, SEC_KRHO, SEC_KCOEF, SEC_KSTART,
 	SEC_KIDX, SEC_KVAL, SEC_MAX
 };
@@ -121,23 +121,26 @@ static void w_section(writer *w, int id, const void *data, uint64_t count, uint3
 
 static int count_sections(const tagar_model_parts *p)
 {
-	return p->weights ? 9 : 14;
+	return p->weights ? 8 : 13;
 }
 
-/* Slots hold term id + 1; the table is at most half full. */
+/* Each slot is {high 32 bits of the term's hash, term id + 1}: a probe
+ * compares the hash fragment in place and reads the string only on a match.
+ * The table is at most half full. */
 static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, uint64_t *nslots)
 {
 	uint64_t n = 16;
 	while (n < (uint64_t)p->nterms * 2)
 		n *= 2;
-	uint32_t *s = calloc(n, sizeof *s);
+	uint32_t *s = calloc(n * 2, sizeof *s);
 	if (!s)
 		return NULL;
 	for (long i = 0; i < p->nterms; i++) {
 		uint64_t j = hash[i] & (n - 1);
-		while (s[j])
+		while (s[2 * j + 1])
 			j = (j + 1) & (n - 1);
-		s[j] = (uint32_t)i + 1;
+		s[2 * j] = (uint32_t)(hash[i] >> 32);
+		s[2 * j + 1] = (uint32_t)i + 1;
 	}
 	*nslots = n;
 	return s;
@@ -193,10 +196,9 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 	w.len = HEADER_SIZE + (size_t)nsec * SECTION_SIZE;
 	w_section(&w, SEC_META, p->meta, strlen(p->meta), 1);
 	w_section(&w, SEC_STOP, p->stopwords, p->stopwords_len, 1);
-	w_section(&w, SEC_THASH, hash, (uint64_t)p->nterms, 8);
 	w_section(&w, SEC_TOFF, off, (uint64_t)p->nterms + 1, 4);
 	w_section(&w, SEC_TSTR, str, off[p->nterms], 1);
-	w_section(&w, SEC_SLOTS, slots, nslots, 4);
+	w_section(&w, SEC_SLOTS, slots, nslots, 8);
 	w_section(&w, SEC_IDF, p->idf, (uint64_t)p->nterms, 4);
 	w_section(&w, SEC_TAGPARAM, p->tagparam, (uint64_t)p->ntags * 4, 8);
 	if (p->weights)
@@ -275,8 +277,8 @@ int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err)
 /* ------------------------------------------------------------- reading */
 
 static const uint32_t SEC_ESIZE[SEC_MAX] = {
-	[SEC_META] = 1, [SEC_STOP] = 1, [SEC_THASH] = 8, [SEC_TOFF] = 4, [SEC_TSTR] = 1,
-	[SEC_SLOTS] = 4, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
+	[SEC_META] = 1, [SEC_STOP] = 1, [SEC_UNUSED] = 1, [SEC_TOFF] = 4, [SEC_TSTR] = 1,
+	[SEC_SLOTS] = 8, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
 	[SEC_KRHO] = 8, [SEC_KCOEF] = 8, [SEC_KSTART] = 4, [SEC_KIDX] = 4, [SEC_KVAL] = 4,
 };
 
@@ -326,56 +328,59 @@ static int need(tagar_model *m, int id, uint64_t count, tagar_err *err)
 	return 0;
 }
 
-static int meta_int(json_t *o, const char *k, int lo, int hi, int *out, tagar_err *err)
+static int meta_int(const cJSON *o, const char *k, int lo, int hi, int *out, tagar_err *err)
 {
-	json_t *v = json_object_get(o, k);
-	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi || v->valuedouble != (int)v->valuedouble)
 		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"%s\" missing or out of range", k);
-	*out = (int)json_integer_value(v);
+	*out = (int)v->valuedouble;
 	return 0;
 }
 
-static int meta_real(json_t *o, const char *k, double *out, tagar_err *err)
+static int meta_real(const cJSON *o, const char *k, double *out, tagar_err *err)
 {
-	json_t *v = json_object_get(o, k);
-	if (!json_is_number(v))
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (!cJSON_IsNumber(v))
 		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"%s\" missing", k);
-	*out = json_number_value(v);
+	*out = v->valuedouble;
 	return 0;
 }
 
-static int read_text_opts(tagar_model *m, json_t *root, tagar_err *err)
+static int read_text_opts(tagar_model *m, const cJSON *root, tagar_err *err)
 {
-	json_t *t = json_object_get(root, "text");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "text");
 	tagar_text_opts *o = &m->text;
-	if (!json_is_object(t))
+	if (!cJSON_IsObject(t))
 		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"text\" missing");
 	if (meta_int(t, "ngram_max", 1, 8, &o->ngram_max, err) || meta_int(t, "stem", 0, 2, &o->stem, err) ||
 	    meta_int(t, "stopwords", 0, 7, &o->stopwords, err) ||
 	    meta_int(t, "drop_numbers", 0, 1, &o->drop_numbers, err) ||
 	    meta_real(t, "title_weight", &o->title_weight, err))
 		return TAGAR_EMODEL;
-	json_t *tr = json_object_get(root, "train");
-	if (!json_is_object(tr) || meta_int(tr, "kernel", 0, 2, &m->view.kernel, err) ||
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, "train");
+	if (!cJSON_IsObject(tr) || meta_int(tr, "kernel", 0, 2, &m->view.kernel, err) ||
 	    meta_real(tr, "gamma", &m->view.gamma, err) || meta_real(tr, "coef0", &m->view.coef0, err) ||
 	    meta_int(tr, "degree", 0, 20, &m->view.degree, err))
 		return TAGAR_EMODEL;
 	return 0;
 }
 
-static int read_tags(tagar_model *m, json_t *root, tagar_err *err)
+static int read_tags(tagar_model *m, const cJSON *root, tagar_err *err)
 {
-	json_t *tags = json_object_get(root, "tags");
-	if (!json_is_array(tags) || json_array_size(tags) == 0 || json_array_size(tags) > 100000)
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(root, "tags");
+	int n = cJSON_IsArray(tags) ? cJSON_GetArraySize(tags) : 0;
+	if (n <= 0 || n > 100000)
 		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"tags\" missing");
-	m->ntags = (int)json_array_size(tags);
-	if (!(m->tags = calloc((size_t)m->ntags, sizeof *m->tags)))
+	m->ntags = n;
+	if (!(m->tags = calloc((size_t)n, sizeof *m->tags)))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	for (int i = 0; i < m->ntags; i++) {
-		json_t *name = json_object_get(json_array_get(tags, (size_t)i), "tag");
-		if (!json_is_string(name))
+	int i = 0;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, tags) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tag");
+		if (!cJSON_IsString(name))
 			return tagar_fail(err, TAGAR_EMODEL, "model metadata: tag %d has no name", i);
-		if (!(m->tags[i] = strdup(json_string_value(name))))
+		if (!(m->tags[i++] = strdup(name->valuestring)))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
 	return 0;
@@ -390,14 +395,13 @@ static int read_meta(tagar_model *m, tagar_err *err)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	memcpy(m->meta, s->p, s->count);
 	m->meta[s->count] = 0;
-	json_error_t je;
-	json_t *root = json_loadb(m->meta, s->count, 0, &je);
+	cJSON *root = cJSON_ParseWithLength(m->meta, s->count);
 	if (!root)
-		return tagar_fail(err, TAGAR_EMODEL, "model metadata is not valid JSON: %s", je.text);
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata is not valid JSON");
 	int rc = read_text_opts(m, root, err);
 	if (!rc)
 		rc = read_tags(m, root, err);
-	json_decref(root);
+	cJSON_Delete(root);
 	return rc;
 }
 
@@ -437,11 +441,11 @@ static int validate(tagar_model *m, tagar_err *err)
 		rc = read_meta(m, err);
 	if (rc)
 		return rc;
-	m->nterms = (long)m->sec[SEC_THASH].count;
-	if (!m->sec[SEC_THASH].p || m->sec[SEC_THASH].count >= UINT32_MAX)
+	if (!m->sec[SEC_TOFF].p || m->sec[SEC_TOFF].count == 0 || m->sec[SEC_TOFF].count >= UINT32_MAX)
 		return tagar_fail(err, TAGAR_EMODEL, "vocabulary section missing");
+	m->nterms = (long)m->sec[SEC_TOFF].count - 1;
 	uint64_t nt = (uint64_t)m->nterms, ns = m->sec[SEC_SLOTS].count;
-	if (need(m, SEC_TOFF, nt + 1, err) || need(m, SEC_IDF, nt, err) ||
+	if (need(m, SEC_IDF, nt, err) ||
 	    need(m, SEC_TAGPARAM, (uint64_t)m->ntags * 4, err) || !m->sec[SEC_TSTR].p)
 		return TAGAR_EMODEL;
 	if (!m->sec[SEC_SLOTS].p || ns < 16 || (ns & (ns - 1)) || ns <= nt)
@@ -576,13 +580,13 @@ const char *tagar_model_term(const tagar_model *m, long id, size_t *len)
 long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
 {
 	uint64_t h = tagar_hash(s, n), mask = m->nslots - 1;
+	uint32_t frag = (uint32_t)(h >> 32);
 	const uint32_t *slots = m->sec[SEC_SLOTS].p;
-	const uint64_t *hash = m->sec[SEC_THASH].p;
 	for (uint64_t j = h & mask, probes = 0; probes < m->nslots; j = (j + 1) & mask, probes++) {
-		uint32_t v = slots[j];
+		uint32_t v = slots[2 * j + 1];
 		if (v == 0 || v > (uint64_t)m->nterms)
 			return -1;
-		if (hash[v - 1] != h)
+		if (slots[2 * j] != frag)
 			continue;
 		size_t len;
 		const char *t = tagar_model_term(m, v - 1, &len);

@@ -118,7 +118,8 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
  * The result is owned by the tokenizer and valid until its next call. */
 const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t *outlen);
 
-/* FNV-1a, 64 bits: the hash stored in model files.  Stable across builds. */
+/* XXH3, 64 bits (libxxhash): the hash model files are built with.  Its
+ * output is frozen by xxHash 0.8, so it is stable across builds. */
 uint64_t tagar_hash(const char *s, size_t n);
 
 /* -------------------------------------------------------------- records */

@@ -32,6 +32,9 @@ struct tagar_tokenizer {
 	size_t fcap;
 	char *norm;             /* tagar_normalize's output */
 	size_t nlen, ncap;
+	tagar_feature_fn fn;    /* unigram-only: tokens go straight here */
+	void *ud;
+	double weight;
 };
 
 void tagar_text_opts_default(tagar_text_opts *o)
@@ -343,6 +346,10 @@ static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 		if (n == 0)
 			return 0;
 	}
+	if (t->fn) {
+		t->fn(w, n, t->weight, t->ud);
+		return 0;
+	}
 	if (grow(&t->arena, &t->acap, t->alen + n))
 		return -1;
 	if (t->ntok == t->tcap) {
@@ -405,46 +412,82 @@ static int flush_token(tagar_tokenizer *t, int nonascii)
 }
 
 /* Splits s into the tokenizer's arena. */
+/* Class of each ASCII byte: the hot loop reads this table, not char_class. */
+static const unsigned char ASCII_CLASS[128] = {
+	['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+	['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+	['A'] = C_LETTER, ['B'] = C_LETTER, ['C'] = C_LETTER, ['D'] = C_LETTER, ['E'] = C_LETTER,
+	['F'] = C_LETTER, ['G'] = C_LETTER, ['H'] = C_LETTER, ['I'] = C_LETTER, ['J'] = C_LETTER,
+	['K'] = C_LETTER, ['L'] = C_LETTER, ['M'] = C_LETTER, ['N'] = C_LETTER, ['O'] = C_LETTER,
+	['P'] = C_LETTER, ['Q'] = C_LETTER, ['R'] = C_LETTER, ['S'] = C_LETTER, ['T'] = C_LETTER,
+	['U'] = C_LETTER, ['V'] = C_LETTER, ['W'] = C_LETTER, ['X'] = C_LETTER, ['Y'] = C_LETTER,
+	['Z'] = C_LETTER,
+	['a'] = C_LETTER, ['b'] = C_LETTER, ['c'] = C_LETTER, ['d'] = C_LETTER, ['e'] = C_LETTER,
+	['f'] = C_LETTER, ['g'] = C_LETTER, ['h'] = C_LETTER, ['i'] = C_LETTER, ['j'] = C_LETTER,
+	['k'] = C_LETTER, ['l'] = C_LETTER, ['m'] = C_LETTER, ['n'] = C_LETTER, ['o'] = C_LETTER,
+	['p'] = C_LETTER, ['q'] = C_LETTER, ['r'] = C_LETTER, ['s'] = C_LETTER, ['t'] = C_LETTER,
+	['u'] = C_LETTER, ['v'] = C_LETTER, ['w'] = C_LETTER, ['x'] = C_LETTER, ['y'] = C_LETTER,
+	['z'] = C_LETTER,
+	['-'] = C_DASH, ['.'] = C_NUMSEP, [','] = C_NUMSEP,
+};
+
+/* Copies a run of ASCII letters and digits, lower-cased; returns its end. */
+static size_t ascii_run(tagar_tokenizer *t, const unsigned char *s, size_t i, size_t n, int *prev)
+{
+	char *out = t->tok + t->toklen;
+	size_t start = i;
+	int c = C_OTHER;
+	while (i < n && s[i] < 0x80 && (c = ASCII_CLASS[s[i]]) != C_OTHER && c <= C_DIGIT) {
+		*out++ = (char)(c == C_LETTER ? (s[i] | 0x20) : s[i]);
+		*prev = c;
+		i++;
+	}
+	t->toklen += i - start;
+	return i;
+}
+
+/* Whether the joiner of class c at s[i] (length l) continues the token. */
+static int joins(const unsigned char *s, size_t i, size_t l, size_t n, int c, int prev)
+{
+	if (i + l >= n)
+		return 0;
+	size_t l2;
+	int next = char_class(s + i + l, n - i - l, &l2);
+	return (c == C_DASH && prev == C_LETTER && next == C_LETTER) ||
+	       (c == C_NUMSEP && prev == C_DIGIT && next == C_DIGIT);
+}
+
+/* Splits s into the tokenizer's arena. */
 static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	int prev = C_OTHER, nonascii = 0;
 	t->alen = t->ntok = 0;
 	t->toklen = 0;
+	if (grow(&t->tok, &t->tokcap, n + 1))  /* a raw token is never longer than the text */
+		return TAGAR_ENOMEM;
 	for (size_t i = 0; i < n;) {
+		if (s[i] < 0x80 && ASCII_CLASS[s[i]] != C_OTHER && ASCII_CLASS[s[i]] <= C_DIGIT) {
+			i = ascii_run(t, s, i, n, &prev);
+			continue;
+		}
 		size_t l;
 		int c = char_class(s + i, n - i, &l);
-		int keep = c == C_LETTER || c == C_DIGIT || c == C_MARK;
-		if (!keep && (c == C_DASH || c == C_NUMSEP) && t->toklen && i + l < n) {
-			size_t l2;
-			int next = char_class(s + i + l, n - i - l, &l2);
-			if (c == C_DASH && prev == C_LETTER && next == C_LETTER)
-				keep = 2;
-			else if (c == C_NUMSEP && prev == C_DIGIT && next == C_DIGIT)
-				keep = 3;
-		}
-		if (!keep) {
+		if ((c == C_DASH || c == C_NUMSEP) && t->toklen && joins(s, i, l, n, c, prev)) {
+			t->tok[t->toklen++] = c == C_DASH ? '-' : (char)s[i];
+			prev = c;
+		} else if (c == C_LETTER || c == C_DIGIT || c == C_MARK) {
+			memcpy(t->tok + t->toklen, s + i, l);
+			t->toklen += l;
+			nonascii = 1;
+			if (c != C_MARK)
+				prev = c;
+		} else {
 			if (flush_token(t, nonascii))
 				return TAGAR_ENOMEM;
 			nonascii = 0;
 			prev = C_OTHER;
-			i += l;
-			continue;
 		}
-		if (grow(&t->tok, &t->tokcap, t->toklen + l))
-			return TAGAR_ENOMEM;
-		if (keep == 2) {
-			t->tok[t->toklen++] = '-';
-		} else if (l == 1) {
-			unsigned char b = s[i];
-			t->tok[t->toklen++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
-		} else {
-			memcpy(t->tok + t->toklen, s + i, l);
-			t->toklen += l;
-			nonascii = 1;
-		}
-		if (c != C_MARK)
-			prev = c;
 		i += l;
 	}
 	return flush_token(t, nonascii) ? TAGAR_ENOMEM : 0;
@@ -453,9 +496,17 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		   tagar_feature_fn fn, void *ud)
 {
+	int N = t->o.ngram_max < 1 ? 1 : t->o.ngram_max;
+	if (N == 1) {  /* no n-grams to join: skip the arena */
+		t->fn = fn;
+		t->ud = ud;
+		t->weight = weight;
+		int rc = tokenize(t, s, n);
+		t->fn = NULL;
+		return rc;
+	}
 	if (tokenize(t, s, n))
 		return TAGAR_ENOMEM;
-	int N = t->o.ngram_max < 1 ? 1 : t->o.ngram_max;
 	for (size_t i = 0; i < t->ntok; i++) {
 		fn(t->arena + t->toff[i], t->tlen[i], weight, ud);
 		size_t len = t->tlen[i];

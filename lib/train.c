@@ -8,7 +8,7 @@
  * from (seed, tag, fold), so the model is the same for any worker count. */
 #include "trainjob.h"
 
-#include <jansson.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,33 +461,64 @@ static uint32_t corpus_crc(const tagar_corpus *c)
 	return (uint32_t)crc;
 }
 
-static json_t *meta_text(const tagar_text_opts *t)
+static void add_num(cJSON *o, const char *k, double v)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:f}", "ngram_max", t->ngram_max, "stem", t->stem,
-			 "stopwords", t->stopwords, "drop_numbers", t->drop_numbers,
-			 "title_weight", t->title_weight);
+	cJSON_AddNumberToObject(o, k, v);
 }
 
-static json_t *meta_train(const tagar_job *jb)
+static cJSON *meta_text(const tagar_text_opts *t)
 {
-	const tagar_train_opts *o = jb->o;
+	cJSON *o = cJSON_CreateObject();
+	add_num(o, "ngram_max", t->ngram_max);
+	add_num(o, "stem", t->stem);
+	add_num(o, "stopwords", t->stopwords);
+	add_num(o, "drop_numbers", t->drop_numbers);
+	add_num(o, "title_weight", t->title_weight);
+	return o;
+}
+
+static cJSON *meta_train(const tagar_job *jb)
+{
 	static const char *const solver[] = {"liblinear", "libsvm"};
 	static const char *const kernel[] = {"linear", "poly", "rbf"};
-	return json_pack("{s:s, s:s, s:i, s:f, s:f, s:f, s:i, s:i, s:i, s:I, s:f, s:f, s:f, s:f}",
-			 "solver", solver[o->solver], "kernel_name", kernel[o->kernel], "kernel", o->kernel,
-			 "C", jb->C, "gamma", jb->gamma, "coef0", o->coef0, "degree", o->degree,
-			 "folds", o->folds, "class_weight", o->class_weight, "seed", (json_int_t)o->seed,
-			 "min_df", o->min_df_count, "max_df", o->max_df, "fbr", o->fbr, "eps", o->eps);
+	const tagar_train_opts *o = jb->o;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "solver", solver[o->solver]);
+	cJSON_AddStringToObject(j, "kernel_name", kernel[o->kernel]);
+	add_num(j, "kernel", o->kernel);
+	add_num(j, "C", jb->C);
+	add_num(j, "gamma", jb->gamma);
+	add_num(j, "coef0", o->coef0);
+	add_num(j, "degree", o->degree);
+	add_num(j, "folds", o->folds);
+	add_num(j, "class_weight", o->class_weight);
+	add_num(j, "seed", (double)o->seed);
+	add_num(j, "min_df", o->min_df_count);
+	add_num(j, "max_df", o->max_df);
+	add_num(j, "fbr", o->fbr);
+	add_num(j, "eps", o->eps);
+	return j;
 }
 
-static json_t *meta_tags(const tagar_job *jb, const tagar_counts *cnt)
+/* Rounded so the metadata reads well; the model uses the binary values. */
+static double r4(double v)
 {
-	json_t *a = json_array();
-	for (int t = 0; a && t < jb->ntags; t++)
-		json_array_append_new(a, json_pack("{s:s, s:i, s:f, s:f, s:f, s:f}", "tag", jb->tags[t],
-						   "positives", jb->npos[t], "threshold", jb->tagparam[4 * t + 1],
-						   "cv_precision", tagar_precision(&cnt[t]),
-						   "cv_recall", tagar_recall(&cnt[t]), "cv_f1", tagar_f1(&cnt[t])));
+	return round(v * 1e4) / 1e4;
+}
+
+static cJSON *meta_tags(const tagar_job *jb, const tagar_counts *cnt)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (int t = 0; t < jb->ntags; t++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "tag", jb->tags[t]);
+		add_num(o, "positives", jb->npos[t]);
+		add_num(o, "threshold", r4(jb->tagparam[4 * t + 1]));
+		add_num(o, "cv_precision", r4(tagar_precision(&cnt[t])));
+		add_num(o, "cv_recall", r4(tagar_recall(&cnt[t])));
+		add_num(o, "cv_f1", r4(tagar_f1(&cnt[t])));
+		cJSON_AddItemToArray(a, o);
+	}
 	return a;
 }
 
@@ -497,16 +528,22 @@ static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tag
 	tagar_micro_macro(cnt, jb->ntags, &mi, &ma);
 	char crc[16];
 	snprintf(crc, sizeof crc, "%08x", corpus_crc(jb->c));
-	json_t *root = json_pack("{s:i, s:s, s:o, s:o, s:{s:i, s:s, s:I}, s:{s:i, s:f, s:f}, s:o}",
-				 "format", TAGAR_MODEL_FORMAT, "tool", "tagar " TAGAR_VERSION,
-				 "text", meta_text(to), "train", meta_train(jb),
-				 "corpus", "documents", jb->c->n, "crc32", crc, "terms", (json_int_t)jb->mx->nterms,
-				 "cv", "folds", jb->o->folds, "micro_f1", mi, "macro_f1", ma,
-				 "tags", meta_tags(jb, cnt));
-	if (!root)
-		return NULL;
-	char *s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
-	json_decref(root);
+	cJSON *root = cJSON_CreateObject(), *corpus = cJSON_CreateObject(), *cv = cJSON_CreateObject();
+	add_num(root, "format", TAGAR_MODEL_FORMAT);
+	cJSON_AddStringToObject(root, "tool", "tagar " TAGAR_VERSION);
+	cJSON_AddItemToObject(root, "text", meta_text(to));
+	cJSON_AddItemToObject(root, "train", meta_train(jb));
+	add_num(corpus, "documents", jb->c->n);
+	cJSON_AddStringToObject(corpus, "crc32", crc);
+	add_num(corpus, "terms", (double)jb->mx->nterms);
+	cJSON_AddItemToObject(root, "corpus", corpus);
+	add_num(cv, "folds", jb->o->folds);
+	add_num(cv, "micro_f1", r4(mi));
+	add_num(cv, "macro_f1", r4(ma));
+	cJSON_AddItemToObject(root, "cv", cv);
+	cJSON_AddItemToObject(root, "tags", meta_tags(jb, cnt));
+	char *s = cJSON_Print(root);
+	cJSON_Delete(root);
 	return s;
 }
 
@@ -560,8 +597,9 @@ static void warn_tags(const tagar_job *jb, FILE *log)
 
 static int kernel_finals(tagar_job *jb, tagar_kernel_parts *kv, tagar_err *err)
 {
-	kv->count = calloc((size_t)jb->ntags, sizeof *kv->count);
-	kv->rho = calloc((size_t)jb->ntags, sizeof *kv->rho);
+	size_t nt = jb->ntags > 0 ? (size_t)jb->ntags : 1;
+	kv->count = calloc(nt, sizeof *kv->count);
+	kv->rho = calloc(nt, sizeof *kv->rho);
 	if (!kv->count || !kv->rho)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	for (int t = 0; t < jb->ntags; t++)
