@@ -45,13 +45,24 @@ $(BUILD)/lib/%.o: lib/%.c $(HDRS)
 $(BUILD)/libtagar.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/%/main.o: %/main.c $(HDRS)
+TRAIN_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard train/*.c))
+CLASSIFY_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard classify/*.c))
+
+$(BUILD)/train/%.o: train/%.c $(HDRS) $(wildcard train/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(OUT)/tagar-%: $(BUILD)/%/main.o $(BUILD)/libtagar.a
+$(BUILD)/classify/%.o: classify/%.c $(HDRS) $(wildcard classify/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(OUT)/tagar-train: $(TRAIN_OBJ) $(BUILD)/libtagar.a
 	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tagar-classify: $(CLASSIFY_OBJ) $(BUILD)/libtagar.a
+	@mkdir -p $(OUT)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
 $(BUILD)/tests/%.o: tests/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -81,7 +92,8 @@ SHARED ?= ../shared
 model: bin/tagar-train
 	bin/tagar-train -q -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
 
-install: bin/tagar-train bin/tagar-classify
+install:
+	$(MAKE) SANITIZE= bin/tagar-train bin/tagar-classify
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
 	install -m 755 bin/tagar-train bin/tagar-classify $(DESTDIR)$(BINDIR)
 	install -m 644 models/default.tgm $(DESTDIR)$(DATADIR)/default.tgm
@@ -96,3 +108,86 @@ bench: all
 
 clean:
 	rm -rf build bin
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (tests/fuzz/*.c) built with clang against the library
+# compiled with the same instrumentation into build/fuzz/.
+#   make fuzz            every harness for FUZZ_SECONDS (default 300) each
+#   make fuzz-smoke      every harness for 30 s each
+#   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus)
+# Seeds are tests/fuzz/seeds/NAME/; the growing corpus is build/fuzz/corpus/NAME/
+# and crash inputs go to build/fuzz/artifacts/NAME/.  A crash, leak or
+# timeout fails the target.  Debian: apt-get install clang libclang-rt-14-dev
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS ?= -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_RUNFLAGS ?= -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_BUILD = build/fuzz
+FUZZERS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
+
+.PHONY: fuzz fuzz-smoke fuzz-build $(FUZZERS:fuzz_%=fuzz-%)
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) $< $(FUZZ_LIB_OBJ) $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZERS:%=$(FUZZ_BUILD)/%)
+
+# Runs one harness; prints "NAME: N runs in S s" from libFuzzer's
+# "Done N runs in S second(s)", or the crash report and fails.
+$(FUZZERS:fuzz_%=fuzz-%): fuzz-%: $(FUZZ_BUILD)/fuzz_%
+	@mkdir -p $(FUZZ_BUILD)/corpus/fuzz_$* $(FUZZ_BUILD)/artifacts/fuzz_$* $(FUZZ_BUILD)/logs
+	@log=$(FUZZ_BUILD)/logs/fuzz_$*.log; \
+	echo "fuzz_$*: fuzzing for $(FUZZ_SECONDS) s (log $$log)"; \
+	$(FUZZ_BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) $(FUZZ_RUNFLAGS) \
+	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$*/ \
+	  $(FUZZ_BUILD)/corpus/fuzz_$* tests/fuzz/seeds/fuzz_$* > $$log 2>&1; \
+	rc=$$?; \
+	done=$$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' $$log); \
+	if [ $$rc -ne 0 ] || [ -z "$$done" ]; then \
+	  tail -n 60 $$log; \
+	  echo "fuzz_$*: FAILED (exit $$rc); inputs in $(FUZZ_BUILD)/artifacts/fuzz_$*/:"; \
+	  ls $(FUZZ_BUILD)/artifacts/fuzz_$*/; \
+	  exit 1; \
+	fi; \
+	echo "fuzz_$*: $$done, corpus $$(ls $(FUZZ_BUILD)/corpus/fuzz_$* | wc -l) inputs"
+
+fuzz: $(FUZZERS:fuzz_%=fuzz-%)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# ------------------------------------------------------------- valgrind
+# The unit tests and representative CLI runs (release build) under
+# memcheck: fails on any memory error or definite/indirect leak.  tagar-train
+# forks workers that leave with _exit, so children are not traced; -j 1 runs
+# train everything in the traced process.
+VALGRIND ?= valgrind
+VG = $(VALGRIND) -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --trace-children=no
+VG_OUT = build/valgrind
+
+.PHONY: valgrind
+
+valgrind:
+	@$(MAKE) --no-print-directory SANITIZE= all build/release/tests/unit
+	@mkdir -p $(VG_OUT)
+	$(VG) build/release/tests/unit > $(VG_OUT)/unit.log 2>&1 || { cat $(VG_OUT)/unit.log; exit 1; }
+	$(VG) bin/tagar-train -q -j 1 -o $(VG_OUT)/sample.tgm data/sample.jsonl
+	$(VG) bin/tagar-train -q -j 2 --cv 3 -n 2 --stem indonesian -o $(VG_OUT)/bigram.tgm data/sample.jsonl > /dev/null
+	$(VG) bin/tagar-train -q -j 1 -s libsvm -k rbf -o $(VG_OUT)/rbf.tgm data/sample.ft
+	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm data/sample-article.txt > /dev/null
+	$(VG) bin/tagar-classify -m $(VG_OUT)/bigram.tgm --json -a --explain=3 data/sample-article.txt > /dev/null
+	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm -j 2 -b data/sample-eval.jsonl > /dev/null
+	$(VG) bin/tagar-classify -m $(VG_OUT)/rbf.tgm -j 1 -a data/sample-eval.jsonl > /dev/null
+	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm --eval data/sample-eval.jsonl > /dev/null
+	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm --info > /dev/null
+	head -c 3000 $(VG_OUT)/sample.tgm > $(VG_OUT)/truncated.tgm
+	$(VG) bin/tagar-classify -m $(VG_OUT)/truncated.tgm data/sample-article.txt 2> /dev/null; \
+	  rc=$$?; [ $$rc -eq 3 ] || { echo "corrupt model: exit $$rc, want 3"; exit 1; }
+	@echo "valgrind: clean"

@@ -1,5 +1,6 @@
 /* tagar-classify - tags for one article, a JSONL batch, or an evaluation. */
-#include "tagar.h"
+#include "output.h"
+#include "batch.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char USAGE[] =
 	"Usage: tagar-classify [OPTION]... [FILE]\n"
@@ -26,6 +26,8 @@ static const char USAGE[] =
 	"  -k, --top-k=K            at most K tags per article\n"
 	"  -a, --all-scores         also report every tag's score\n"
 	"  -e, --explain[=N]        the N (default 5) terms that weighed most for each tag\n"
+	"  -j, --threads=N          batch: worker threads (default: all cores);\n"
+	"                           output order and bytes do not depend on N\n"
 	"      --eval=FILE          labelled JSONL in: per-tag precision/recall/F1 out\n"
 	"      --info               print the model's metadata and exit\n"
 	"  -h, --help               show this help\n"
@@ -33,12 +35,6 @@ static const char USAGE[] =
 	"\n"
 	"Exit status: 0 success, 1 some input records could not be tagged,\n"
 	"2 usage error, 3 input/output or model error.\n";
-
-typedef struct {
-	const char *model_path, *input, *eval;
-	int batch, text, no_title, json, all, top_k, explain, info;
-	double threshold;  /* < 0: the tuned thresholds */
-} options;
 
 static int bad_value(const char *opt, const char *v)
 {
@@ -51,7 +47,7 @@ enum { O_TEXT = 256, O_NOTITLE, O_JSON, O_EVAL, O_INFO };
 static const struct option LONGOPTS[] = {
 	{"model", 1, 0, 'm'}, {"batch", 0, 0, 'b'}, {"text", 0, 0, O_TEXT}, {"no-title", 0, 0, O_NOTITLE},
 	{"json", 0, 0, O_JSON}, {"threshold", 1, 0, 't'}, {"top-k", 1, 0, 'k'}, {"all-scores", 0, 0, 'a'},
-	{"explain", 2, 0, 'e'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"help", 0, 0, 'h'},
+	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"help", 0, 0, 'h'},
 	{"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
 static int option(options *o, int c, const char *a)
@@ -81,6 +77,11 @@ static int option(options *o, int c, const char *a)
 		if (a)
 			o->explain = (int)d;
 		return 0;
+	case 'j':
+		if (tagar_parse_double(a, &d) || d < 1 || d > 256 || d != (int)d)
+			return bad_value("threads", a);
+		o->threads = (int)d;
+		return 0;
 	case O_EVAL: o->eval = a; return 0;
 	case O_INFO: o->info = 1; return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
@@ -93,7 +94,7 @@ static int parse_args(options *o, int argc, char **argv)
 {
 	int c, rc;
 	o->threshold = -1;
-	while ((c = getopt_long(argc, argv, "m:bt:k:ae::hV", LONGOPTS, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "m:bt:k:ae::j:hV", LONGOPTS, NULL)) != -1)
 		if ((rc = option(o, c, optarg)))
 			return rc;
 	if (argc - optind > 1) {
@@ -142,171 +143,11 @@ static const char *find_model(const options *o, char *buf, size_t n)
 	return TAGAR_DATADIR "/default.tgm";
 }
 
-/* ------------------------------------------------------------ output */
-
-typedef struct {
-	const options *o;
-	const tagar_model *m;
-	tagar_classifier *cl;
-	FILE *out;
-	tagar_contrib *contrib;
-} ctx;
-
-static int chosen(const options *o, const tagar_tag_score *s)
-{
-	return o->threshold >= 0 ? s->score >= o->threshold : s->assigned;
-}
-
-static void put_num(FILE *f, double v)
-{
-	char b[48];
-	tagar_fmt_fixed(b, sizeof b, v, 4);
-	fputs(b, f);
-}
-
-static void json_explain(ctx *c, int tag)
-{
-	int n = tagar_explain(c->cl, tag, c->contrib, c->o->explain);
-	fputs(", \"explain\": [", c->out);
-	for (int i = 0; i < n; i++) {
-		fputs(i ? ", {\"term\": " : "{\"term\": ", c->out);
-		tagar_json_string(c->out, c->contrib[i].term, c->contrib[i].len);
-		fputs(", \"tfidf\": ", c->out);
-		put_num(c->out, c->contrib[i].tfidf);
-		fputs(", \"weight\": ", c->out);
-		put_num(c->out, c->contrib[i].weight);
-		fputc('}', c->out);
-	}
-	fputc(']', c->out);
-}
-
-static void json_scores(ctx *c, const tagar_tag_score *s)
-{
-	int T = tagar_model_ntags(c->m);
-	fputs(", \"scores\": {", c->out);
-	for (int t = 0; t < T; t++) {
-		if (t)
-			fputs(", ", c->out);
-		const char *name = tagar_model_tag(c->m, s[t].tag);
-		tagar_json_string(c->out, name, strlen(name));
-		fputs(": ", c->out);
-		put_num(c->out, s[t].score);
-	}
-	fputc('}', c->out);
-}
-
-/* {"id": ..., "tags": [{"tag": ..., "score": ...}, ...]} */
-static void json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
-{
-	int T = tagar_model_ntags(c->m), shown = 0;
-	fputc('{', c->out);
-	if (r && r->id) {
-		fputs("\"id\": ", c->out);
-		if (r->id_is_number)
-			fputs(r->id, c->out);
-		else
-			tagar_json_string(c->out, r->id, strlen(r->id));
-		fputs(", ", c->out);
-	}
-	fputs("\"tags\": [", c->out);
-	for (int i = 0; i < T && (!c->o->top_k || shown < c->o->top_k); i++) {
-		if (!chosen(c->o, &s[i]))
-			continue;
-		const char *name = tagar_model_tag(c->m, s[i].tag);
-		fputs(shown++ ? ", {\"tag\": " : "{\"tag\": ", c->out);
-		tagar_json_string(c->out, name, strlen(name));
-		fputs(", \"score\": ", c->out);
-		put_num(c->out, s[i].score);
-		if (c->o->explain)
-			json_explain(c, s[i].tag);
-		fputc('}', c->out);
-	}
-	fputc(']', c->out);
-	if (c->o->all)
-		json_scores(c, s);
-	fputs("}\n", c->out);
-}
-
-static void text_record(ctx *c, const tagar_tag_score *s, int tty)
-{
-	int T = tagar_model_ntags(c->m), shown = 0;
-	for (int i = 0; i < T; i++) {
-		int pick = chosen(c->o, &s[i]) && (!c->o->top_k || shown < c->o->top_k);
-		if (!pick && !c->o->all)
-			continue;
-		char b[32];
-		tagar_fmt_fixed(b, sizeof b, s[i].score, tty ? 2 : 4);
-		const char *name = tagar_model_tag(c->m, s[i].tag);
-		if (tty)
-			fprintf(c->out, "%-18s %s%s\n", name, b, pick ? "" : "   (not assigned)");
-		else
-			fprintf(c->out, "%s\t%s%s\n", name, b, pick ? "" : "\tnot-assigned");
-		shown += pick;
-		int n = pick && c->o->explain ? tagar_explain(c->cl, s[i].tag, c->contrib, c->o->explain) : 0;
-		for (int k = 0; k < n; k++) {
-			char x[32], w[32];
-			tagar_fmt_fixed(x, sizeof x, c->contrib[k].tfidf, 4);
-			tagar_fmt_fixed(w, sizeof w, c->contrib[k].weight, 4);
-			fprintf(c->out, "    %-28.*s tf-idf %s  weight %s\n", (int)c->contrib[k].len,
-				c->contrib[k].term, x, w);
-		}
-	}
-	if (!shown && tty)
-		fputs("(no tag)\n", c->out);
-}
-
 /* ------------------------------------------------------------- modes */
 
 static const tagar_tag_score *classify_record(ctx *c, const tagar_record *r)
 {
 	return tagar_classify(c->cl, r->title, strlen(r->title), r->text, strlen(r->text));
-}
-
-static void error_record(FILE *out, long line, const char *msg)
-{
-	fprintf(out, "{\"line\": %ld, \"error\": ", line);
-	tagar_json_string(out, msg, strlen(msg));
-	fputs("}\n", out);
-}
-
-/* JSONL in, one JSONL record out per input line, in order. */
-static int run_batch(ctx *c, FILE *in, long first_line)
-{
-	char *buf = NULL;
-	size_t cap = 0;
-	long n, line = first_line - 1;
-	int failed = 0;
-	while ((n = tagar_getline(&buf, &cap, in)) >= 0) {
-		line++;
-		const char *p = buf;
-		if (line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-			p += 3;
-			n -= 3;
-		}
-		if (strspn(p, " \t") == (size_t)n)
-			continue;  /* blank lines are not records */
-		tagar_record r;
-		tagar_err e = {0, ""};
-		const tagar_tag_score *s = NULL;
-		if (tagar_record_parse_json(p, (size_t)n, 0, &r, &e) == 0) {
-			if (!(s = classify_record(c, &r)))
-				snprintf(e.msg, sizeof e.msg, "out of memory");
-			else
-				json_record(c, &r, s);
-			tagar_record_clear(&r);
-		}
-		if (!s) {
-			failed = 1;
-			error_record(c->out, line, e.msg);
-			fprintf(stderr, "tagar-classify: %s:%ld: %s\n", c->o->input, line, e.msg);
-		}
-	}
-	free(buf);
-	if (ferror(in)) {
-		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
-		return EXIT_IO;
-	}
-	return failed ? EXIT_RECORDS : 0;
 }
 
 static char *read_all(FILE *f, size_t *len)
@@ -340,7 +181,7 @@ static int run_single(ctx *c, FILE *in)
 	char *all = read_all(in, &len);
 	if (!all) {
 		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
-		return EXIT_IO;
+		return EXIT_IO_ERROR;
 	}
 	char *body = all + strspn(all, " \t\r\n");
 	char *title = "", *nl = strchr(body, '\n');
@@ -353,11 +194,11 @@ static int run_single(ctx *c, FILE *in)
 	int rc = 0;
 	if (!s) {
 		fputs("tagar-classify: out of memory\n", stderr);
-		rc = EXIT_IO;
+		rc = EXIT_IO_ERROR;
 	} else if (c->o->json) {
-		json_record(c, NULL, s);
+		out_json_record(c, NULL, s);
 	} else {
-		text_record(c, s, isatty(fileno(c->out)));
+		out_text_record(c, s, isatty(fileno(c->out)));
 	}
 	free(all);
 	return rc;
@@ -371,21 +212,21 @@ static int run_eval(ctx *c)
 	if (tagar_corpus_read(&cor, c->o->eval, TAGAR_FMT_JSONL, stderr, &nbad, &err)) {
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		tagar_corpus_free(&cor);
-		return EXIT_IO;
+		return EXIT_IO_ERROR;
 	}
 	tagar_counts *cnt = calloc((size_t)T, sizeof *cnt);
 	const char **names = malloc((size_t)T * sizeof *names);
-	int rc = cnt && names ? 0 : EXIT_IO;
+	int rc = cnt && names ? 0 : EXIT_IO_ERROR;
 	for (int t = 0; !rc && t < T; t++)
 		names[t] = tagar_model_tag(c->m, t);
 	for (int d = 0; !rc && d < cor.n; d++) {
 		const tagar_tag_score *s = classify_record(c, &cor.rec[d]);
 		if (!s) {
-			rc = EXIT_IO;
+			rc = EXIT_IO_ERROR;
 			break;
 		}
 		for (int i = 0, shown = 0; i < T; i++) {
-			int gold = 0, pred = chosen(c->o, &s[i]) && (!c->o->top_k || shown < c->o->top_k);
+			int gold = 0, pred = out_chosen(c->o, &s[i]) && (!c->o->top_k || shown < c->o->top_k);
 			shown += pred;
 			for (int k = 0; k < cor.rec[d].ntags; k++)
 				gold |= strcmp(cor.rec[d].tags[k], names[s[i].tag]) == 0;
@@ -434,11 +275,11 @@ static int run_input(ctx *c)
 	FILE *in = strcmp(c->o->input, "-") == 0 ? stdin : fopen(c->o->input, "r");
 	if (!in) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, strerror(errno));
-		return EXIT_IO;
+		return EXIT_IO_ERROR;
 	}
 	long first = 1;
 	int batch = c->o->batch || (!c->o->text && sniff_jsonl(in, &first));
-	int rc = batch ? run_batch(c, in, first) : run_single(c, in);
+	int rc = batch ? tagar_batch_run(c, in, first) : run_single(c, in);
 	if (in != stdin)
 		fclose(in);
 	return rc;
@@ -456,13 +297,13 @@ int main(int argc, char **argv)
 	tagar_model *m = tagar_model_load(path, &err);
 	if (!m) {
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
-		return EXIT_IO;
+		return EXIT_IO_ERROR;
 	}
 	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
 		fputs("tagar-classify: out of memory\n", stderr);
-		rc = EXIT_IO;
+		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
 		rc = run_info(&c, path);
 	} else if (o.eval) {
@@ -472,7 +313,7 @@ int main(int argc, char **argv)
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "tagar-classify: standard output: %s\n", strerror(errno));
-		rc = EXIT_IO;
+		rc = EXIT_IO_ERROR;
 	}
 	free(c.contrib);
 	tagar_classifier_free(&c.cl);

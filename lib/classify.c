@@ -163,10 +163,13 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->m = m;
 	tagar_model_get_view(m, &c->v);
 	c->ntags = tagar_model_ntags(m);
-	/* stopwords never enter the vocabulary, so a unigram model need not
-	 * look for them: the vocabulary lookup drops them anyway */
+	/* stopwords never enter the vocabulary, so an unstemmed unigram model
+	 * need not look for them: the vocabulary lookup drops them anyway (a
+	 * stemmed stopword may equal the stem of a kept word, and an n-gram
+	 * skips over stopwords, so those models must look) */
 	const tagar_text_opts *to = tagar_model_text_opts(m);
-	c->tk = tagar_tokenizer_new(to, to->ngram_max > 1 ? tagar_model_stopset(m) : NULL);
+	int skip_stop = to->ngram_max == 1 && to->stem == TAGAR_STEM_NONE;
+	c->tk = tagar_tokenizer_new(to, skip_stop ? NULL : tagar_model_stopset(m));
 	size_t nt = (size_t)tagar_model_nterms(m) + 1;
 	c->stamp = calloc(nt, sizeof *c->stamp);
 	c->slot = malloc(nt * sizeof *c->slot);

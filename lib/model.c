@@ -409,6 +409,7 @@ static int read_kernels(tagar_model *m, tagar_err *err)
 {
 	uint64_t total = m->sec[SEC_KCOEF].count, nnz = m->sec[SEC_KIDX].count;
 	if (need(m, SEC_KCOUNT, (uint64_t)m->ntags, err) || need(m, SEC_KRHO, (uint64_t)m->ntags, err) ||
+	    need(m, SEC_KCOEF, total, err) || need(m, SEC_KIDX, nnz, err) ||  /* present, even if empty */
 	    need(m, SEC_KSTART, total + 1, err) || need(m, SEC_KVAL, nnz, err))
 		return TAGAR_EMODEL;
 	const uint32_t *cnt = m->sec[SEC_KCOUNT].p, *start = m->sec[SEC_KSTART].p, *idx = m->sec[SEC_KIDX].p;

@@ -252,6 +252,7 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 		kids[w] = fork();
 		if (kids[w] == 0) {
 			work_share(jb, w, nw, final, ctl, t0);
+			free(kids);  /* the child's only private allocation */
 			_exit(0);
 		}
 		if (kids[w] < 0)

@@ -110,6 +110,15 @@ expect 0 "clean batch exits 0" -- "$classify" -m "$model" --all-scores --explain
 [ "$(wc -l < "$tmp/out")" -eq "$(grep -c . data/sample-eval.jsonl)" ] && ok || ko "clean batch count"
 contains "$tmp/out" '"scores": {' "batch --all-scores"
 
+# --- threads: same bytes, same order, for any count
+for i in $(seq 56); do cat data/sample-eval.jsonl data/sample.jsonl; done > "$tmp/many.jsonl"
+"$classify" -m "$model" -j 1 --all-scores "$tmp/many.jsonl" > "$tmp/j1.out"
+for j in 2 8; do
+	"$classify" -m "$model" -j $j --all-scores "$tmp/many.jsonl" > "$tmp/j$j.out"
+	cmp -s "$tmp/j1.out" "$tmp/j$j.out" && ok || ko "--threads $j output differs from --threads 1"
+done
+[ "$(wc -l < "$tmp/j1.out")" -eq 3360 ] && ok || ko "3360 records out for 3360 in (several blocks)"
+
 # --- evaluation
 expect 0 "--eval" -- "$classify" -m "$model" --eval data/sample-eval.jsonl
 contains "$tmp/out" "macro-F1" "--eval text report"

@@ -404,6 +404,42 @@ static void test_determinism(tally *t, tagar_corpus *c, const char *p1, const ch
 	tagar_model_free(&b);
 }
 
+/* A stemmed stopword can equal a kept word's stem ("was" -> "wa"): the
+ * classifier must drop stopwords before stemming, as training did. */
+static void test_stemmed_stopword(tally *t)
+{
+	static const char *const lines[] = {
+		"{\"text\": \"wa wa market\", \"tags\": [\"X\"]}",
+		"{\"text\": \"wa grain\", \"tags\": [\"X\"]}",
+		"{\"text\": \"market grain\", \"tags\": [\"Y\"]}",
+		"{\"text\": \"grain market\", \"tags\": [\"Y\"]}",
+	};
+	tagar_corpus c = {calloc(4, sizeof(tagar_record)), 4, 4};
+	for (int i = 0; c.rec && i < 4; i++)
+		tagar_record_parse_json(lines[i], strlen(lines[i]), 1, &c.rec[i], NULL);
+	tagar_text_opts to;
+	tagar_train_opts tr;
+	tagar_text_opts_default(&to);
+	tagar_train_opts_default(&tr);
+	to.stem = TAGAR_STEM_ENGLISH;
+	to.stopwords = TAGAR_STOP_EN;
+	tr.min_df_count = 1;
+	tr.max_df = 1.0;
+	tr.folds = 2;
+	tagar_stopset *stop = tagar_stopset_new(TAGAR_STOP_EN, NULL, 0);
+	tagar_train_ctl ctl = {0, 0, 0, NULL};
+	tagar_model *m = NULL;
+	CHECK(t, tagar_train(&c, &to, stop, &tr, &ctl, &m, NULL, NULL) == 0, "stemmed model trained");
+	tagar_classifier *cl = m ? tagar_classifier_new(m) : NULL;
+	tagar_contrib x[4];
+	CHECK(t, cl && tagar_classify(cl, "", 0, "was", 3) && tagar_explain(cl, 0, x, 4) == 0,
+	      "the stopword 'was' does not count as the term 'wa'");
+	tagar_classifier_free(&cl);
+	tagar_model_free(&m);
+	tagar_stopset_free(&stop);
+	tagar_corpus_free(&c);
+}
+
 static void test_model(tally *t)
 {
 	tagar_corpus c;
@@ -438,6 +474,7 @@ int main(void)
 	test_records(&t);
 	test_numbers(&t);
 	test_model(&t);
+	test_stemmed_stopword(&t);
 	printf("unit: %d passed, %d failed\n", t.passed, t.failed);
 	return t.failed ? 1 : 0;
 }

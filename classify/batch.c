@@ -1,0 +1,206 @@
+/* batch.c - the JSON Lines batch on N threads.
+ *
+ * The input is cut into blocks of whole lines.  Each round reads up to one
+ * block per thread, tags the blocks in parallel (each thread with its own
+ * classifier and its own output buffer) and writes the outputs in block
+ * order, so the output is the same bytes for any thread count, and memory
+ * does not grow with the input. */
+#include "batch.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK_BYTES (1 << 20)
+
+typedef struct {
+	char *in;             /* whole lines, each ending in '\n' */
+	size_t len, cap;
+	long first_line;
+	char *out, *err;      /* what the block writes to stdout and stderr */
+	size_t outlen, errlen;
+	int failed;           /* some record got an error record */
+} block;
+
+typedef struct {
+	ctx c;                /* this thread's writer and classifier */
+	block *b;
+	pthread_t th;
+	int io_error;
+} worker;
+
+/* Appends whole lines until the block holds BLOCK_BYTES or the input ends. */
+static int read_block(FILE *in, block *b, long *line, char **lbuf, size_t *lcap, int *eof)
+{
+	ssize_t n;
+	b->len = 0;
+	b->first_line = *line;
+	while (b->len < BLOCK_BYTES && (n = getline(lbuf, lcap, in)) > 0) {
+		if (b->len + (size_t)n + 1 > b->cap) {
+			size_t nc = b->cap ? b->cap : BLOCK_BYTES + 4096;
+			while (nc < b->len + (size_t)n + 1)
+				nc *= 2;
+			char *nb = realloc(b->in, nc);
+			if (!nb)
+				return -1;
+			b->in = nb;
+			b->cap = nc;
+		}
+		memcpy(b->in + b->len, *lbuf, (size_t)n);
+		b->len += (size_t)n;
+		if (b->in[b->len - 1] != '\n')
+			b->in[b->len++] = '\n';
+		(*line)++;
+	}
+	if (b->len < BLOCK_BYTES)
+		*eof = 1;
+	return ferror(in) ? -1 : 0;
+}
+
+static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long line)
+{
+	if (line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;  /* UTF-8 byte order mark */
+		n -= 3;
+	}
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (strspn(p, " \t\r") >= n)
+		return;  /* blank lines are not records */
+	tagar_record r;
+	tagar_err e = {0, ""};
+	const tagar_tag_score *s = NULL;
+	if (tagar_record_parse_json(p, n, 0, &r, &e) == 0) {
+		s = tagar_classify(c->cl, r.title, strlen(r.title), r.text, strlen(r.text));
+		if (s)
+			out_json_record(c, &r, s);
+		else
+			snprintf(e.msg, sizeof e.msg, "out of memory");
+		tagar_record_clear(&r);
+	}
+	if (!s) {
+		b->failed = 1;
+		out_error_record(c->out, line, e.msg);
+		fprintf(err, "tagar-classify: %s:%ld: %s\n", c->o->input, line, e.msg);
+	}
+}
+
+static void *tag_block(void *arg)
+{
+	worker *w = arg;
+	block *b = w->b;
+	FILE *out = open_memstream(&b->out, &b->outlen), *err = open_memstream(&b->err, &b->errlen);
+	if (!out || !err) {
+		w->io_error = 1;
+		if (out)
+			fclose(out);
+		if (err)
+			fclose(err);
+		return NULL;
+	}
+	w->c.out = out;
+	long line = b->first_line;
+	for (size_t at = 0; at < b->len; line++) {
+		const char *p = b->in + at, *nl = memchr(p, '\n', b->len - at);
+		size_t n = (size_t)(nl - p);
+		tag_line(&w->c, err, b, p, n, line);
+		at += n + 1;
+	}
+	if (fclose(out) != 0 || fclose(err) != 0)
+		w->io_error = 1;
+	return NULL;
+}
+
+static int thread_count(const options *o)
+{
+	long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static int workers_new(worker *w, int n, const ctx *c)
+{
+	for (int i = 0; i < n; i++) {
+		w[i].c = *c;
+		w[i].c.cl = i == 0 ? c->cl : tagar_classifier_new(c->m);
+		w[i].c.contrib = i == 0 ? c->contrib : malloc((size_t)(c->o->explain + 1) * sizeof *c->contrib);
+		if (!w[i].c.cl || !w[i].c.contrib)
+			return -1;
+	}
+	return 0;
+}
+
+static void workers_free(worker *w, int n)
+{
+	for (int i = 1; i < n; i++) {
+		tagar_classifier_free(&w[i].c.cl);
+		free(w[i].c.contrib);
+	}
+}
+
+/* Tags blocks[0..k) in parallel and writes their outputs in order. */
+static int run_round(worker *w, block *blocks, int k, const ctx *c, int *failed)
+{
+	for (int i = 0; i < k; i++) {
+		w[i].b = &blocks[i];
+		w[i].io_error = 0;
+		blocks[i].out = blocks[i].err = NULL;
+		blocks[i].failed = 0;
+	}
+	int started[256] = {0};
+	for (int i = 1; i < k; i++)
+		started[i] = pthread_create(&w[i].th, NULL, tag_block, &w[i]) == 0;
+	for (int i = 0; i < k; i++)
+		if (!started[i])
+			tag_block(&w[i]);  /* this thread, or one that could not start */
+	int rc = 0;
+	for (int i = 0; i < k; i++) {
+		if (started[i])
+			pthread_join(w[i].th, NULL);
+		if (w[i].io_error || fwrite(blocks[i].out, 1, blocks[i].outlen, c->out) != blocks[i].outlen)
+			rc = EXIT_IO_ERROR;
+		if (blocks[i].errlen)
+			fwrite(blocks[i].err, 1, blocks[i].errlen, stderr);
+		*failed |= blocks[i].failed;
+		free(blocks[i].out);
+		free(blocks[i].err);
+	}
+	return rc;
+}
+
+int tagar_batch_run(const ctx *c, FILE *in, long first_line)
+{
+	int nt = thread_count(c->o), failed = 0, rc = 0, eof = 0;
+	worker *w = calloc((size_t)nt, sizeof *w);
+	block *blocks = calloc((size_t)nt, sizeof *blocks);
+	char *lbuf = NULL;
+	size_t lcap = 0;
+	long line = first_line;
+	if (!w || !blocks || workers_new(w, nt, c)) {
+		fputs("tagar-classify: out of memory\n", stderr);
+		rc = EXIT_IO_ERROR;
+	}
+	while (!rc && !eof) {
+		int k = 0;
+		while (k < nt && !eof) {
+			if (read_block(in, &blocks[k], &line, &lbuf, &lcap, &eof)) {
+				fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
+				rc = EXIT_IO_ERROR;
+				break;
+			}
+			k += blocks[k].len > 0;
+		}
+		if (!rc && k)
+			rc = run_round(w, blocks, k, c, &failed);
+		if (!rc && fflush(c->out) != 0)
+			rc = EXIT_IO_ERROR;
+	}
+	if (w)
+		workers_free(w, nt);
+	for (int i = 0; blocks && i < nt; i++)
+		free(blocks[i].in);
+	free(blocks);
+	free(w);
+	free(lbuf);
+	return rc ? rc : failed ? 1 : 0;
+}

@@ -1,0 +1,114 @@
+/* output.c - JSON records, the text view and error records. */
+#include "output.h"
+
+#include <string.h>
+
+int out_chosen(const options *o, const tagar_tag_score *s)
+{
+	return o->threshold >= 0 ? s->score >= o->threshold : s->assigned;
+}
+
+static void put_num(FILE *f, double v)
+{
+	char b[48];
+	tagar_fmt_fixed(b, sizeof b, v, 4);
+	fputs(b, f);
+}
+
+static void json_explain(ctx *c, int tag)
+{
+	int n = tagar_explain(c->cl, tag, c->contrib, c->o->explain);
+	fputs(", \"explain\": [", c->out);
+	for (int i = 0; i < n; i++) {
+		fputs(i ? ", {\"term\": " : "{\"term\": ", c->out);
+		tagar_json_string(c->out, c->contrib[i].term, c->contrib[i].len);
+		fputs(", \"tfidf\": ", c->out);
+		put_num(c->out, c->contrib[i].tfidf);
+		fputs(", \"weight\": ", c->out);
+		put_num(c->out, c->contrib[i].weight);
+		fputc('}', c->out);
+	}
+	fputc(']', c->out);
+}
+
+static void json_scores(ctx *c, const tagar_tag_score *s)
+{
+	int T = tagar_model_ntags(c->m);
+	fputs(", \"scores\": {", c->out);
+	for (int t = 0; t < T; t++) {
+		if (t)
+			fputs(", ", c->out);
+		const char *name = tagar_model_tag(c->m, s[t].tag);
+		tagar_json_string(c->out, name, strlen(name));
+		fputs(": ", c->out);
+		put_num(c->out, s[t].score);
+	}
+	fputc('}', c->out);
+}
+
+/* {"id": ..., "tags": [{"tag": ..., "score": ...}, ...]} */
+void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
+{
+	int T = tagar_model_ntags(c->m), shown = 0;
+	fputc('{', c->out);
+	if (r && r->id) {
+		fputs("\"id\": ", c->out);
+		if (r->id_is_number)
+			fputs(r->id, c->out);
+		else
+			tagar_json_string(c->out, r->id, strlen(r->id));
+		fputs(", ", c->out);
+	}
+	fputs("\"tags\": [", c->out);
+	for (int i = 0; i < T && (!c->o->top_k || shown < c->o->top_k); i++) {
+		if (!out_chosen(c->o, &s[i]))
+			continue;
+		const char *name = tagar_model_tag(c->m, s[i].tag);
+		fputs(shown++ ? ", {\"tag\": " : "{\"tag\": ", c->out);
+		tagar_json_string(c->out, name, strlen(name));
+		fputs(", \"score\": ", c->out);
+		put_num(c->out, s[i].score);
+		if (c->o->explain)
+			json_explain(c, s[i].tag);
+		fputc('}', c->out);
+	}
+	fputc(']', c->out);
+	if (c->o->all)
+		json_scores(c, s);
+	fputs("}\n", c->out);
+}
+
+void out_text_record(ctx *c, const tagar_tag_score *s, int tty)
+{
+	int T = tagar_model_ntags(c->m), shown = 0;
+	for (int i = 0; i < T; i++) {
+		int pick = out_chosen(c->o, &s[i]) && (!c->o->top_k || shown < c->o->top_k);
+		if (!pick && !c->o->all)
+			continue;
+		char b[32];
+		tagar_fmt_fixed(b, sizeof b, s[i].score, tty ? 2 : 4);
+		const char *name = tagar_model_tag(c->m, s[i].tag);
+		if (tty)
+			fprintf(c->out, "%-18s %s%s\n", name, b, pick ? "" : "   (not assigned)");
+		else
+			fprintf(c->out, "%s\t%s%s\n", name, b, pick ? "" : "\tnot-assigned");
+		shown += pick;
+		int n = pick && c->o->explain ? tagar_explain(c->cl, s[i].tag, c->contrib, c->o->explain) : 0;
+		for (int k = 0; k < n; k++) {
+			char x[32], w[32];
+			tagar_fmt_fixed(x, sizeof x, c->contrib[k].tfidf, 4);
+			tagar_fmt_fixed(w, sizeof w, c->contrib[k].weight, 4);
+			fprintf(c->out, "    %-28.*s tf-idf %s  weight %s\n", (int)c->contrib[k].len,
+				c->contrib[k].term, x, w);
+		}
+	}
+	if (!shown && tty)
+		fputs("(no tag)\n", c->out);
+}
+
+void out_error_record(FILE *out, long line, const char *msg)
+{
+	fprintf(out, "{\"line\": %ld, \"error\": ", line);
+	tagar_json_string(out, msg, strlen(msg));
+	fputs("}\n", out);
+}

@@ -1,0 +1,38 @@
+/* output.h - how tagar-classify writes results: JSON records, the text
+ * view, error records.  Everything writes to ctx->out; nothing here owns
+ * the model or the classifier. */
+#ifndef TAGAR_CLASSIFY_OUTPUT_H
+#define TAGAR_CLASSIFY_OUTPUT_H
+
+#include "tagar.h"
+
+/* Exit statuses of tagar-classify. */
+enum { EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO_ERROR = 3 };
+
+typedef struct {
+	const char *model_path, *input, *eval;
+	int batch, text, no_title, json, all, top_k, explain, info;
+	int threads;       /* 0: one per online CPU */
+	double threshold;  /* < 0: the tuned thresholds */
+} options;
+
+/* One writer: the options, the model, a classifier (one per thread) and
+ * where its output goes. */
+typedef struct {
+	const options *o;
+	const tagar_model *m;
+	tagar_classifier *cl;
+	FILE *out;
+	tagar_contrib *contrib;
+} ctx;
+
+/* Whether a tag is reported: the tuned threshold, or --threshold. */
+int out_chosen(const options *o, const tagar_tag_score *s);
+/* {"id": ..., "tags": [{"tag": ..., "score": ...}, ...]} and a newline. */
+void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s);
+/* One tag a line; aligned, two decimals, on a terminal (tty). */
+void out_text_record(ctx *c, const tagar_tag_score *s, int tty);
+/* {"line": N, "error": "..."} and a newline. */
+void out_error_record(FILE *out, long line, const char *msg);
+
+#endif
