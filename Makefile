@@ -11,7 +11,7 @@ CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
-LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lz -lm
+LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lz -lm
 
 # make check SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer
 ifeq ($(SANITIZE),1)
