@@ -9,9 +9,9 @@ CC ?= cc
 OPT ?= -O3
 CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm \
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm -I/usr/include/libxml2 \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
-LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lz -lm
+LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lxml2 -lz -lm
 
 # make check SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer
 ifeq ($(SANITIZE),1)
@@ -30,7 +30,7 @@ HDRS = $(wildcard lib/*.h)
 PROGS = $(OUT)/tagar-train $(OUT)/tagar-classify
 TESTS = $(BUILD)/tests/unit
 
-DEB_PACKAGES = libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev libcjson-dev libxxhash-dev zlib1g-dev \
+DEB_PACKAGES = libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev \
 	pkg-config
 
 .SECONDARY:
@@ -97,11 +97,12 @@ install:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
 	install -m 755 bin/tagar-train bin/tagar-classify $(DESTDIR)$(BINDIR)
 	install -m 644 models/default.tgm $(DESTDIR)$(DATADIR)/default.tgm
+	install -m 644 data/boilerplate.txt $(DESTDIR)$(DATADIR)/boilerplate.txt
 	install -m 644 man/tagar-train.1 man/tagar-classify.1 $(DESTDIR)$(MANDIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tagar-train $(DESTDIR)$(BINDIR)/tagar-classify \
-	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(MANDIR)/tagar-train.1 $(DESTDIR)$(MANDIR)/tagar-classify.1
+	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt $(DESTDIR)$(MANDIR)/tagar-train.1 $(DESTDIR)$(MANDIR)/tagar-classify.1
 
 bench: all
 	/usr/bin/python3 bench/bench.py

@@ -18,6 +18,7 @@ struct tagar_classifier {
 	tagar_model_view v;
 	int ntags;
 	tagar_tokenizer *tk;
+	tagar_cleaner *clean;     /* the model's boilerplate patterns, or NULL */
 	term_val *x;              /* the article's terms, each once */
 	size_t nx, cap;
 	/* where each term sits in x: valid when stamp[id] == gen, so nothing
@@ -170,6 +171,12 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	const tagar_text_opts *to = tagar_model_text_opts(m);
 	int skip_stop = to->ngram_max == 1 && to->stem == TAGAR_STEM_NONE;
 	c->tk = tagar_tokenizer_new(to, skip_stop ? NULL : tagar_model_stopset(m));
+	size_t blen;
+	const char *boil = tagar_model_boilerplate(m, &blen);
+	if (boil && !(c->clean = tagar_cleaner_new(boil, blen, NULL))) {
+		tagar_classifier_free(&c);  /* the model's patterns were valid when trained */
+		return NULL;
+	}
 	size_t nt = (size_t)tagar_model_nterms(m) + 1;
 	c->stamp = calloc(nt, sizeof *c->stamp);
 	c->slot = malloc(nt * sizeof *c->slot);
@@ -186,6 +193,7 @@ void tagar_classifier_free(tagar_classifier **cp)
 		return;
 	tagar_classifier *c = *cp;
 	tagar_tokenizer_free(&c->tk);
+	tagar_cleaner_free(&c->clean);
 	free(c->x);
 	free(c->stamp);
 	free(c->slot);
@@ -220,6 +228,8 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 		memset(c->stamp, 0, ((size_t)tagar_model_nterms(c->m) + 1) * sizeof *c->stamp);
 		c->gen = 1;
 	}
+	if (c->clean && !(text = tagar_clean(c->clean, text, len, &len)))
+		return NULL;  /* cut exactly as at training time */
 	if (tagar_features(c->tk, title, tlen, o->title_weight, on_feature, c) ||
 	    tagar_features(c->tk, text, len, 1.0, on_feature, c) || c->failed)
 		return NULL;

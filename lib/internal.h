@@ -28,6 +28,8 @@ typedef struct {
 	const uint32_t *ksv_idx;     /* nnz */
 	const float *ksv_val;        /* nnz */
 	long ksv_total, ksv_nnz;
+	const char *boilerplate;     /* patterns, one a line; NULL when off */
+	size_t boilerplate_len;
 } tagar_model_parts;
 
 /* Serialises parts into one malloc'ed model image. */

@@ -24,7 +24,7 @@
 enum {
 	SEC_META = 1, SEC_STOP, SEC_UNUSED, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
 	SEC_WEIGHTS, SEC_TAGPARAM, SEC_KCOUNT, SEC_KRHO, SEC_KCOEF, SEC_KSTART,
-	SEC_KIDX, SEC_KVAL, SEC_MAX
+	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_MAX
 };
 
 #define HEADER_SIZE 64
@@ -122,7 +122,7 @@ static void w_section(writer *w, int id, const void *data, uint64_t count, uint3
 
 static int count_sections(const tagar_model_parts *p)
 {
-	return p->weights ? 8 : 13;
+	return (p->weights ? 8 : 13) + (p->boilerplate != NULL);
 }
 
 /* Each slot is {high 32 bits of the term's hash, term id + 1}: a probe
@@ -206,6 +206,8 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 		w_section(&w, SEC_WEIGHTS, p->weights, (uint64_t)p->nterms * (uint64_t)p->ntags, 4);
 	else
 		write_kernel_sections(&w, p);
+	if (p->boilerplate)  /* absent when off, so such models stay readable by older builds */
+		w_section(&w, SEC_BOIL, p->boilerplate, p->boilerplate_len, 1);
 	if (w.failed)
 		goto nomem;
 	memcpy(w.buf, MAGIC, 8);
@@ -281,6 +283,7 @@ static const uint32_t SEC_ESIZE[SEC_MAX] = {
 	[SEC_META] = 1, [SEC_STOP] = 1, [SEC_UNUSED] = 1, [SEC_TOFF] = 4, [SEC_TSTR] = 1,
 	[SEC_SLOTS] = 8, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
 	[SEC_KRHO] = 8, [SEC_KCOEF] = 8, [SEC_KSTART] = 4, [SEC_KIDX] = 4, [SEC_KVAL] = 4,
+	[SEC_BOIL] = 1,
 };
 
 static int read_header(tagar_model *m, tagar_err *err)
@@ -358,6 +361,10 @@ static int read_text_opts(tagar_model *m, const cJSON *root, tagar_err *err)
 	    meta_int(t, "stopwords", 0, 7, &o->stopwords, err) ||
 	    meta_int(t, "drop_numbers", 0, 1, &o->drop_numbers, err) ||
 	    meta_real(t, "title_weight", &o->title_weight, err))
+		return TAGAR_EMODEL;
+	/* models from before boilerplate removal have no such key: off */
+	if (cJSON_GetObjectItemCaseSensitive(t, "boilerplate") &&
+	    meta_int(t, "boilerplate", 0, 1, &o->boilerplate, err))
 		return TAGAR_EMODEL;
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, "train");
 	if (!cJSON_IsObject(tr) || meta_int(tr, "kernel", 0, 2, &m->view.kernel, err) ||
@@ -463,6 +470,8 @@ static int validate(tagar_model *m, tagar_err *err)
 	} else if ((rc = read_kernels(m, err))) {
 		return rc;
 	}
+	if (m->text.boilerplate && !m->sec[SEC_BOIL].p)
+		return tagar_fail(err, TAGAR_EMODEL, "boilerplate section is missing");
 	const char *sw = m->sec[SEC_STOP].p;
 	m->stop = tagar_stopset_new(0, sw ? sw : "", sw ? m->sec[SEC_STOP].count : 0);
 	if (!m->stop)
@@ -562,6 +571,12 @@ const char *tagar_model_tag(const tagar_model *m, int i) { return m->tags[i]; }
 long tagar_model_nterms(const tagar_model *m) { return m->nterms; }
 const tagar_text_opts *tagar_model_text_opts(const tagar_model *m) { return &m->text; }
 const tagar_stopset *tagar_model_stopset(const tagar_model *m) { return m->stop; }
+
+const char *tagar_model_boilerplate(const tagar_model *m, size_t *len)
+{
+	*len = m->text.boilerplate ? m->sec[SEC_BOIL].count : 0;
+	return m->text.boilerplate ? m->sec[SEC_BOIL].p : NULL;
+}
 const char *tagar_model_meta(const tagar_model *m) { return m->meta; }
 void tagar_model_get_view(const tagar_model *m, tagar_model_view *v) { *v = m->view; }
 

@@ -73,6 +73,8 @@ typedef struct {
 	int stopwords;          /* tagar_stopflags */
 	int drop_numbers;       /* 1: tokens made only of digits and separators are dropped */
 	double title_weight;    /* a title token counts this many times */
+	int boilerplate;        /* 1: boilerplate patterns (stored in the model) are cut
+				 * from the text before tokenising; see tagar_cleaner */
 } tagar_text_opts;
 
 void tagar_text_opts_default(tagar_text_opts *o);
@@ -121,6 +123,73 @@ const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t 
 /* XXH3, 64 bits (libxxhash): the hash model files are built with.  Its
  * output is frozen by xxHash 0.8, so it is stable across builds. */
 uint64_t tagar_hash(const char *s, size_t n);
+
+/* ---------------------------------------------------------- boilerplate */
+
+/* Boilerplate removal: a list of PCRE2 patterns, one a line ('#' starts a
+ * comment line; blank lines are skipped), matched caseless and multiline
+ * (^ and $ at every line end; \r\n is a line end).  Every match in the text
+ * is replaced by one space.  A cleaner owns its match data and output
+ * buffer: one per thread. */
+typedef struct tagar_cleaner tagar_cleaner;
+
+/* Compiles the list; a bad pattern fails with TAGAR_EFORMAT and a message
+ * naming its line and column (the caller adds the file name). */
+tagar_cleaner *tagar_cleaner_new(const char *patterns, size_t len, tagar_err *err);
+void tagar_cleaner_free(tagar_cleaner **c);
+/* The patterns without comments or blank lines, one a line (for the model). */
+const char *tagar_cleaner_patterns(const tagar_cleaner *c, size_t *len);
+int tagar_cleaner_count(const tagar_cleaner *c);
+/* s without its boilerplate.  Owned by the cleaner, valid until its next
+ * call; NULL when out of memory. */
+const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen);
+
+/* Offset of the first byte that is not valid UTF-8, or -1. */
+long tagar_utf8_invalid(const char *s, size_t n);
+/* A malloc'ed, NUL-terminated copy with every invalid byte replaced by
+ * U+FFFD; *nbad (when not NULL) gets how many were replaced. */
+char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad);
+
+/* ------------------------------------------------------- HTML and feeds */
+
+/* The story of an HTML page (libxml2's HTML parser, no network access):
+ * scripts, styles, nav, header, footer, aside, forms and comments dropped;
+ * *title the headline (first <h1>, else og:title, else <title>), *text the
+ * rest of the largest <article> (else <main>, else <body>), one line per
+ * paragraph.  Both malloc'ed.  html must be UTF-8. */
+int tagar_html_article(const char *html, size_t n, char **title, char **text, tagar_err *err);
+/* The text of an HTML fragment (a feed item's description): tags stripped,
+ * entities decoded, one line per block.  malloc'ed; NULL when out of memory. */
+char *tagar_html_text(const char *html, size_t n);
+
+/* An RSS 2.0 (or 1.0) or Atom feed, parsed with libxml2 without network
+ * access, external entities or DTD loading, within libxml2's default
+ * entity-amplification limits.  Kept as a tree, so it can be written back
+ * with categories added. */
+typedef struct tagar_feed tagar_feed;
+
+typedef struct {
+	const char *id;          /* guid (Atom: id), else link; NULL when neither */
+	const char *title;       /* "" when absent */
+	const char *text;        /* content:encoded, else description (Atom: content,
+				  * else summary), HTML stripped; "" when absent */
+	const char *link, *guid, *date;  /* "" when absent */
+	long line;               /* the item's line in the feed */
+} tagar_feed_item;
+
+/* name is for messages.  A malformed feed fails with a message naming the
+ * line and libxml2's reason. */
+tagar_feed *tagar_feed_parse(const char *buf, size_t n, const char *name, tagar_err *err);
+void tagar_feed_free(tagar_feed **f);
+int tagar_feed_count(const tagar_feed *f);
+const tagar_feed_item *tagar_feed_item_at(const tagar_feed *f, int i);
+int tagar_feed_is_atom(const tagar_feed *f);
+/* Adds <category domain="tagar">TAG</category> (Atom: <category
+ * scheme="urn:tagar" term="TAG"/>) to item i.  The first call for an item
+ * removes the tagar categories an earlier run added. */
+int tagar_feed_add_category(tagar_feed *f, int i, const char *tag);
+/* Writes the feed (UTF-8), everything else as it was parsed. */
+int tagar_feed_write(const tagar_feed *f, FILE *out, tagar_err *err);
 
 /* -------------------------------------------------------------- records */
 
@@ -263,6 +332,9 @@ const char *tagar_model_term(const tagar_model *m, long id, size_t *len);
 long tagar_model_lookup(const tagar_model *m, const char *s, size_t n);
 const tagar_text_opts *tagar_model_text_opts(const tagar_model *m);
 const tagar_stopset *tagar_model_stopset(const tagar_model *m);
+/* The boilerplate patterns (one a line) when the text options say so, else
+ * NULL. */
+const char *tagar_model_boilerplate(const tagar_model *m, size_t *len);
 /* The metadata JSON text (options, tags, training set, CV figures). */
 const char *tagar_model_meta(const tagar_model *m);
 double tagar_model_threshold(const tagar_model *m, int tag);
@@ -274,6 +346,10 @@ typedef struct {
 	int cv_report;           /* >0: also compute an honest K-fold CV report */
 	int grid;                /* search C (and gamma) by K-fold CV */
 	FILE *log;               /* where progress and reports go (stderr if NULL) */
+	/* text options' boilerplate = 1: the patterns (tagar_cleaner format),
+	 * stored in the model */
+	const char *boilerplate;
+	size_t boilerplate_len;
 } tagar_train_ctl;
 
 /* Trains one binary SVM per tag of the corpus.  On success *out is the model

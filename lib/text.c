@@ -44,6 +44,7 @@ void tagar_text_opts_default(tagar_text_opts *o)
 	o->stopwords = TAGAR_STOP_ID | TAGAR_STOP_EN;
 	o->drop_numbers = 0;
 	o->title_weight = 2.0;
+	o->boilerplate = 0;  /* the library has no pattern list; tagar-train loads one */
 }
 
 /* ------------------------------------------------------------ stopwords */

@@ -475,6 +475,7 @@ static cJSON *meta_text(const tagar_text_opts *t)
 	add_num(o, "stopwords", t->stopwords);
 	add_num(o, "drop_numbers", t->drop_numbers);
 	add_num(o, "title_weight", t->title_weight);
+	add_num(o, "boilerplate", t->boilerplate);
 	return o;
 }
 
@@ -549,7 +550,8 @@ static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tag
 }
 
 static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_stopset *stop,
-		       const tagar_counts *cnt, tagar_kernel_parts *kv, tagar_model **out, tagar_err *err)
+		       const tagar_cleaner *cl, const tagar_counts *cnt, tagar_kernel_parts *kv,
+		       tagar_model **out, tagar_err *err)
 {
 	char *meta = make_meta(jb, to, cnt);
 	size_t swlen = 0;
@@ -562,7 +564,9 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 	int linear = !kv;
 	tagar_model_parts p = {meta, sw, swlen, jb->mx->nterms, (const char *const *)jb->mx->terms,
 			       jb->mx->term_len, jb->mx->idf, jb->ntags, linear ? jb->weights : NULL,
-			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
+			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0};
+	if (to->boilerplate)
+		p.boilerplate = tagar_cleaner_patterns(cl, &p.boilerplate_len);
 	if (!linear) {
 		p.ksv_count = kv->count;
 		p.ksv_rho = kv->rho;
@@ -609,9 +613,40 @@ static int kernel_finals(tagar_job *jb, tagar_kernel_parts *kv, tagar_err *err)
 	return 0;
 }
 
-int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
-		const tagar_train_opts *tr, const tagar_train_ctl *ctl,
-		tagar_model **out, tagar_counts **counts, tagar_err *err)
+/* The corpus with its boilerplate cut: the same records, each text
+ * replaced by a cleaned copy (only the texts are owned). */
+static int clean_corpus(const tagar_corpus *c, tagar_cleaner *cl, tagar_corpus *out, tagar_err *err)
+{
+	out->n = out->cap = 0;
+	if (!(out->rec = malloc((size_t)(c->n ? c->n : 1) * sizeof *out->rec)))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	for (int d = 0; d < c->n; d++) {
+		size_t n;
+		const char *t = tagar_clean(cl, c->rec[d].text, strlen(c->rec[d].text), &n);
+		char *copy = t ? malloc(n + 1) : NULL;
+		if (!copy)
+			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		memcpy(copy, t, n + 1);
+		out->rec[d] = c->rec[d];
+		out->rec[d].text = copy;
+		out->n = d + 1;
+	}
+	return 0;
+}
+
+static void clean_corpus_free(tagar_corpus *c)
+{
+	for (int d = 0; d < c->n; d++)
+		free(c->rec[d].text);
+	free(c->rec);
+	memset(c, 0, sizeof *c);
+}
+
+/* Trains on a corpus whose boilerplate is already cut (cl: its patterns,
+ * for the model; NULL when off). */
+static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
+			 const tagar_train_opts *tr, const tagar_train_ctl *ctl, const tagar_cleaner *cl,
+			 tagar_model **out, tagar_counts **counts, tagar_err *err)
 {
 	tagar_matrix mx;
 	tagar_job jb = {.c = c, .o = tr, .mx = &mx, .C = tr->C, .gamma = tr->gamma};
@@ -645,7 +680,7 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 	if (!rc) {
 		double mi, ma;
 		all_counts(&jb, cnt, &mi, &ma);
-		rc = build_model(&jb, to, stop, cnt, kernel ? &kv : NULL, out, err);
+		rc = build_model(&jb, to, stop, cl, cnt, kernel ? &kv : NULL, out, err);
 	}
 	if (!rc && counts) {
 		*counts = cnt;
@@ -655,5 +690,22 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 	tagar_kernel_parts_free(&kv);
 	job_free(&jb);
 	tagar_matrix_free(&mx);
+	return rc;
+}
+
+int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
+		const tagar_train_opts *tr, const tagar_train_ctl *ctl,
+		tagar_model **out, tagar_counts **counts, tagar_err *err)
+{
+	*out = NULL;
+	if (!to->boilerplate)
+		return train_cleaned(c, to, stop, tr, ctl, NULL, out, counts, err);
+	tagar_cleaner *cl = tagar_cleaner_new(ctl->boilerplate, ctl->boilerplate_len, err);
+	tagar_corpus cc = {0};
+	int rc = cl ? clean_corpus(c, cl, &cc, err) : TAGAR_EFORMAT;
+	if (!rc)  /* the records are the same; only the texts lost their boilerplate */
+		rc = train_cleaned(&cc, to, stop, tr, ctl, cl, out, counts, err);
+	clean_corpus_free(&cc);
+	tagar_cleaner_free(&cl);
 	return rc;
 }

@@ -1,7 +1,9 @@
 /* tagar-train - labelled articles in, a tagar model out. */
 #include "tagar.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +35,9 @@ static const char USAGE[] =
 	"      --stopwords=LIST     id,en (default), id, en, none, or a file of words\n"
 	"      --numbers=MODE       keep (default) or drop number tokens\n"
 	"      --title-weight=W     a title word counts W times (default 2)\n"
+	"      --boilerplate=FILE   cut the boilerplate patterns of FILE from every text\n"
+	"                           (stored in the model); none: keep the text whole\n"
+	"                           (default: the project's data/boilerplate.txt)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
 	"                           reaches a CV F1 below F (default 0.3)\n"
 	"      --eps=E              solver stopping tolerance (default 0.1)\n"
@@ -48,6 +53,7 @@ static const char USAGE[] =
 
 typedef struct {
 	const char *out, *in, *stopfile;
+	const char *boilerfile;  /* NULL: the default file; "none": off */
 	tagar_format fmt;
 	tagar_text_opts text;
 	tagar_train_opts train;
@@ -107,7 +113,7 @@ static int stopwords(options *o, const char *v)
 }
 
 enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR };
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_BOIL };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
@@ -116,6 +122,7 @@ static const struct option LONGOPTS[] = {
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
 	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR},
+	{"boilerplate", 1, 0, O_BOIL},
 	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
 static int option(options *o, int c, const char *a)
@@ -152,6 +159,7 @@ static int option(options *o, int c, const char *a)
 	case O_STRICT: o->strict = 1; return 0;
 	case O_EPS: return num("eps", a, 1e-8, 10, &o->train.eps);
 	case O_FBR: return num("fbr", a, 0, 1, &o->train.fbr);
+	case O_BOIL: o->boilerfile = a; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
 	case 'V': printf("tagar-train %s\n", TAGAR_VERSION); exit(0);
@@ -212,6 +220,55 @@ static tagar_stopset *make_stopset(const options *o)
 	return s;
 }
 
+/* The project's pattern file: beside the program (a source tree's data/,
+ * an install's share/tagar/), then the configured data directory. */
+static const char *default_boilerplate(char *buf, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (k > 0) {
+		exe[k] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(buf, n, "%s/../data/boilerplate.txt", exe);
+			if (access(buf, R_OK) == 0)
+				return buf;
+			snprintf(buf, n, "%s/../share/tagar/boilerplate.txt", exe);
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	return TAGAR_DATADIR "/boilerplate.txt";
+}
+
+/* Reads and checks the boilerplate patterns into ctl; sets the text option.
+ * Returns 0 or an exit status. */
+static int load_boilerplate(options *o, char **patterns)
+{
+	char buf[PATH_MAX + 64];
+	const char *path = o->boilerfile ? o->boilerfile : default_boilerplate(buf, sizeof buf);
+	size_t len = 0;
+	o->text.boilerplate = 0;
+	if (strcmp(path, "none") == 0)
+		return 0;
+	if (!(*patterns = slurp(path, &len))) {
+		fprintf(stderr, "tagar-train: %s: cannot read the boilerplate patterns: %s\n", path, strerror(errno));
+		return EXIT_IO;
+	}
+	tagar_err err = {0, ""};
+	tagar_cleaner *cl = tagar_cleaner_new(*patterns, len, &err);
+	if (!cl) {
+		fprintf(stderr, "tagar-train: %s: %s\n", path, err.msg);
+		return EXIT_USAGE;
+	}
+	tagar_cleaner_free(&cl);
+	o->text.boilerplate = 1;
+	o->ctl.boilerplate = *patterns;
+	o->ctl.boilerplate_len = len;
+	return 0;
+}
+
 static double seconds_since(struct timespec t0)
 {
 	struct timespec t1;
@@ -244,6 +301,9 @@ int main(int argc, char **argv)
 	int rc = parse_args(&o, argc, argv);
 	if (rc)
 		return rc;
+	char *patterns = NULL;
+	if ((rc = load_boilerplate(&o, &patterns)))
+		return rc;
 	o.ctl.verbose = !o.quiet && isatty(2);
 	o.ctl.log = stderr;
 	struct timespec t0;
@@ -254,11 +314,13 @@ int main(int argc, char **argv)
 	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, stderr, &nbad, &err))) {
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
 		tagar_corpus_free(&c);
+		free(patterns);
 		return exit_for(rc);
 	}
 	if (nbad && o.strict) {
 		fprintf(stderr, "tagar-train: %s: %d malformed line(s); stopping (--strict)\n", o.in, nbad);
 		tagar_corpus_free(&c);
+		free(patterns);
 		return EXIT_DATA;
 	}
 	if (nbad && !o.quiet)
@@ -287,6 +349,7 @@ int main(int argc, char **argv)
 	tagar_model_free(&m);
 	tagar_stopset_free(&stop);
 	tagar_corpus_free(&c);
+	free(patterns);
 	if (rc < 0)
 		rc = exit_for(rc);
 	if (!rc && fflush(stdout) != 0) {

@@ -1,0 +1,250 @@
+/* clean.c - boilerplate removal (PCRE2) and UTF-8 repair (utf8proc).
+ *
+ * News pages carry text that is not the story: "ADVERTISEMENT", "Baca
+ * juga: <another story>", share and comment widgets, credits.  Their words
+ * would count as the article's, so they are cut before tokenising, with
+ * the same patterns at training and at classification time (the model
+ * stores them).  All patterns are joined into one alternation, so the text
+ * is scanned once whatever their number. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "tagar.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct tagar_cleaner {
+	pcre2_code *re;           /* NULL when the list is empty */
+	pcre2_match_data *md;
+	char *patterns;           /* canonical list: one pattern a line */
+	size_t plen;
+	int npat;
+	char *out;                /* tagar_clean's result */
+	size_t ocap;
+};
+
+/* Caseless, ^ and $ at line ends, \r\n is a line end; invalid UTF-8 in the
+ * subject is never a match, not an error. */
+static const uint32_t OPTIONS = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_CASELESS;
+
+static pcre2_code *compile(const char *p, size_t n, int *errcode, size_t *erroff)
+{
+	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+	if (!cc)
+		return NULL;
+	pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, n, OPTIONS, errcode, erroff, cc);
+	pcre2_compile_context_free(cc);
+	return re;
+}
+
+/* Appends "(?:p)" or "|(?:p)" to the alternation. */
+static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		while (nc < *len + n + 1)
+			nc *= 2;
+		char *nb = realloc(*buf, nc);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = nc;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = 0;
+	return 0;
+}
+
+/* Checks one pattern alone, so an error names its line. */
+static int check_pattern(const char *p, size_t n, long line, tagar_err *err)
+{
+	int ec;
+	size_t off;
+	pcre2_code *re = compile(p, n, &ec, &off);
+	if (re) {
+		pcre2_code_free(re);
+		return 0;
+	}
+	PCRE2_UCHAR msg[256];
+	if (pcre2_get_error_message(ec, msg, sizeof msg) < 0)
+		strcpy((char *)msg, "invalid pattern");
+	return tagar_fail(err, TAGAR_EFORMAT, "line %ld, column %zu: %s", line, off + 1, (const char *)msg);
+}
+
+/* Collects the patterns: blank lines and lines starting with '#' are
+ * skipped, trailing white space (and \r) is not part of a pattern. */
+static int collect(tagar_cleaner *c, const char *s, size_t len, char **alt, size_t *alen, tagar_err *err)
+{
+	size_t pcap = 0, acap = 0;
+	long line = 0;
+	for (size_t i = 0; i < len; line++) {
+		size_t j = i;
+		while (j < len && s[j] != '\n')
+			j++;
+		size_t a = i, b = j;
+		if (line == 0 && b - a >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+			a += 3;
+		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+			b--;
+		i = j + 1;
+		if (b == a || s[a] == '#')
+			continue;
+		if (check_pattern(s + a, b - a, line + 1, err))
+			return TAGAR_EFORMAT;
+		if (append(&c->patterns, &c->plen, &pcap, s + a, b - a) || append(&c->patterns, &c->plen, &pcap, "\n", 1) ||
+		    append(alt, alen, &acap, c->npat ? "|(?:" : "(?:", c->npat ? 4 : 3) ||
+		    append(alt, alen, &acap, s + a, b - a) || append(alt, alen, &acap, ")", 1))
+			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		c->npat++;
+	}
+	return 0;
+}
+
+tagar_cleaner *tagar_cleaner_new(const char *patterns, size_t len, tagar_err *err)
+{
+	tagar_cleaner *c = calloc(1, sizeof *c);
+	char *alt = NULL;
+	size_t alen = 0;
+	if (!c) {
+		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (collect(c, patterns ? patterns : "", patterns ? len : 0, &alt, &alen, err)) {
+		free(alt);
+		tagar_cleaner_free(&c);
+		return NULL;
+	}
+	if (c->npat) {
+		int ec;
+		size_t off;
+		c->re = compile(alt, alen, &ec, &off);
+		if (c->re)
+			pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);  /* optional: the interpreter is the fallback */
+		c->md = c->re ? pcre2_match_data_create_from_pattern(c->re, NULL) : NULL;
+		if (!c->md) {
+			tagar_fail(err, TAGAR_EFORMAT, "the patterns cannot be combined (PCRE2 error %d)", ec);
+			tagar_cleaner_free(&c);
+		}
+	}
+	free(alt);
+	return c;
+}
+
+void tagar_cleaner_free(tagar_cleaner **cp)
+{
+	if (!cp || !*cp)
+		return;
+	tagar_cleaner *c = *cp;
+	pcre2_match_data_free(c->md);
+	pcre2_code_free(c->re);
+	free(c->patterns);
+	free(c->out);
+	free(c);
+	*cp = NULL;
+}
+
+const char *tagar_cleaner_patterns(const tagar_cleaner *c, size_t *len)
+{
+	*len = c->plen;
+	return c->patterns ? c->patterns : "";
+}
+
+int tagar_cleaner_count(const tagar_cleaner *c)
+{
+	return c->npat;
+}
+
+/* Each match becomes one space, so the words on either side stay apart. */
+const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen)
+{
+	size_t need = n + 1;
+	for (int pass = 0; pass < 2; pass++) {
+		if (need > c->ocap) {
+			char *nb = realloc(c->out, need);
+			if (!nb)
+				return NULL;
+			c->out = nb;
+			c->ocap = need;
+		}
+		if (!c->re) {
+			memcpy(c->out, s, n);
+			c->out[n] = 0;
+			*outlen = n;
+			return c->out;
+		}
+		PCRE2_SIZE olen = c->ocap;
+		int rc = pcre2_substitute(c->re, (PCRE2_SPTR)s, n, 0,
+					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+					  c->md, NULL, (PCRE2_SPTR) " ", 1, (PCRE2_UCHAR *)c->out, &olen);
+		if (rc >= 0) {
+			*outlen = olen;
+			return c->out;
+		}
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			break;
+		need = olen + 1;  /* the length the result needs */
+	}
+	/* a match error (e.g. a backtracking limit): keep the text as it is
+	 * rather than lose the article */
+	if (n + 1 > c->ocap) {
+		char *nb = realloc(c->out, n + 1);
+		if (!nb)
+			return NULL;
+		c->out = nb;
+		c->ocap = n + 1;
+	}
+	memcpy(c->out, s, n);
+	c->out[n] = 0;
+	*outlen = n;
+	return c->out;
+}
+
+/* ------------------------------------------------------------- UTF-8 */
+
+long tagar_utf8_invalid(const char *s, size_t n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	for (size_t i = 0; i < n;) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (l < 1)
+			return (long)i;
+		i += (size_t)l;
+	}
+	return -1;
+}
+
+char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	char *out = malloc(3 * n + 1), *o = out;  /* a bad byte becomes 3 bytes at most */
+	long bad = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = p[i] < 0x80 ? 1 : utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (l < 1) {
+			memcpy(o, "\xEF\xBF\xBD", 3);  /* U+FFFD REPLACEMENT CHARACTER */
+			o += 3;
+			bad++;
+			i++;
+			continue;
+		}
+		memcpy(o, s + i, (size_t)l);
+		o += l;
+		i += (size_t)l;
+	}
+	*o = 0;
+	*outlen = (size_t)(o - out);
+	if (nbad)
+		*nbad = bad;
+	return out;
+}
