@@ -6,6 +6,7 @@
  * order, so the output is the same bytes for any thread count, and memory
  * does not grow with the input. */
 #include "batch.h"
+#include "inputs.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -58,6 +59,42 @@ static int read_block(FILE *in, block *b, long *line, char **lbuf, size_t *lcap,
 	return ferror(in) ? -1 : 0;
 }
 
+/* TSV: id<TAB>title<TAB>text (further tabs belong to the text). */
+static int parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *e)
+{
+	const char *t1 = memchr(p, '\t', n), *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - p)) : NULL;
+	memset(r, 0, sizeof *r);
+	if (!t2)
+		return tagar_fail(e, TAGAR_EFORMAT, "expected id<TAB>title<TAB>text");
+	r->id = t1 > p ? strndup(p, (size_t)(t1 - p)) : NULL;
+	r->title = strndup(t1 + 1, (size_t)(t2 - t1 - 1));
+	r->text = strndup(t2 + 1, n - (size_t)(t2 + 1 - p));
+	if ((t1 > p && !r->id) || !r->title || !r->text) {
+		tagar_record_clear(r);
+		return tagar_fail(e, TAGAR_ENOMEM, "out of memory");
+	}
+	if (!r->title[0] && !r->text[0]) {
+		tagar_record_clear(r);
+		return tagar_fail(e, TAGAR_EFORMAT, "record has neither title nor text");
+	}
+	return 0;
+}
+
+static int parse_line(const options *o, const char *p, size_t n, tagar_record *r, tagar_err *e)
+{
+	if (o->format == IN_TSV)
+		return parse_tsv(p, n, r, e);
+	if (o->format == IN_FASTTEXT)  /* labels, if any, are ignored */
+		return tagar_record_parse_fasttext(p, n, r, e);
+	return tagar_record_parse_json(p, n, 0, r, e);
+}
+
+/* A TSV header line, "id<TAB>title<TAB>text", is not a record. */
+static int tsv_header(const options *o, const char *p, size_t n, long line)
+{
+	return o->format == IN_TSV && line == 1 && n == 13 && memcmp(p, "id\ttitle\ttext", 13) == 0;
+}
+
 static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long line)
 {
 	if (line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
@@ -66,12 +103,15 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 	}
 	if (n && p[n - 1] == '\r')
 		n--;
-	if (strspn(p, " \t\r") >= n)
+	if (strspn(p, " \t\r") >= n || tsv_header(c->o, p, n, line))
 		return;  /* blank lines are not records */
 	tagar_record r;
 	tagar_err e = {0, ""};
 	const tagar_tag_score *s = NULL;
-	if (tagar_record_parse_json(p, n, 0, &r, &e) == 0) {
+	char *owned = NULL, what[512];
+	snprintf(what, sizeof what, "%.400s:%ld", c->o->input, line);
+	if (in_utf8(c->o, err, what, &p, &n, &owned, e.msg, sizeof e.msg) == 0 &&
+	    parse_line(c->o, p, n, &r, &e) == 0) {
 		s = tagar_classify(c->cl, r.title, strlen(r.title), r.text, strlen(r.text));
 		if (s)
 			out_json_record(c, &r, s);
@@ -84,6 +124,7 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 		out_error_record(c->out, line, e.msg);
 		fprintf(err, "tagar-classify: %s:%ld: %s\n", c->o->input, line, e.msg);
 	}
+	free(owned);
 }
 
 static void *tag_block(void *arg)

@@ -1,6 +1,7 @@
 /* tagar-classify - tags for one article, a JSONL batch, or an evaluation. */
 #include "output.h"
 #include "batch.h"
+#include "inputs.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -12,13 +13,29 @@
 
 static const char USAGE[] =
 	"Usage: tagar-classify [OPTION]... [FILE]\n"
+	"       tagar-classify [OPTION]... --dir=DIR\n"
 	"Tag Indonesian news articles.  FILE (or standard input) is one plain-text\n"
-	"article whose first line is its title, or JSON Lines (one article a line:\n"
-	"{\"id\",\"title\",\"text\"}), which gives one JSON line out per line in.\n"
+	"article whose first line is its title, one HTML page, an RSS or Atom feed,\n"
+	"or JSON Lines (one article a line: {\"id\",\"title\",\"text\"}); the format is\n"
+	"detected from the first bytes.  Batches (JSON Lines, TSV, fastText lines,\n"
+	"feeds, directories) give one JSON line out per record in, in order.\n"
 	"\n"
 	"  -m, --model=MODEL        model file (default: $TAGAR_MODEL, else the default model)\n"
 	"  -b, --batch              input is JSON Lines (detected when it starts with '{')\n"
 	"      --text               input is one plain-text article, even if it starts with '{'\n"
+	"      --html               input is one HTML page: its article text is tagged\n"
+	"      --feed               input is an RSS 2.0 or Atom feed: one record per item\n"
+	"      --emit=FORMAT        feeds: jsonl (default), or feed: the feed back with a\n"
+	"                           <category domain=\"tagar\"> per tag (Atom: scheme/term)\n"
+	"      --tsv                input is TSV lines: id<TAB>title<TAB>text\n"
+	"      --fasttext           input is fastText lines (__label__ tokens are ignored)\n"
+	"      --dir=DIR            tag every .txt and .html file of DIR, named by file\n"
+	"      --strict             reject a record with invalid UTF-8 (default: repair it\n"
+	"                           with U+FFFD and warn)\n"
+	"      --keep-going         a record that cannot be tagged gets an error record in\n"
+	"                           its place and the run goes on (always so; exit status 1)\n"
+	"      --show-text          print the text the tagger sees (after HTML extraction\n"
+	"                           and boilerplate removal) instead of tags\n"
 	"      --no-title           plain text: the first line is not a title\n"
 	"      --json               one-article output as JSON\n"
 	"  -t, --threshold=P        assign tags whose calibrated score is at least P,\n"
@@ -42,21 +59,49 @@ static int bad_value(const char *opt, const char *v)
 	return EXIT_USAGE;
 }
 
-enum { O_TEXT = 256, O_NOTITLE, O_JSON, O_EVAL, O_INFO };
+enum { O_TEXT = 256, O_NOTITLE, O_JSON, O_EVAL, O_INFO, O_HTML, O_FEED, O_EMIT, O_TSV, O_FASTTEXT, O_DIR,
+       O_STRICT, O_KEEP, O_SHOW };
 
 static const struct option LONGOPTS[] = {
 	{"model", 1, 0, 'm'}, {"batch", 0, 0, 'b'}, {"text", 0, 0, O_TEXT}, {"no-title", 0, 0, O_NOTITLE},
 	{"json", 0, 0, O_JSON}, {"threshold", 1, 0, 't'}, {"top-k", 1, 0, 'k'}, {"all-scores", 0, 0, 'a'},
 	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"help", 0, 0, 'h'},
-	{"version", 0, 0, 'V'}, {0, 0, 0, 0}};
+	{"version", 0, 0, 'V'}, {"html", 0, 0, O_HTML}, {"feed", 0, 0, O_FEED}, {"emit", 1, 0, O_EMIT},
+	{"tsv", 0, 0, O_TSV}, {"fasttext", 0, 0, O_FASTTEXT}, {"dir", 1, 0, O_DIR}, {"strict", 0, 0, O_STRICT},
+	{"keep-going", 0, 0, O_KEEP}, {"show-text", 0, 0, O_SHOW}, {0, 0, 0, 0}};
+
+/* One input format option; two different ones exclude each other. */
+static int set_format(options *o, int f)
+{
+	if (o->format && o->format != f) {
+		fputs("tagar-classify: input format options (--batch, --text, --html, --feed, --tsv,\n"
+		      "--fasttext) exclude each other\n", stderr);
+		return EXIT_USAGE;
+	}
+	o->format = f;
+	return 0;
+}
 
 static int option(options *o, int c, const char *a)
 {
 	double d;
 	switch (c) {
 	case 'm': o->model_path = a; return 0;
-	case 'b': o->batch = 1; return 0;
-	case O_TEXT: o->text = 1; return 0;
+	case 'b': return set_format(o, IN_JSONL);
+	case O_TEXT: return set_format(o, IN_TEXT);
+	case O_HTML: return set_format(o, IN_HTML);
+	case O_FEED: return set_format(o, IN_FEED);
+	case O_TSV: return set_format(o, IN_TSV);
+	case O_FASTTEXT: return set_format(o, IN_FASTTEXT);
+	case O_EMIT:
+		if (strcmp(a, "feed") != 0 && strcmp(a, "jsonl") != 0)
+			return bad_value("emit", a);
+		o->emit_feed = strcmp(a, "feed") == 0;
+		return 0;
+	case O_DIR: o->dir = a; return 0;
+	case O_STRICT: o->strict = 1; return 0;
+	case O_KEEP: return 0;  /* the only behaviour; accepted for scripts that say so */
+	case O_SHOW: o->show_text = 1; return 0;
 	case O_NOTITLE: o->no_title = 1; return 0;
 	case O_JSON: o->json = 1; return 0;
 	case 't':
@@ -102,10 +147,16 @@ static int parse_args(options *o, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	o->input = optind < argc ? argv[optind] : "-";
-	if (o->batch && o->text) {
-		fputs("tagar-classify: --batch and --text exclude each other\n", stderr);
+	if (o->dir && (optind < argc || o->format)) {
+		fputs("tagar-classify: --dir takes no FILE and no input format option\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (o->emit_feed && o->format && o->format != IN_FEED) {
+		fputs("tagar-classify: --emit=feed needs a feed as input\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (o->dir)
+		o->input = o->dir;
 	return 0;
 }
 
@@ -148,60 +199,6 @@ static const char *find_model(const options *o, char *buf, size_t n)
 static const tagar_tag_score *classify_record(ctx *c, const tagar_record *r)
 {
 	return tagar_classify(c->cl, r->title, strlen(r->title), r->text, strlen(r->text));
-}
-
-static char *read_all(FILE *f, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0, k;
-	char *buf = malloc(cap + 1);
-	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += k;
-		if (n == cap) {
-			char *nb = realloc(buf, (cap *= 2) + 1);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = 0;
-	*len = n;
-	return buf;
-}
-
-/* One plain-text article: the first non-empty line is the title when
- * more lines follow (unless --no-title). */
-static int run_single(ctx *c, FILE *in)
-{
-	size_t len;
-	char *all = read_all(in, &len);
-	if (!all) {
-		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
-		return EXIT_IO_ERROR;
-	}
-	char *body = all + strspn(all, " \t\r\n");
-	char *title = "", *nl = strchr(body, '\n');
-	if (!c->o->no_title && nl && nl[1 + strspn(nl + 1, " \t\r\n")]) {
-		*nl = 0;
-		title = body;
-		body = nl + 1;
-	}
-	const tagar_tag_score *s = tagar_classify(c->cl, title, strlen(title), body, strlen(body));
-	int rc = 0;
-	if (!s) {
-		fputs("tagar-classify: out of memory\n", stderr);
-		rc = EXIT_IO_ERROR;
-	} else if (c->o->json) {
-		out_json_record(c, NULL, s);
-	} else {
-		out_text_record(c, s, isatty(fileno(c->out)));
-	}
-	free(all);
-	return rc;
 }
 
 static int run_eval(ctx *c)
@@ -270,16 +267,52 @@ static int sniff_jsonl(FILE *in, long *lines)
 	return ch == '{';
 }
 
+/* A whole input read into memory, by its (given or sniffed) format. */
+static int run_whole(ctx *c, FILE *in, long first)
+{
+	size_t len;
+	char *buf = in_read_all(in, &len);
+	if (!buf) {
+		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
+		return EXIT_IO_ERROR;
+	}
+	int fmt = c->o->format ? c->o->format : in_sniff(buf, len), rc;
+	if (c->o->emit_feed && fmt != IN_FEED) {
+		fprintf(stderr, "tagar-classify: %s: --emit=feed needs a feed as input\n", c->o->input);
+		rc = EXIT_USAGE;
+	} else if (fmt == IN_FEED) {
+		rc = in_feed(c, buf, len);
+	} else if (fmt == IN_HTML || fmt == IN_TEXT) {
+		rc = in_article(c, buf, len, fmt == IN_HTML);
+	} else {  /* sniffed line formats: the batch reads them from memory */
+		options o = *c->o;
+		ctx bc = *c;
+		o.format = fmt;
+		bc.o = &o;
+		FILE *m = fmemopen(buf, len ? len : 1, "r");
+		rc = m ? tagar_batch_run(&bc, m, first) : EXIT_IO_ERROR;
+		if (m)
+			fclose(m);
+	}
+	free(buf);
+	return rc;
+}
+
 static int run_input(ctx *c)
 {
+	if (c->o->dir)
+		return in_dir(c, c->o->dir);
 	FILE *in = strcmp(c->o->input, "-") == 0 ? stdin : fopen(c->o->input, "r");
 	if (!in) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, strerror(errno));
 		return EXIT_IO_ERROR;
 	}
 	long first = 1;
-	int batch = c->o->batch || (!c->o->text && sniff_jsonl(in, &first));
-	int rc = batch ? tagar_batch_run(c, in, first) : run_single(c, in);
+	int f = c->o->format, rc;
+	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT || (f == IN_AUTO && !c->o->emit_feed && sniff_jsonl(in, &first)))
+		rc = tagar_batch_run(c, in, first);  /* streamed: memory does not grow with the input */
+	else
+		rc = run_whole(c, in, first);
 	if (in != stdin)
 		fclose(in);
 	return rc;

@@ -112,3 +112,12 @@ void out_error_record(FILE *out, long line, const char *msg)
 	tagar_json_string(out, msg, strlen(msg));
 	fputs("}\n", out);
 }
+
+void out_error_id(FILE *out, const char *id, const char *msg)
+{
+	fputs("{\"id\": ", out);
+	tagar_json_string(out, id, strlen(id));
+	fputs(", \"error\": ", out);
+	tagar_json_string(out, msg, strlen(msg));
+	fputs("}\n", out);
+}

@@ -9,9 +9,16 @@
 /* Exit statuses of tagar-classify. */
 enum { EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO_ERROR = 3 };
 
+/* Input formats (--batch, --text, --tsv, --fasttext, --feed, --html). */
+enum { IN_AUTO, IN_JSONL, IN_TEXT, IN_TSV, IN_FASTTEXT, IN_FEED, IN_HTML };
+
 typedef struct {
-	const char *model_path, *input, *eval;
-	int batch, text, no_title, json, all, top_k, explain, info;
+	const char *model_path, *input, *eval, *dir;
+	int format;        /* IN_*; IN_AUTO: decided by the input's first bytes */
+	int no_title, json, all, top_k, explain, info;
+	int strict;        /* invalid UTF-8 rejects the record instead of being repaired */
+	int emit_feed;     /* --emit feed: the feed back, with categories */
+	int show_text;     /* print the text the tagger sees, not tags */
 	int threads;       /* 0: one per online CPU */
 	double threshold;  /* < 0: the tuned thresholds */
 } options;
@@ -34,5 +41,7 @@ void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s);
 void out_text_record(ctx *c, const tagar_tag_score *s, int tty);
 /* {"line": N, "error": "..."} and a newline. */
 void out_error_record(FILE *out, long line, const char *msg);
+/* {"id": "...", "error": "..."} and a newline. */
+void out_error_id(FILE *out, const char *id, const char *msg);
 
 #endif

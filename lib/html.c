@@ -1,0 +1,266 @@
+/* html.c - the text of a news article from its HTML page, with libxml2's
+ * HTML parser (which recovers from the tag soup real sites serve).
+ *
+ * Scripts, styles, navigation, page header and footer, asides, forms and
+ * comments are not the story and are skipped.  The story is the largest
+ * <article> (else <main>, else <body>); the headline is the first <h1>,
+ * else og:title, else <title>.  Block elements end lines, so paragraphs
+ * stay lines, which the boilerplate patterns rely on. */
+#include "tagar.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	char *p;
+	size_t n, cap;
+	int failed;
+	int nl, sp;               /* a line break / space is due before more text */
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 1024;
+		while (nc < b->n + n + 1)
+			nc *= 2;
+		char *np = realloc(b->p, nc);
+		if (!np) {
+			b->failed = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = nc;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+/* Appends text with runs of white space collapsed to one space. */
+static void sb_text(sbuf *b, const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t ws = strspn(p, " \t\r\n\f\v");
+		if (ws) {
+			b->sp = 1;
+			p += ws;
+			continue;
+		}
+		size_t k = strcspn(p, " \t\r\n\f\v");
+		if (b->n && b->nl)
+			sb_put(b, "\n", 1);
+		else if (b->n && b->sp)
+			sb_put(b, " ", 1);
+		b->nl = b->sp = 0;
+		sb_put(b, p, k);
+		p += k;
+	}
+}
+
+static int is(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+static int skipped(const xmlNode *n)
+{
+	static const char *const drop[] = {"script", "style", "nav", "header", "footer", "aside", "form",
+					   "noscript", "iframe", "template", "svg", "button", "select",
+					   "textarea", "head", NULL};
+	for (int i = 0; drop[i]; i++)
+		if (is(n, drop[i]))
+			return 1;
+	return 0;
+}
+
+static int is_block(const xmlNode *n)
+{
+	static const char *const blocks[] = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5",
+					     "h6", "blockquote", "section", "article", "main", "tr", "table",
+					     "figure", "figcaption", "pre", "hr", "dd", "dt", NULL};
+	for (int i = 0; blocks[i]; i++)
+		if (is(n, blocks[i]))
+			return 1;
+	return 0;
+}
+
+/* The text under n, skipping what is not the story (and `except`, the
+ * headline when it is taken apart). */
+static void collect(sbuf *b, const xmlNode *n, const xmlNode *except)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c == except || skipped(c))
+			continue;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content)
+				sb_text(b, (const char *)c->content);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			int block = is_block(c);
+			b->nl |= block;
+			collect(b, c, except);
+			b->nl |= block;
+		}
+	}
+}
+
+static size_t text_len(const xmlNode *n)
+{
+	sbuf b = {0};
+	collect(&b, n, NULL);
+	free(b.p);
+	return b.n;
+}
+
+/* The first element named `name` in document order, not inside skipped
+ * elements; `largest`: the one with the most text instead. */
+static const xmlNode *find(const xmlNode *n, const char *name, int largest, size_t *best)
+{
+	const xmlNode *found = NULL;
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || skipped(c))
+			continue;
+		if (is(c, name)) {
+			size_t len = largest ? text_len(c) : 1;
+			if (!found || len > *best) {
+				found = c;
+				*best = len;
+			}
+			if (!largest)
+				return c;
+		}
+		size_t sub = 0;
+		const xmlNode *f = find(c, name, largest, &sub);
+		if (f && (!found || sub > *best)) {
+			found = f;
+			*best = sub;
+			if (!largest)
+				return f;
+		}
+	}
+	return found;
+}
+
+static char *node_text(const xmlNode *n)
+{
+	sbuf b = {0};
+	collect(&b, n, NULL);
+	if (!b.p && !b.failed)
+		sb_put(&b, "", 0);
+	return b.failed ? (free(b.p), NULL) : b.p;
+}
+
+/* The first <h1>, also inside a <header> (where sites put the headline),
+ * not inside scripts, navigation, asides or footers. */
+static const xmlNode *headline(const xmlNode *n)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || (skipped(c) && !is(c, "header")))
+			continue;
+		if (is(c, "h1"))
+			return c;
+		const xmlNode *f = headline(c);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* og:title, or <title>: the headline when the page has no <h1>. */
+static char *meta_title(xmlNode *root)
+{
+	const xmlNode *head = NULL;
+	for (const xmlNode *c = root->children; c && !head; c = c->next)
+		head = is(c, "head") ? c : NULL;
+	for (const xmlNode *c = head ? head->children : NULL; c; c = c->next) {
+		if (!is(c, "meta"))
+			continue;
+		xmlChar *prop = xmlGetProp(c, (const xmlChar *)"property");
+		int og = prop && xmlStrcmp(prop, (const xmlChar *)"og:title") == 0;
+		xmlFree(prop);
+		xmlChar *content = og ? xmlGetProp(c, (const xmlChar *)"content") : NULL;
+		if (content) {
+			sbuf b = {0};
+			sb_text(&b, (const char *)content);
+			xmlFree(content);
+			if (b.p)
+				return b.p;
+		}
+	}
+	for (const xmlNode *c = head ? head->children : NULL; c; c = c->next)
+		if (is(c, "title"))
+			return node_text(c);
+	return NULL;
+}
+
+static htmlDocPtr parse(const char *html, size_t n)
+{
+	if (n > INT32_MAX)
+		return NULL;
+	/* the text is UTF-8 (repaired by the caller); no network access */
+	return htmlReadMemory(html, (int)n, NULL, "UTF-8",
+			      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+}
+
+int tagar_html_article(const char *html, size_t n, char **title, char **text, tagar_err *err)
+{
+	*title = *text = NULL;
+	htmlDocPtr doc = parse(html, n);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root) {
+		xmlFreeDoc(doc);
+		return tagar_fail(err, TAGAR_EFORMAT, "not an HTML document");
+	}
+	size_t len = 0;
+	const xmlNode *story = find(root, "article", 1, &len);
+	if (!story)
+		story = find(root, "main", 0, &len);
+	if (!story)
+		story = find(root, "body", 0, &len);
+	if (!story)
+		story = root;
+	/* the headline: inside the story, else the page's first <h1> (sites put
+	 * it in the page header, which is otherwise skipped) */
+	const xmlNode *h1 = headline(story);
+	if (!h1)
+		h1 = headline(root);
+	*title = h1 ? node_text(h1) : meta_title(root);
+	sbuf b = {0};
+	collect(&b, story, h1);
+	sb_put(&b, "", 0);
+	*text = b.p;
+	xmlFreeDoc(doc);
+	if (b.failed || !*text) {
+		free(*title);
+		free(*text);
+		*title = *text = NULL;
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	if (!*title && !(*title = strdup(""))) {
+		free(*text);
+		*text = NULL;
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+char *tagar_html_text(const char *html, size_t n)
+{
+	if (!memchr(html, '<', n) && !memchr(html, '&', n)) {  /* plain text: nothing to strip */
+		char *s = malloc(n + 1);
+		if (s) {
+			memcpy(s, html, n);
+			s[n] = 0;
+		}
+		return s;
+	}
+	htmlDocPtr doc = parse(html, n);
+	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	char *s = root ? node_text(root) : strdup("");
+	xmlFreeDoc(doc);
+	return s;
+}
