@@ -220,26 +220,24 @@ static tagar_stopset *make_stopset(const options *o)
 	return s;
 }
 
-/* The project's pattern file: beside the program (a source tree's data/,
- * an install's share/tagar/), then the configured data directory. */
+/* The project's pattern file: in a source tree's data/ above the program
+ * (bin/, or build/asan/bin/ for the sanitizer build), in an install's
+ * share/tagar/, then in the configured data directory.  NULL: none. */
 static const char *default_boilerplate(char *buf, size_t n)
 {
+	static const char *const rel[] = {"/../data/", "/../../../data/", "/../share/tagar/", NULL};
 	char exe[PATH_MAX];
 	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (k > 0) {
-		exe[k] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = 0;
-			snprintf(buf, n, "%s/../data/boilerplate.txt", exe);
-			if (access(buf, R_OK) == 0)
-				return buf;
-			snprintf(buf, n, "%s/../share/tagar/boilerplate.txt", exe);
-			if (access(buf, R_OK) == 0)
-				return buf;
-		}
+	char *slash = k > 0 ? (exe[k] = 0, strrchr(exe, '/')) : NULL;
+	if (slash)
+		*slash = 0;
+	for (int i = 0; slash && rel[i]; i++) {
+		snprintf(buf, n, "%s%sboilerplate.txt", exe, rel[i]);
+		if (access(buf, R_OK) == 0)
+			return buf;
 	}
-	return TAGAR_DATADIR "/boilerplate.txt";
+	snprintf(buf, n, "%s/boilerplate.txt", TAGAR_DATADIR);
+	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
 /* Reads and checks the boilerplate patterns into ctl; sets the text option.
@@ -250,6 +248,11 @@ static int load_boilerplate(options *o, char **patterns)
 	const char *path = o->boilerfile ? o->boilerfile : default_boilerplate(buf, sizeof buf);
 	size_t len = 0;
 	o->text.boilerplate = 0;
+	if (!path) {  /* a build run outside its tree: say so rather than fail */
+		fputs("tagar-train: warning: boilerplate.txt not found; the text is kept whole "
+		      "(--boilerplate FILE or none)\n", stderr);
+		return 0;
+	}
 	if (strcmp(path, "none") == 0)
 		return 0;
 	if (!(*patterns = slurp(path, &len))) {
@@ -260,6 +263,8 @@ static int load_boilerplate(options *o, char **patterns)
 	tagar_cleaner *cl = tagar_cleaner_new(*patterns, len, &err);
 	if (!cl) {
 		fprintf(stderr, "tagar-train: %s: %s\n", path, err.msg);
+		free(*patterns);
+		*patterns = NULL;
 		return EXIT_USAGE;
 	}
 	tagar_cleaner_free(&cl);
