@@ -4,8 +4,11 @@
  * juga: <another story>", share and comment widgets, credits.  Their words
  * would count as the article's, so they are cut before tokenising, with
  * the same patterns at training and at classification time (the model
- * stores them).  All patterns are joined into one alternation, so the text
- * is scanned once whatever their number. */
+ * stores them).  The patterns are joined into two alternations: those
+ * anchored at a line start (^), which PCRE2 tries only at line starts, and
+ * the others, which it tries only where their first characters occur.  One
+ * alternation of both kinds would be tried at every byte: five times slower
+ * on news text. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "tagar.h"
 
@@ -14,14 +17,21 @@
 #include <string.h>
 #include <utf8proc.h>
 
-struct tagar_cleaner {
-	pcre2_code *re;           /* NULL when the list is empty */
+typedef struct {
+	pcre2_code *re;           /* NULL when the group is empty */
 	pcre2_match_data *md;
+	char *alt;                /* the alternation being built */
+	size_t alen, acap;
+	int n;
+} group;
+
+struct tagar_cleaner {
+	group g[2];               /* 0: anchored at a line start, 1: the others */
 	char *patterns;           /* canonical list: one pattern a line */
 	size_t plen;
 	int npat;
-	char *out;                /* tagar_clean's result */
-	size_t ocap;
+	char *mid, *out;          /* after the line patterns; tagar_clean's result */
+	size_t mcap, ocap;
 };
 
 /* Caseless, ^ and $ at line ends, \r\n is a line end; invalid UTF-8 in the
@@ -76,9 +86,9 @@ static int check_pattern(const char *p, size_t n, long line, tagar_err *err)
 
 /* Collects the patterns: blank lines and lines starting with '#' are
  * skipped, trailing white space (and \r) is not part of a pattern. */
-static int collect(tagar_cleaner *c, const char *s, size_t len, char **alt, size_t *alen, tagar_err *err)
+static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 {
-	size_t pcap = 0, acap = 0;
+	size_t pcap = 0;
 	long line = 0;
 	for (size_t i = 0; i < len; line++) {
 		size_t j = i;
@@ -94,42 +104,42 @@ static int collect(tagar_cleaner *c, const char *s, size_t len, char **alt, size
 			continue;
 		if (check_pattern(s + a, b - a, line + 1, err))
 			return TAGAR_EFORMAT;
+		group *g = &c->g[s[a] == '^' ? 0 : 1];
 		if (append(&c->patterns, &c->plen, &pcap, s + a, b - a) || append(&c->patterns, &c->plen, &pcap, "\n", 1) ||
-		    append(alt, alen, &acap, c->npat ? "|(?:" : "(?:", c->npat ? 4 : 3) ||
-		    append(alt, alen, &acap, s + a, b - a) || append(alt, alen, &acap, ")", 1))
+		    append(&g->alt, &g->alen, &g->acap, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
+		    append(&g->alt, &g->alen, &g->acap, s + a, b - a) || append(&g->alt, &g->alen, &g->acap, ")", 1))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		c->npat++;
+		g->n++;
 	}
+	return 0;
+}
+
+static int compile_group(group *g, tagar_err *err)
+{
+	int ec = 0;
+	size_t off;
+	if (!g->n)
+		return 0;
+	g->re = compile(g->alt, g->alen, &ec, &off);
+	if (g->re)
+		pcre2_jit_compile(g->re, PCRE2_JIT_COMPLETE);  /* optional: the interpreter is the fallback */
+	g->md = g->re ? pcre2_match_data_create_from_pattern(g->re, NULL) : NULL;
+	if (!g->md)
+		return tagar_fail(err, TAGAR_EFORMAT, "the patterns cannot be combined (PCRE2 error %d)", ec);
 	return 0;
 }
 
 tagar_cleaner *tagar_cleaner_new(const char *patterns, size_t len, tagar_err *err)
 {
 	tagar_cleaner *c = calloc(1, sizeof *c);
-	char *alt = NULL;
-	size_t alen = 0;
 	if (!c) {
 		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (collect(c, patterns ? patterns : "", patterns ? len : 0, &alt, &alen, err)) {
-		free(alt);
+	if (collect(c, patterns ? patterns : "", patterns ? len : 0, err) || compile_group(&c->g[0], err) ||
+	    compile_group(&c->g[1], err))
 		tagar_cleaner_free(&c);
-		return NULL;
-	}
-	if (c->npat) {
-		int ec;
-		size_t off;
-		c->re = compile(alt, alen, &ec, &off);
-		if (c->re)
-			pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);  /* optional: the interpreter is the fallback */
-		c->md = c->re ? pcre2_match_data_create_from_pattern(c->re, NULL) : NULL;
-		if (!c->md) {
-			tagar_fail(err, TAGAR_EFORMAT, "the patterns cannot be combined (PCRE2 error %d)", ec);
-			tagar_cleaner_free(&c);
-		}
-	}
-	free(alt);
 	return c;
 }
 
@@ -138,10 +148,14 @@ void tagar_cleaner_free(tagar_cleaner **cp)
 	if (!cp || !*cp)
 		return;
 	tagar_cleaner *c = *cp;
-	pcre2_match_data_free(c->md);
-	pcre2_code_free(c->re);
+	for (int i = 0; i < 2; i++) {
+		pcre2_match_data_free(c->g[i].md);
+		pcre2_code_free(c->g[i].re);
+		free(c->g[i].alt);
+	}
 	free(c->patterns);
 	free(c->out);
+	free(c->mid);
 	free(c);
 	*cp = NULL;
 }
@@ -157,48 +171,55 @@ int tagar_cleaner_count(const tagar_cleaner *c)
 	return c->npat;
 }
 
-/* Each match becomes one space, so the words on either side stay apart. */
-const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen)
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return 0;
+	char *nb = realloc(*buf, need);
+	if (!nb)
+		return -1;
+	*buf = nb;
+	*cap = need;
+	return 0;
+}
+
+/* Replaces every match of g in s with one space, into *out.  A match error
+ * (e.g. a backtracking limit) keeps the text as it is rather than lose the
+ * article.  Returns -1 only when out of memory. */
+static int substitute(group *g, const char *s, size_t n, char **out, size_t *cap, size_t *outlen)
 {
 	size_t need = n + 1;
-	for (int pass = 0; pass < 2; pass++) {
-		if (need > c->ocap) {
-			char *nb = realloc(c->out, need);
-			if (!nb)
-				return NULL;
-			c->out = nb;
-			c->ocap = need;
-		}
-		if (!c->re) {
-			memcpy(c->out, s, n);
-			c->out[n] = 0;
-			*outlen = n;
-			return c->out;
-		}
-		PCRE2_SIZE olen = c->ocap;
-		int rc = pcre2_substitute(c->re, (PCRE2_SPTR)s, n, 0,
+	for (int pass = 0; g->re && pass < 2; pass++) {
+		if (reserve(out, cap, need))
+			return -1;
+		PCRE2_SIZE olen = *cap;
+		int rc = pcre2_substitute(g->re, (PCRE2_SPTR)s, n, 0,
 					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
-					  c->md, NULL, (PCRE2_SPTR) " ", 1, (PCRE2_UCHAR *)c->out, &olen);
+					  g->md, NULL, (PCRE2_SPTR) " ", 1, (PCRE2_UCHAR *)*out, &olen);
 		if (rc >= 0) {
 			*outlen = olen;
-			return c->out;
+			return 0;
 		}
 		if (rc != PCRE2_ERROR_NOMEMORY)
 			break;
 		need = olen + 1;  /* the length the result needs */
 	}
-	/* a match error (e.g. a backtracking limit): keep the text as it is
-	 * rather than lose the article */
-	if (n + 1 > c->ocap) {
-		char *nb = realloc(c->out, n + 1);
-		if (!nb)
-			return NULL;
-		c->out = nb;
-		c->ocap = n + 1;
-	}
-	memcpy(c->out, s, n);
-	c->out[n] = 0;
+	if (reserve(out, cap, n + 1))
+		return -1;
+	memcpy(*out, s, n);
+	(*out)[n] = 0;
 	*outlen = n;
+	return 0;
+}
+
+/* Each match becomes one space, so the words on either side stay apart.
+ * Line patterns go first, then the others on what is left. */
+const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen)
+{
+	size_t mlen;
+	if (substitute(&c->g[0], s, n, &c->mid, &c->mcap, &mlen) ||
+	    substitute(&c->g[1], c->mid, mlen, &c->out, &c->ocap, outlen))
+		return NULL;
 	return c->out;
 }
 
