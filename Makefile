@@ -116,6 +116,7 @@ clean:
 #   make fuzz            every harness for FUZZ_SECONDS (default 300) each
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus)
+# Harnesses run one after another; make -j2 fuzz runs two at a time.
 # Seeds are tests/fuzz/seeds/NAME/; the growing corpus is build/fuzz/corpus/NAME/
 # and crash inputs go to build/fuzz/artifacts/NAME/.  A crash, leak or
 # timeout fails the target.  Debian: apt-get install clang libclang-rt-14-dev
@@ -165,9 +166,10 @@ fuzz-smoke:
 
 # ------------------------------------------------------------- valgrind
 # The unit tests and representative CLI runs (release build) under
-# memcheck: fails on any memory error or definite/indirect leak.  tagar-train
-# forks workers that leave with _exit, so children are not traced; -j 1 runs
-# train everything in the traced process.
+# memcheck: fails on any memory error or definite/indirect leak.  memcheck
+# follows fork() (--trace-children=no only stops it at exec), so the worker
+# processes tagar-train forks for -j 2 are checked as well; -j 1 trains in
+# the one process.
 VALGRIND ?= valgrind
 VG = $(VALGRIND) -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --trace-children=no

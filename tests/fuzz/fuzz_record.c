@@ -1,0 +1,32 @@
+/* fuzz_record.c - libFuzzer harness for the JSONL and fastText record
+ * parsers.  The input is one line, not NUL-terminated. */
+#include "tagar.h"
+
+#include <string.h>
+
+static void check(const tagar_record *r)
+{
+	/* touch every string a successful parse hands out */
+	size_t n = strlen(r->title) + strlen(r->text) + (r->id ? strlen(r->id) : 0);
+	for (int i = 0; i < r->ntags; i++)
+		n += strlen(r->tags[i]);
+	(void)n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *line = (const char *)data;
+	tagar_record r;
+	tagar_err err = {0, ""};
+	for (int need = 0; need < 2; need++) {
+		if (tagar_record_parse_json(line, size, need, &r, &err) == 0) {
+			check(&r);
+			tagar_record_clear(&r);
+		}
+	}
+	if (tagar_record_parse_fasttext(line, size, &r, &err) == 0) {
+		check(&r);
+		tagar_record_clear(&r);
+	}
+	return 0;
+}
