@@ -26,6 +26,7 @@ struct tagar_classifier {
 	uint32_t *stamp, *slot, gen;
 	int failed;
 	double *dec;
+	float *acc;               /* int8 models accumulate in float */
 	tagar_tag_score *scores;
 	/* kernel models, rebuilt as libsvm structures over the model's arrays */
 	struct svm_model *svm;
@@ -73,11 +74,34 @@ static void to_tfidf(tagar_classifier *c)
 		c->x[i].v *= norm;
 }
 
+static void quantized_scores(tagar_classifier *c)
+{
+	size_t T = (size_t)c->ntags;
+	float *acc = c->acc;
+	for (size_t t = 0; t < T; t++)
+		acc[t] = 0;
+	for (size_t i = 0; i < c->nx; i++) {
+		size_t id = (size_t)c->x[i].id;
+		if (i + 8 < c->nx)
+			__builtin_prefetch(c->v.qweights + (size_t)c->x[i + 8].id * T);
+		const int8_t *q = c->v.qweights + id * T;
+		float xv = (float)c->x[i].v * c->v.qscale[id];
+		for (size_t t = 0; t < T; t++)
+			acc[t] += xv * (float)q[t];
+	}
+	for (size_t t = 0; t < T; t++)
+		c->dec[t] = c->v.tagparam[4 * t] + acc[t];
+}
+
 static void linear_scores(tagar_classifier *c)
 {
 	int T = c->ntags;
 	for (int t = 0; t < T; t++)
 		c->dec[t] = c->v.tagparam[4 * t];
+	if (c->v.qweights) {
+		quantized_scores(c);
+		return;
+	}
 	for (size_t i = 0; i < c->nx; i++) {
 		if (i + 8 < c->nx)  /* weight rows are scattered: fetch ahead */
 			__builtin_prefetch(c->v.weights + (size_t)c->x[i + 8].id * (size_t)T);
@@ -182,7 +206,9 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->slot = malloc(nt * sizeof *c->slot);
 	c->dec = malloc((size_t)c->ntags * sizeof *c->dec);
 	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
-	if (!c->tk || !c->dec || !c->scores || !c->stamp || !c->slot || (!c->v.weights && make_kernel_models(c)))
+	c->acc = malloc((size_t)c->ntags * sizeof *c->acc);
+	int linear = c->v.weights || c->v.qweights;
+	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->stamp || !c->slot || (!linear && make_kernel_models(c)))
 		tagar_classifier_free(&c);
 	return c;
 }
@@ -198,6 +224,7 @@ void tagar_classifier_free(tagar_classifier **cp)
 	free(c->stamp);
 	free(c->slot);
 	free(c->dec);
+	free(c->acc);
 	free(c->scores);
 	free(c->svm);
 	free(c->sv_space);
@@ -234,7 +261,7 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 	    tagar_features(c->tk, text, len, 1.0, on_feature, c) || c->failed)
 		return NULL;
 	to_tfidf(c);
-	if (c->v.weights)
+	if (c->v.weights || c->v.qweights)
 		linear_scores(c);
 	else
 		kernel_scores(c);
@@ -257,7 +284,7 @@ static int by_contrib(const void *a, const void *b)
 
 int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k)
 {
-	if (!c->v.weights || tag < 0 || tag >= c->ntags || k <= 0)
+	if ((!c->v.weights && !c->v.qweights) || tag < 0 || tag >= c->ntags || k <= 0)
 		return 0;
 	tagar_contrib *all = malloc((c->nx + 1) * sizeof *all);
 	if (!all)
@@ -265,7 +292,8 @@ int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k)
 	for (size_t i = 0; i < c->nx; i++) {
 		all[i].term = tagar_model_term(c->m, c->x[i].id, &all[i].len);
 		all[i].tfidf = c->x[i].v;
-		all[i].weight = c->v.weights[(size_t)c->x[i].id * (size_t)c->ntags + (size_t)tag];
+		size_t at = (size_t)c->x[i].id * (size_t)c->ntags + (size_t)tag;
+		all[i].weight = c->v.weights ? c->v.weights[at] : c->v.qscale[c->x[i].id] * c->v.qweights[at];
 	}
 	qsort(all, c->nx, sizeof *all, by_contrib);
 	int n = c->nx < (size_t)k ? (int)c->nx : k;

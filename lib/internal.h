@@ -30,6 +30,7 @@ typedef struct {
 	long ksv_total, ksv_nnz;
 	const char *boilerplate;     /* patterns, one a line; NULL when off */
 	size_t boilerplate_len;
+	int quantize;                /* store linear weights as int8 with a scale per term */
 } tagar_model_parts;
 
 /* Serialises parts into one malloc'ed model image. */
@@ -40,7 +41,9 @@ tagar_model *tagar_model_adopt(void *bytes, size_t len, tagar_err *err);
 /* Read access for the classifier. */
 typedef struct {
 	const float *idf;
-	const float *weights;        /* NULL for kernel models */
+	const float *weights;        /* float weights, or NULL */
+	const int8_t *qweights;      /* or int8 weights: weight = qscale[term] * q */
+	const float *qscale;         /* (both NULL for kernel models) */
 	const double *tagparam;
 	int kernel;                  /* tagar_kernel */
 	double gamma, coef0;

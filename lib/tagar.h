@@ -304,6 +304,7 @@ typedef struct {
 	int threads;             /* worker processes; 0: one per online CPU */
 	double eps;              /* solver stopping tolerance */
 	double fbr;              /* tuned thresholds with CV F1 below this fall back to 0 */
+	int quantize;            /* linear weights stored as int8 (1) or float (0) */
 	uint64_t seed;
 	double min_df_count;     /* terms in fewer documents are dropped */
 	double max_df;           /* terms in more than this fraction are dropped */

@@ -35,6 +35,7 @@ void tagar_train_opts_default(tagar_train_opts *o)
 	o->threads = 0;
 	o->eps = 0.1;
 	o->fbr = 0.3;
+	o->quantize = 1;
 }
 
 void tagar_quiet_print(const char *s) { (void)s; }
@@ -499,6 +500,7 @@ static cJSON *meta_train(const tagar_job *jb)
 	add_num(j, "max_df", o->max_df);
 	add_num(j, "fbr", o->fbr);
 	add_num(j, "eps", o->eps);
+	cJSON_AddStringToObject(j, "weights", o->quantize ? "i8" : "f32");
 	return j;
 }
 
@@ -564,7 +566,8 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 	int linear = !kv;
 	tagar_model_parts p = {meta, sw, swlen, jb->mx->nterms, (const char *const *)jb->mx->terms,
 			       jb->mx->term_len, jb->mx->idf, jb->ntags, linear ? jb->weights : NULL,
-			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0};
+			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0,
+			       jb->o->quantize};
 	if (to->boilerplate)
 		p.boilerplate = tagar_cleaner_patterns(cl, &p.boilerplate_len);
 	if (!linear) {

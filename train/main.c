@@ -40,6 +40,8 @@ static const char USAGE[] =
 	"                           (default: the project's data/boilerplate.txt)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
 	"                           reaches a CV F1 below F (default 0.3)\n"
+	"      --weights=TYPE       stored linear weights: i8 (default; int8 with a\n"
+	"                           scale per term) or f32\n"
 	"      --eps=E              solver stopping tolerance (default 0.1)\n"
 	"      --seed=N             seed for folds and solvers (default 1)\n"
 	"  -j, --threads=N          worker processes (default: all cores)\n"
@@ -113,7 +115,7 @@ static int stopwords(options *o, const char *v)
 }
 
 enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_BOIL };
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_BOIL };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
@@ -121,7 +123,7 @@ static const struct option LONGOPTS[] = {
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
-	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR},
+	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"weights", 1, 0, O_WEIGHTS},
 	{"boilerplate", 1, 0, O_BOIL},
 	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
@@ -133,6 +135,7 @@ static int option(options *o, int c, const char *a)
 	static const char *const weights[] = {"none", "sqrt", "balanced", NULL};
 	static const char *const stems[] = {"auto", "none", "indonesian", "english", NULL};
 	static const char *const numbers[] = {"keep", "drop", NULL};
+	static const char *const wtypes[] = {"f32", "i8", NULL};
 	int v = 0;
 	double seed;
 	switch (c) {
@@ -159,6 +162,11 @@ static int option(options *o, int c, const char *a)
 	case O_STRICT: o->strict = 1; return 0;
 	case O_EPS: return num("eps", a, 1e-8, 10, &o->train.eps);
 	case O_FBR: return num("fbr", a, 0, 1, &o->train.fbr);
+	case O_WEIGHTS:
+		if (pick("weights", a, wtypes, &v))
+			return EXIT_USAGE;
+		o->train.quantize = v == 1;
+		return 0;
 	case O_BOIL: o->boilerfile = a; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
