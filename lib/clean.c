@@ -229,6 +229,11 @@ long tagar_utf8_invalid(const char *s, size_t n)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	for (size_t i = 0; i < n;) {
+		uint64_t w;
+		if (i + 8 <= n && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL))) {
+			i += 8;  /* eight ASCII bytes at once: most news text */
+			continue;
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

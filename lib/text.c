@@ -432,18 +432,33 @@ static const unsigned char ASCII_CLASS[128] = {
 	['-'] = C_DASH, ['.'] = C_NUMSEP, [','] = C_NUMSEP,
 };
 
+/* ASCII letters lower-cased and digits as they are; 0 for everything else
+ * (including bytes of multi-byte characters). */
+static const unsigned char ASCII_TOKEN[256] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+	['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+	['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+	['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+	['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+	['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
+
 /* Copies a run of ASCII letters and digits, lower-cased; returns its end. */
 static size_t ascii_run(tagar_tokenizer *t, const unsigned char *s, size_t i, size_t n, int *prev)
 {
 	char *out = t->tok + t->toklen;
 	size_t start = i;
-	int c = C_OTHER;
-	while (i < n && s[i] < 0x80 && (c = ASCII_CLASS[s[i]]) != C_OTHER && c <= C_DIGIT) {
-		*out++ = (char)(c == C_LETTER ? (s[i] | 0x20) : s[i]);
-		*prev = c;
+	unsigned char o;
+	while (i < n && (o = ASCII_TOKEN[s[i]]) != 0) {
+		*out++ = (char)o;
 		i++;
 	}
 	t->toklen += i - start;
+	*prev = ASCII_CLASS[s[i - 1]];
 	return i;
 }
 
@@ -468,8 +483,16 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 	if (grow(&t->tok, &t->tokcap, n + 1))  /* a raw token is never longer than the text */
 		return TAGAR_ENOMEM;
 	for (size_t i = 0; i < n;) {
-		if (s[i] < 0x80 && ASCII_CLASS[s[i]] != C_OTHER && ASCII_CLASS[s[i]] <= C_DIGIT) {
+		if (ASCII_TOKEN[s[i]]) {
 			i = ascii_run(t, s, i, n, &prev);
+			continue;
+		}
+		if (s[i] < 0x80 && ASCII_CLASS[s[i]] == C_OTHER) {  /* space, punctuation */
+			if (t->toklen && flush_token(t, nonascii))
+				return TAGAR_ENOMEM;
+			nonascii = 0;
+			prev = C_OTHER;
+			i++;
 			continue;
 		}
 		size_t l;
