@@ -126,21 +126,27 @@ static int count_sections(const tagar_model_parts *p)
 	return (p->weights ? 8 + (p->quantize != 0) : 13) + (p->boilerplate != NULL);
 }
 
+/* The home slot of hash h in a table of n slots: the high bits of h*n
+ * (Lemire's multiply-shift), so n need not be a power of two. */
+static uint64_t home_slot(uint64_t h, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)h * n) >> 64);
+}
+
 /* Each slot is {high 32 bits of the term's hash, term id + 1}: a probe
  * compares the hash fragment in place and reads the string only on a match.
- * The table is at most half full. */
+ * The table is at most 70% full (linear probing stays short there) and
+ * sized exactly, not to a power of two, to keep the model small. */
 static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, uint64_t *nslots)
 {
-	uint64_t n = 16;
-	while (n < (uint64_t)p->nterms * 2)
-		n *= 2;
+	uint64_t n = 16 + (uint64_t)p->nterms * 10 / 7;
 	uint32_t *s = calloc(n * 2, sizeof *s);
 	if (!s)
 		return NULL;
 	for (long i = 0; i < p->nterms; i++) {
-		uint64_t j = hash[i] & (n - 1);
+		uint64_t j = home_slot(hash[i], n);
 		while (s[2 * j + 1])
-			j = (j + 1) & (n - 1);
+			j = j + 1 == n ? 0 : j + 1;
 		s[2 * j] = (uint32_t)(hash[i] >> 32);
 		s[2 * j + 1] = (uint32_t)i + 1;
 	}
@@ -495,7 +501,7 @@ static int validate(tagar_model *m, tagar_err *err)
 	if (need(m, SEC_IDF, nt, err) ||
 	    need(m, SEC_TAGPARAM, (uint64_t)m->ntags * 4, err) || !m->sec[SEC_TSTR].p)
 		return TAGAR_EMODEL;
-	if (!m->sec[SEC_SLOTS].p || ns < 16 || (ns & (ns - 1)) || ns <= nt)
+	if (!m->sec[SEC_SLOTS].p || ns < 16 || ns <= nt)
 		return tagar_fail(err, TAGAR_EMODEL, "vocabulary hash table has a bad size");
 	m->nslots = ns;
 	m->view.idf = m->sec[SEC_IDF].p;
@@ -640,10 +646,11 @@ const char *tagar_model_term(const tagar_model *m, long id, size_t *len)
 
 long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
 {
-	uint64_t h = tagar_hash(s, n), mask = m->nslots - 1;
+	uint64_t h = tagar_hash(s, n);
 	uint32_t frag = (uint32_t)(h >> 32);
 	const uint32_t *slots = m->sec[SEC_SLOTS].p;
-	for (uint64_t j = h & mask, probes = 0; probes < m->nslots; j = (j + 1) & mask, probes++) {
+	for (uint64_t j = home_slot(h, m->nslots), probes = 0; probes < m->nslots;
+	     j = j + 1 == m->nslots ? 0 : j + 1, probes++) {
 		uint32_t v = slots[2 * j + 1];
 		if (v == 0 || v > (uint64_t)m->nterms)
 			return -1;
