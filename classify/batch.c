@@ -1,10 +1,11 @@
 /* batch.c - the JSON Lines batch on N threads.
  *
- * The input is cut into blocks of whole lines.  Each round reads up to one
- * block per thread, tags the blocks in parallel (each thread with its own
- * classifier and its own output buffer) and writes the outputs in block
- * order, so the output is the same bytes for any thread count, and memory
- * does not grow with the input. */
+ * The input is cut into blocks of whole lines.  Each round reads up to four
+ * blocks per thread; the threads take blocks one at a time until none is
+ * left (so a slow block does not hold the others up), each with its own
+ * classifier and output buffer; then the outputs are written in block order.
+ * The output is the same bytes for any thread count, and memory does not
+ * grow with the input. */
 #include "batch.h"
 #include "inputs.h"
 
@@ -13,7 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK_BYTES (1 << 20)
+#define BLOCK_BYTES (256 << 10)
+#define BLOCKS_PER_THREAD 4
 
 typedef struct {
 	char *in;             /* whole lines, each ending in '\n' */
@@ -22,13 +24,15 @@ typedef struct {
 	char *out, *err;      /* what the block writes to stdout and stderr */
 	size_t outlen, errlen;
 	int failed;           /* some record got an error record */
+	int io_error;
 } block;
 
 typedef struct {
 	ctx c;                /* this thread's writer and classifier */
-	block *b;
+	block *blocks;        /* this round's blocks */
+	int nblocks;
+	int *next;            /* the next block to take, shared by all threads */
 	pthread_t th;
-	int io_error;
 } worker;
 
 /* Appends whole lines until the block holds BLOCK_BYTES or the input ends. */
@@ -127,18 +131,16 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 	free(owned);
 }
 
-static void *tag_block(void *arg)
+static void tag_block(worker *w, block *b)
 {
-	worker *w = arg;
-	block *b = w->b;
 	FILE *out = open_memstream(&b->out, &b->outlen), *err = open_memstream(&b->err, &b->errlen);
 	if (!out || !err) {
-		w->io_error = 1;
+		b->io_error = 1;
 		if (out)
 			fclose(out);
 		if (err)
 			fclose(err);
-		return NULL;
+		return;
 	}
 	w->c.out = out;
 	long line = b->first_line;
@@ -149,7 +151,15 @@ static void *tag_block(void *arg)
 		at += n + 1;
 	}
 	if (fclose(out) != 0 || fclose(err) != 0)
-		w->io_error = 1;
+		b->io_error = 1;
+}
+
+static void *take_blocks(void *arg)
+{
+	worker *w = arg;
+	int i;
+	while ((i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) < w->nblocks)
+		tag_block(w, &w->blocks[i]);
 	return NULL;
 }
 
@@ -179,26 +189,29 @@ static void workers_free(worker *w, int n)
 	}
 }
 
-/* Tags blocks[0..k) in parallel and writes their outputs in order. */
-static int run_round(worker *w, block *blocks, int k, const ctx *c, int *failed)
+/* Tags blocks[0..k) on nt threads and writes their outputs in order. */
+static int run_round(worker *w, int nt, block *blocks, int k, const ctx *c, int *failed)
 {
+	int next = 0, started[256] = {0};
 	for (int i = 0; i < k; i++) {
-		w[i].b = &blocks[i];
-		w[i].io_error = 0;
 		blocks[i].out = blocks[i].err = NULL;
-		blocks[i].failed = 0;
+		blocks[i].outlen = blocks[i].errlen = 0;
+		blocks[i].failed = blocks[i].io_error = 0;
 	}
-	int started[256] = {0};
-	for (int i = 1; i < k; i++)
-		started[i] = pthread_create(&w[i].th, NULL, tag_block, &w[i]) == 0;
-	for (int i = 0; i < k; i++)
-		if (!started[i])
-			tag_block(&w[i]);  /* this thread, or one that could not start */
-	int rc = 0;
-	for (int i = 0; i < k; i++) {
+	for (int i = 0; i < nt; i++) {
+		w[i].blocks = blocks;
+		w[i].nblocks = k;
+		w[i].next = &next;
+	}
+	for (int i = 1; i < nt && i < k; i++)
+		started[i] = pthread_create(&w[i].th, NULL, take_blocks, &w[i]) == 0;
+	take_blocks(&w[0]);  /* this thread works too, and finishes what others could not start */
+	for (int i = 1; i < nt; i++)
 		if (started[i])
 			pthread_join(w[i].th, NULL);
-		if (w[i].io_error || fwrite(blocks[i].out, 1, blocks[i].outlen, c->out) != blocks[i].outlen)
+	int rc = 0;
+	for (int i = 0; i < k; i++) {
+		if (blocks[i].io_error || fwrite(blocks[i].out, 1, blocks[i].outlen, c->out) != blocks[i].outlen)
 			rc = EXIT_IO_ERROR;
 		if (blocks[i].errlen)
 			fwrite(blocks[i].err, 1, blocks[i].errlen, stderr);
@@ -211,9 +224,9 @@ static int run_round(worker *w, block *blocks, int k, const ctx *c, int *failed)
 
 int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 {
-	int nt = thread_count(c->o), failed = 0, rc = 0, eof = 0;
+	int nt = thread_count(c->o), nb = nt * BLOCKS_PER_THREAD, failed = 0, rc = 0, eof = 0;
 	worker *w = calloc((size_t)nt, sizeof *w);
-	block *blocks = calloc((size_t)nt, sizeof *blocks);
+	block *blocks = calloc((size_t)nb, sizeof *blocks);
 	char *lbuf = NULL;
 	size_t lcap = 0;
 	long line = first_line;
@@ -223,7 +236,7 @@ int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 	}
 	while (!rc && !eof) {
 		int k = 0;
-		while (k < nt && !eof) {
+		while (k < nb && !eof) {
 			if (read_block(in, &blocks[k], &line, &lbuf, &lcap, &eof)) {
 				fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
 				rc = EXIT_IO_ERROR;
@@ -232,13 +245,13 @@ int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 			k += blocks[k].len > 0;
 		}
 		if (!rc && k)
-			rc = run_round(w, blocks, k, c, &failed);
+			rc = run_round(w, nt, blocks, k, c, &failed);
 		if (!rc && fflush(c->out) != 0)
 			rc = EXIT_IO_ERROR;
 	}
 	if (w)
 		workers_free(w, nt);
-	for (int i = 0; blocks && i < nt; i++)
+	for (int i = 0; blocks && i < nb; i++)
 		free(blocks[i].in);
 	free(blocks);
 	free(w);
