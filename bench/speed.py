@@ -7,7 +7,7 @@ Every figure of the performance issue, side by side and as ratios:
   - batch tagging, article text MB/s on one core, and with 2 threads;
   - training time on reuters with threshold tuning vs sklearn_tuned;
   - model size with scikit-learn's own features (word 1-2-grams, min_df 2);
-  - peak memory of a batch run on 1x and 16x the input (constant memory).
+  - peak memory of a batch run on a 5 MB and a 1 GB stream (constant memory).
 Needs: hyperfine, GNU time, python3-sklearn, fasttext (Debian packages).
 
     /usr/bin/python3 bench/speed.py [--runs 10] [--corpus govtags]
@@ -98,17 +98,16 @@ def batch(corpus_path, work, runs, model):
                 mb_s_1thread=text_mb / t1, mb_s_2threads=text_mb / t2, speedup_2threads=t1 / t2), big, data, reps
 
 
-def memory(work, model, data, reps):
-    """Peak RSS tagging 1x and 16x the same input: flat means constant memory."""
+def memory(corpus_path):
+    """Peak RSS tagging a 5 MB and a 1 GB stream (the corpus repeated, piped in):
+    equal figures mean constant memory."""
     c = os.path.join(BIN, 'tagar-classify')
+    size = os.path.getsize(corpus_path)
     out = {}
-    for k in (1, 16):
-        p = os.path.join(work, 'mem%d.jsonl' % k)
-        with open(p, 'wb') as f:
-            for _ in range(k):
-                f.write(data)
-        out['rss_kib_%dx' % k] = peak_rss_kib([c, '-m', model, '-j', '2', '--batch', p])
-        os.unlink(p)
+    for target in (size, 1e9):
+        k = max(1, int(round(target / size)))
+        cmd = 'for i in $(seq %d); do cat %s; done | %s --batch > /dev/null' % (k, corpus_path, c)
+        out['rss_kib_%dmb' % round(k * size / 1e6)] = peak_rss_kib(['sh', '-c', cmd])
     return out
 
 
@@ -159,7 +158,7 @@ def main():
         os.unlink(big)
         res['batch']['sklearn_mb_s'] = sklearn_throughput(tr, te)
         res['batch']['x_sklearn'] = res['batch']['mb_s_1thread'] / res['batch']['sklearn_mb_s']
-        res['memory'] = memory(work, model, data, reps)
+        res['memory'] = memory(corpus)
         res['training_reuters'] = training(a.runs, work)
     for k, v in res.items():
         print(json.dumps({k: {x: round(y, 4) if isinstance(y, float) else y for x, y in v.items()}}))
