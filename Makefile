@@ -19,6 +19,12 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 LDFLAGS += -fsanitize=address,undefined
 BUILD = build/asan
 OUT = $(BUILD)/bin
+else ifeq ($(SANITIZE),thread)
+# make check SANITIZE=thread: ThreadSanitizer (the threaded batch classifier)
+CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+BUILD = build/tsan
+OUT = $(BUILD)/bin
 else
 BUILD = build/release
 OUT = bin
@@ -82,6 +88,8 @@ deps:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
 	else echo "all build dependencies are installed"; fi
 
+# a race report ends the process, so the suite sees it as a failure
+check: export TSAN_OPTIONS = halt_on_error=1
 check: all $(TESTS)
 	@tests/run $(BUILD) $(OUT)
 
@@ -171,7 +179,7 @@ fuzz-smoke:
 # processes tagar-train forks for -j 2 are checked as well; -j 1 trains in
 # the one process.
 VALGRIND ?= valgrind
-VG = $(VALGRIND) -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect \
+VG = TAGAR_NO_JIT=1 $(VALGRIND) -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --trace-children=no
 VG_OUT = build/valgrind
 

@@ -122,8 +122,11 @@ static int compile_group(group *g, tagar_err *err)
 	if (!g->n)
 		return 0;
 	g->re = compile(g->alt, g->alen, &ec, &off);
-	if (g->re)
-		pcre2_jit_compile(g->re, PCRE2_JIT_COMPLETE);  /* optional: the interpreter is the fallback */
+	/* JIT is optional (the interpreter is the fallback); TAGAR_NO_JIT turns it
+	 * off for memory checkers, which cannot follow JIT-generated code */
+	const char *nojit = getenv("TAGAR_NO_JIT");
+	if (g->re && !(nojit && *nojit && strcmp(nojit, "0") != 0))
+		pcre2_jit_compile(g->re, PCRE2_JIT_COMPLETE);
 	g->md = g->re ? pcre2_match_data_create_from_pattern(g->re, NULL) : NULL;
 	if (!g->md)
 		return tagar_fail(err, TAGAR_EFORMAT, "the patterns cannot be combined (PCRE2 error %d)", ec);
