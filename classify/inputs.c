@@ -228,7 +228,10 @@ static int tag_items(ctx *c, tagar_feed *f)
 			failed = 1;
 		} else if (!c->o->emit_feed) {
 			tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
+			const char *const extra[] = {"link", it->link, "date", it->date, NULL};
+			c->extra = extra;
 			out_json_record(c, &r, s);
+			c->extra = NULL;
 		}
 	}
 	return failed ? EXIT_RECORDS : 0;

@@ -332,7 +332,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		return EXIT_IO_ERROR;
 	}
-	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL};
+	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
 		fputs("tagar-classify: out of memory\n", stderr);

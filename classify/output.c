@@ -59,6 +59,14 @@ void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
 			tagar_json_string(c->out, r->id, strlen(r->id));
 		fputs(", ", c->out);
 	}
+	for (const char *const *kv = c->extra; kv && kv[0]; kv += 2) {
+		if (!kv[1] || !*kv[1])
+			continue;
+		tagar_json_string(c->out, kv[0], strlen(kv[0]));
+		fputs(": ", c->out);
+		tagar_json_string(c->out, kv[1], strlen(kv[1]));
+		fputs(", ", c->out);
+	}
 	fputs("\"tags\": [", c->out);
 	for (int i = 0; i < T && (!c->o->top_k || shown < c->o->top_k); i++) {
 		if (!out_chosen(c->o, &s[i]))

@@ -31,6 +31,8 @@ typedef struct {
 	tagar_classifier *cl;
 	FILE *out;
 	tagar_contrib *contrib;
+	const char *const *extra; /* NULL, or name, value, ... NULL: string fields
+				   * written after the id (feeds: link, date) */
 } ctx;
 
 /* Whether a tag is reported: the tuned threshold, or --threshold. */

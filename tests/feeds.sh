@@ -75,6 +75,8 @@ contains "$tmp/out" "ASN" "detik page tagged ASN"
 expect 0 "RSS feed" -- "$classify" -m "$default" $fx/antara.rss
 lines "$tmp/out" 3 "one record per item"
 contains "$tmp/out" '"id": "antara-1001"' "guid is the id"
+contains "$tmp/out" '"link": "https://' "feed records carry the item link"
+contains "$tmp/out" '"date": "' "feed records carry the item date"
 contains "$tmp/out" '"id": "https://example.antaranews.test/berita/1002/banjir-rendam-rumah"' "link when no guid"
 contains "$tmp/out" '"tag": "KPK"' "description HTML is read"
 contains "$tmp/out" '"tag": "bencana"' "content:encoded is read"
