@@ -35,32 +35,87 @@ typedef struct {
 	pthread_t th;
 } worker;
 
-/* Appends whole lines until the block holds BLOCK_BYTES or the input ends. */
-static int read_block(FILE *in, block *b, long *line, char **lbuf, size_t *lcap, int *eof)
+/* The input, read in large chunks and cut into lines here, so that a line
+ * of any length costs at most max_line bytes of memory. */
+typedef struct {
+	FILE *in;
+	char *raw;            /* read but not yet taken */
+	size_t pos, len, cap;
+	int eof;
+	size_t max_line;
+} feeder;
+
+/* A line over the limit is consumed and replaced by TOO_LONG and its length. */
+#define TOO_LONG '\x1f'
+
+static int append(block *b, const char *p, size_t n)
 {
-	ssize_t n;
+	if (b->len + n + 32 > b->cap) {
+		size_t nc = b->cap ? b->cap : BLOCK_BYTES + 4096;
+		while (nc < b->len + n + 32)
+			nc *= 2;
+		char *nb = realloc(b->in, nc);
+		if (!nb)
+			return -1;
+		b->in = nb;
+		b->cap = nc;
+	}
+	memcpy(b->in + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+/* Appends the next line, with its '\n', to b.  1: a line; 0: end of input;
+ * -1: read error or out of memory. */
+static int next_line(feeder *f, block *b)
+{
+	size_t start = b->len, total = 0;
+	int got = 0, cut = 0;
+	for (;;) {
+		if (f->pos == f->len) {
+			f->pos = 0;
+			f->len = f->eof ? 0 : fread(f->raw, 1, f->cap, f->in);
+			if (f->len == 0) {
+				f->eof = 1;
+				if (ferror(f->in))
+					return -1;
+				break;
+			}
+		}
+		const char *p = f->raw + f->pos, *nl = memchr(p, '\n', f->len - f->pos);
+		size_t k = nl ? (size_t)(nl - p) : f->len - f->pos;
+		got = 1;
+		cut |= total + k > f->max_line;
+		if (!cut && append(b, p, k))
+			return -1;
+		total += k;
+		f->pos += k + (nl != NULL);
+		if (nl)
+			break;
+	}
+	if (!got)
+		return 0;
+	if (cut) {
+		char mark[32];
+		int m = snprintf(mark, sizeof mark, "%c%zu", TOO_LONG, total);
+		b->len = start;
+		if (append(b, mark, (size_t)m))
+			return -1;
+	}
+	return append(b, "\n", 1) ? -1 : 1;
+}
+
+/* Takes whole lines until the block holds BLOCK_BYTES or the input ends. */
+static int read_block(feeder *f, block *b, long *line, int *eof)
+{
+	int r = 1;
 	b->len = 0;
 	b->first_line = *line;
-	while (b->len < BLOCK_BYTES && (n = getline(lbuf, lcap, in)) > 0) {
-		if (b->len + (size_t)n + 1 > b->cap) {
-			size_t nc = b->cap ? b->cap : BLOCK_BYTES + 4096;
-			while (nc < b->len + (size_t)n + 1)
-				nc *= 2;
-			char *nb = realloc(b->in, nc);
-			if (!nb)
-				return -1;
-			b->in = nb;
-			b->cap = nc;
-		}
-		memcpy(b->in + b->len, *lbuf, (size_t)n);
-		b->len += (size_t)n;
-		if (b->in[b->len - 1] != '\n')
-			b->in[b->len++] = '\n';
+	while (b->len < BLOCK_BYTES && (r = next_line(f, b)) == 1)
 		(*line)++;
-	}
-	if (b->len < BLOCK_BYTES)
+	if (r == 0)
 		*eof = 1;
-	return ferror(in) ? -1 : 0;
+	return r < 0 ? -1 : 0;
 }
 
 /* TSV: id<TAB>title<TAB>text (further tabs belong to the text). */
@@ -101,6 +156,15 @@ static int tsv_header(const options *o, const char *p, size_t n, long line)
 
 static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long line)
 {
+	if (n && p[0] == TOO_LONG) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "line of %.*s bytes is over the limit of %zu (--max-bytes)",
+			 (int)(n - 1), p + 1, c->o->max_bytes);
+		b->failed = 1;
+		out_error_record(c->out, line, msg);
+		fprintf(err, "tagar-classify: %s:%ld: %s\n", c->o->input, line, msg);
+		return;
+	}
 	if (line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		p += 3;  /* UTF-8 byte order mark */
 		n -= 3;
@@ -227,17 +291,16 @@ int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 	int nt = thread_count(c->o), nb = nt * BLOCKS_PER_THREAD, failed = 0, rc = 0, eof = 0;
 	worker *w = calloc((size_t)nt, sizeof *w);
 	block *blocks = calloc((size_t)nb, sizeof *blocks);
-	char *lbuf = NULL;
-	size_t lcap = 0;
+	feeder f = {in, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
 	long line = first_line;
-	if (!w || !blocks || workers_new(w, nt, c)) {
+	if (!w || !blocks || !f.raw || workers_new(w, nt, c)) {
 		fputs("tagar-classify: out of memory\n", stderr);
 		rc = EXIT_IO_ERROR;
 	}
 	while (!rc && !eof) {
 		int k = 0;
 		while (k < nb && !eof) {
-			if (read_block(in, &blocks[k], &line, &lbuf, &lcap, &eof)) {
+			if (read_block(&f, &blocks[k], &line, &eof)) {
 				fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
 				rc = EXIT_IO_ERROR;
 				break;
@@ -255,6 +318,6 @@ int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 		free(blocks[i].in);
 	free(blocks);
 	free(w);
-	free(lbuf);
+	free(f.raw);
 	return rc ? rc : failed ? 1 : 0;
 }

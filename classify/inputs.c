@@ -10,12 +10,18 @@
 #include <strings.h>
 #include <unistd.h>
 
-char *in_read_all(FILE *f, size_t *len)
+char *in_read_all(FILE *f, size_t *len, size_t max)
 {
 	size_t cap = 1 << 16, n = 0, k;
 	char *buf = malloc(cap + 1);
 	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += k;
+		if (n > max) {  /* refuse, rather than hold, an input over the limit */
+			free(buf);
+			*len = n;
+			errno = EFBIG;
+			return NULL;
+		}
 		if (n == cap) {
 			char *nb = realloc(buf, (cap *= 2) + 1);
 			if (!nb)
@@ -288,7 +294,7 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	tagar_err err = {0, ""};
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *f = fopen(path, "rb");
-	char *buf = f ? in_read_all(f, &len) : NULL;
+	char *buf = f ? in_read_all(f, &len, c->o->max_bytes) : NULL;
 	const char *s = buf ? skip_bom(buf, &len) : NULL;
 	if (f)
 		fclose(f);

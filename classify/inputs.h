@@ -7,7 +7,8 @@
 #include "output.h"
 
 /* The whole of f, NUL-terminated; NULL on a read error. */
-char *in_read_all(FILE *f, size_t *len);
+/* Reads all of f; NULL on a read error, or with errno EFBIG past max bytes. */
+char *in_read_all(FILE *f, size_t *len, size_t max);
 /* IN_JSONL, IN_FASTTEXT, IN_FEED, IN_HTML or IN_TEXT, from the first bytes. */
 int in_sniff(const char *buf, size_t len);
 /* Checks that *s (n bytes) is UTF-8.  Invalid bytes are replaced by U+FFFD

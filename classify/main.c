@@ -43,6 +43,8 @@ static const char USAGE[] =
 	"  -k, --top-k=K            at most K tags per article\n"
 	"  -a, --all-scores         also report every tag's score\n"
 	"  -e, --explain[=N]        the N (default 5) terms that weighed most for each tag\n"
+	"      --max-bytes=N        longest record (JSONL line, article) accepted, default\n"
+	"                           16777216; a whole page or feed may be 4 times that\n"
 	"  -j, --threads=N          batch: worker threads (default: all cores);\n"
 	"                           output order and bytes do not depend on N\n"
 	"      --eval=FILE          labelled JSONL in: per-tag precision/recall/F1 out\n"
@@ -60,7 +62,7 @@ static int bad_value(const char *opt, const char *v)
 }
 
 enum { O_TEXT = 256, O_NOTITLE, O_JSON, O_EVAL, O_INFO, O_HTML, O_FEED, O_EMIT, O_TSV, O_FASTTEXT, O_DIR,
-       O_STRICT, O_KEEP, O_SHOW };
+       O_STRICT, O_KEEP, O_SHOW, O_MAXB };
 
 static const struct option LONGOPTS[] = {
 	{"model", 1, 0, 'm'}, {"batch", 0, 0, 'b'}, {"text", 0, 0, O_TEXT}, {"no-title", 0, 0, O_NOTITLE},
@@ -68,7 +70,7 @@ static const struct option LONGOPTS[] = {
 	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"help", 0, 0, 'h'},
 	{"version", 0, 0, 'V'}, {"html", 0, 0, O_HTML}, {"feed", 0, 0, O_FEED}, {"emit", 1, 0, O_EMIT},
 	{"tsv", 0, 0, O_TSV}, {"fasttext", 0, 0, O_FASTTEXT}, {"dir", 1, 0, O_DIR}, {"strict", 0, 0, O_STRICT},
-	{"keep-going", 0, 0, O_KEEP}, {"show-text", 0, 0, O_SHOW}, {0, 0, 0, 0}};
+	{"keep-going", 0, 0, O_KEEP}, {"show-text", 0, 0, O_SHOW}, {"max-bytes", 1, 0, O_MAXB}, {0, 0, 0, 0}};
 
 /* One input format option; two different ones exclude each other. */
 static int set_format(options *o, int f)
@@ -129,6 +131,11 @@ static int option(options *o, int c, const char *a)
 		return 0;
 	case O_EVAL: o->eval = a; return 0;
 	case O_INFO: o->info = 1; return 0;
+	case O_MAXB:
+		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d)
+			return bad_value("max-bytes", a);
+		o->max_bytes = (size_t)d;
+		return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
 	case 'V': printf("tagar-classify %s\n", TAGAR_VERSION); exit(0);
 	default: fputs("Try 'tagar-classify --help'.\n", stderr); return EXIT_USAGE;
@@ -139,6 +146,7 @@ static int parse_args(options *o, int argc, char **argv)
 {
 	int c, rc;
 	o->threshold = -1;
+	o->max_bytes = 16 << 20;
 	while ((c = getopt_long(argc, argv, "m:bt:k:ae::j:hV", LONGOPTS, NULL)) != -1)
 		if ((rc = option(o, c, optarg)))
 			return rc;
@@ -271,7 +279,14 @@ static int sniff_jsonl(FILE *in, long *lines)
 static int run_whole(ctx *c, FILE *in, long first)
 {
 	size_t len;
-	char *buf = in_read_all(in, &len);
+	errno = 0;
+	char *buf = in_read_all(in, &len, c->o->max_bytes * 4);
+	if (!buf && errno == EFBIG) {
+		fprintf(stderr, "tagar-classify: %s: input over %zu bytes: a whole document (article, page, "
+			"feed) may be 4 times --max-bytes; stream records with --batch or --tsv\n",
+			c->o->input, c->o->max_bytes * 4);
+		return EXIT_RECORDS;
+	}
 	if (!buf) {
 		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
 		return EXIT_IO_ERROR;

@@ -20,6 +20,7 @@ typedef struct {
 	int emit_feed;     /* --emit feed: the feed back, with categories */
 	int show_text;     /* print the text the tagger sees, not tags */
 	int threads;       /* 0: one per online CPU */
+	size_t max_bytes;  /* longest record (line, article) accepted */
 	double threshold;  /* < 0: the tuned thresholds */
 } options;
 

@@ -110,6 +110,19 @@ expect 0 "clean batch exits 0" -- "$classify" -m "$model" --all-scores --explain
 [ "$(wc -l < "$tmp/out")" -eq "$(grep -c . data/sample-eval.jsonl)" ] && ok || ko "clean batch count"
 contains "$tmp/out" '"scores": {' "batch --all-scores"
 
+# --- limits: a record over --max-bytes is refused in its place, the run goes on
+{ sed -n 1p data/sample-eval.jsonl
+  printf '{"id": "huge", "text": "'; head -c 5000 /dev/zero | tr '\0' 'a'; printf '"}\n'
+  sed -n 2p data/sample-eval.jsonl; } > "$tmp/long.jsonl"
+expect 1 "a line over --max-bytes" -- "$classify" -m "$model" --max-bytes 4096 "$tmp/long.jsonl"
+[ "$(wc -l < "$tmp/out")" -eq 3 ] && ok || ko "3 records out for 3 in, the long one refused"
+contains "$tmp/out" '"line": 2, "error": "line of 5' "the long line's error record names its size"
+contains "$tmp/err" "long.jsonl:2:" "the long line is reported with its line number"
+head -c 20000 /dev/zero | tr '\0' 'a' > "$tmp/big.txt"
+expect 1 "a whole article over 4x --max-bytes" -- "$classify" -m "$model" --max-bytes 4096 "$tmp/big.txt"
+contains "$tmp/err" "over 16384 bytes" "the size limit is explained"
+expect 2 "--max-bytes too small" -- "$classify" -m "$model" --max-bytes 10 "$tmp/big.txt"
+
 # --- threads: same bytes, same order, for any count
 for i in $(seq 56); do cat data/sample-eval.jsonl data/sample.jsonl; done > "$tmp/many.jsonl"
 "$classify" -m "$model" -j 1 --all-scores "$tmp/many.jsonl" > "$tmp/j1.out"
