@@ -4,11 +4,12 @@
  * juga: <another story>", share and comment widgets, credits.  Their words
  * would count as the article's, so they are cut before tokenising, with
  * the same patterns at training and at classification time (the model
- * stores them).  The patterns are joined into two alternations: those
- * anchored at a line start (^), which PCRE2 tries only at line starts, and
- * the others, which it tries only where their first characters occur.  One
- * alternation of both kinds would be tried at every byte: five times slower
- * on news text. */
+ * stores them).  Patterns anchored at a line start (^) are joined into one
+ * alternation, which PCRE2 tries only at line starts; every other pattern
+ * is a regex of its own, which PCRE2's JIT finds with a vector search for
+ * its first letter.  An alternation of those would be tried at every byte
+ * that can start any of them: one alternation of all patterns made tagging
+ * five times slower.  A text no pattern matches is not copied. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "tagar.h"
 
@@ -25,8 +26,11 @@ typedef struct {
 	int n;
 } group;
 
+#define MAX_GROUPS 64         /* the line alternation, then one per pattern */
+
 struct tagar_cleaner {
-	group g[2];               /* 0: anchored at a line start, 1: the others */
+	group g[MAX_GROUPS];
+	int ngroups;
 	char *patterns;           /* canonical list: one pattern a line */
 	size_t plen;
 	int npat;
@@ -104,7 +108,10 @@ static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 			continue;
 		if (check_pattern(s + a, b - a, line + 1, err))
 			return TAGAR_EFORMAT;
-		group *g = &c->g[s[a] == '^' ? 0 : 1];
+		if (s[a] != '^' && c->ngroups == MAX_GROUPS)
+			return tagar_fail(err, TAGAR_EFORMAT, "line %ld: more than %d patterns not anchored with ^",
+					  line + 1, MAX_GROUPS - 1);
+		group *g = &c->g[s[a] == '^' ? 0 : c->ngroups++];
 		if (append(&c->patterns, &c->plen, &pcap, s + a, b - a) || append(&c->patterns, &c->plen, &pcap, "\n", 1) ||
 		    append(&g->alt, &g->alen, &g->acap, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
 		    append(&g->alt, &g->alen, &g->acap, s + a, b - a) || append(&g->alt, &g->alen, &g->acap, ")", 1))
@@ -140,8 +147,11 @@ tagar_cleaner *tagar_cleaner_new(const char *patterns, size_t len, tagar_err *er
 		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (collect(c, patterns ? patterns : "", patterns ? len : 0, err) || compile_group(&c->g[0], err) ||
-	    compile_group(&c->g[1], err))
+	c->ngroups = 1;  /* g[0]: the line-anchored alternation */
+	int rc = collect(c, patterns ? patterns : "", patterns ? len : 0, err);
+	for (int i = 0; !rc && i < c->ngroups; i++)
+		rc = compile_group(&c->g[i], err);
+	if (rc)
 		tagar_cleaner_free(&c);
 	return c;
 }
@@ -151,7 +161,7 @@ void tagar_cleaner_free(tagar_cleaner **cp)
 	if (!cp || !*cp)
 		return;
 	tagar_cleaner *c = *cp;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < MAX_GROUPS; i++) {
 		pcre2_match_data_free(c->g[i].md);
 		pcre2_code_free(c->g[i].re);
 		free(c->g[i].alt);
@@ -216,14 +226,37 @@ static int substitute(group *g, const char *s, size_t n, char **out, size_t *cap
 }
 
 /* Each match becomes one space, so the words on either side stay apart.
- * Line patterns go first, then the others on what is left. */
+ * Line patterns go first, then the others in file order, each on what the
+ * ones before left. */
 const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen)
 {
-	size_t mlen;
-	if (substitute(&c->g[0], s, n, &c->mid, &c->mcap, &mlen) ||
-	    substitute(&c->g[1], c->mid, mlen, &c->out, &c->ocap, outlen))
-		return NULL;
-	return c->out;
+	char *bufs[2] = {c->mid, c->out};
+	size_t caps[2] = {c->mcap, c->ocap}, len = n;
+	int cur = -1;  /* which buffer holds the text; -1: still the input */
+	int rc = 0;
+	for (int i = 0; !rc && i < c->ngroups; i++) {
+		group *g = &c->g[i];
+		const char *in = cur < 0 ? s : bufs[cur];
+		if (!g->re || pcre2_match(g->re, (PCRE2_SPTR)in, len, 0, 0, g->md, NULL) < 0)
+			continue;  /* no match (or a match error): nothing to cut */
+		int to = cur == 0 ? 1 : 0;
+		rc = substitute(g, in, len, &bufs[to], &caps[to], &len);
+		cur = to;
+	}
+	if (!rc && cur < 0) {  /* nothing matched: hand back a copy */
+		rc = reserve(&bufs[0], &caps[0], n + 1);
+		if (!rc) {
+			memcpy(bufs[0], s, n);
+			bufs[0][n] = 0;
+			cur = 0;
+		}
+	}
+	c->mid = bufs[0];
+	c->out = bufs[1];
+	c->mcap = caps[0];
+	c->ocap = caps[1];
+	*outlen = len;
+	return rc ? NULL : bufs[cur];
 }
 
 /* ------------------------------------------------------------- UTF-8 */
