@@ -245,6 +245,18 @@ static int by_score(const void *a, const void *b)
 	return (x->tag > y->tag) - (x->tag < y->tag);
 }
 
+/* Insertion sort: a few dozen tags, mostly in order already. */
+static void sort_scores(tagar_tag_score *s, int n)
+{
+	for (int i = 1; i < n; i++) {
+		tagar_tag_score x = s[i];
+		int j = i;
+		for (; j > 0 && by_score(&s[j - 1], &x) > 0; j--)
+			s[j] = s[j - 1];
+		s[j] = x;
+	}
+}
+
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len)
 {
@@ -271,7 +283,7 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 		const double *p = c->v.tagparam + 4 * t;
 		c->scores[t] = (tagar_tag_score){t, c->dec[t], tagar_platt(c->dec[t], p[2], p[3]), c->dec[t] >= p[1]};
 	}
-	qsort(c->scores, (size_t)c->ntags, sizeof *c->scores, by_score);
+	sort_scores(c->scores, c->ntags);
 	return c->scores;
 }
 
