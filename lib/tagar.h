@@ -305,6 +305,8 @@ typedef struct {
 	double eps;              /* solver stopping tolerance */
 	double fbr;              /* tuned thresholds with CV F1 below this fall back to 0 */
 	int quantize;            /* linear weights stored as int8 (1) or float (0) */
+	int max_tags;            /* more distinct tags than this is refused */
+	long max_terms;          /* a larger vocabulary (after the df cut) is refused */
 	uint64_t seed;
 	double min_df_count;     /* terms in fewer documents are dropped */
 	double max_df;           /* terms in more than this fraction are dropped */

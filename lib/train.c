@@ -36,6 +36,8 @@ void tagar_train_opts_default(tagar_train_opts *o)
 	o->eps = 0.1;
 	o->fbr = 0.3;
 	o->quantize = 1;
+	o->max_tags = 10000;
+	o->max_terms = 5000000;
 }
 
 void tagar_quiet_print(const char *s) { (void)s; }
@@ -360,6 +362,9 @@ static int collect_tags(tagar_job *jb, tagar_err *err)
 	jb->ntags = k;
 	if (k == 0)
 		return tagar_fail(err, TAGAR_EDATA, "no record carries a tag: nothing to learn");
+	if (k > jb->o->max_tags)
+		return tagar_fail(err, TAGAR_EDATA, "%d distinct tags, more than --max-tags %d: "
+				  "do the \"tags\" hold labels?", k, jb->o->max_tags);
 	jb->y = calloc((size_t)k * (size_t)c->n, 1);
 	jb->npos = calloc((size_t)k, sizeof *jb->npos);
 	if (!jb->y || !jb->npos)
@@ -647,6 +652,17 @@ static void clean_corpus_free(tagar_corpus *c)
 
 /* Trains on a corpus whose boilerplate is already cut (cl: its patterns,
  * for the model; NULL when off). */
+/* The vocabulary bound, checked before any per-term array is allocated. */
+static int check_vocabulary(tagar_matrix *mx, const tagar_train_opts *tr, tagar_err *err)
+{
+	if (mx->nterms <= tr->max_terms)
+		return 0;
+	int rc = tagar_fail(err, TAGAR_EDATA, "vocabulary of %ld terms, more than --max-terms %ld: "
+			    "raise --min-df or lower --ngrams", mx->nterms, tr->max_terms);
+	tagar_matrix_free(mx);
+	return rc;
+}
+
 static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
 			 const tagar_train_opts *tr, const tagar_train_ctl *ctl, const tagar_cleaner *cl,
 			 tagar_model **out, tagar_counts **counts, tagar_err *err)
@@ -669,6 +685,8 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 	if (!rc)
 		rc = tagar_matrix_build(&mx, c, to, stop, tr->min_df_count, tr->max_df,
 					tr->solver == TAGAR_SOLVER_LIBSVM, err);
+	if (!rc)
+		rc = check_vocabulary(&mx, tr, err);
 	if (!rc && !(rc = job_alloc(&jb, err))) {
 		warn_tags(&jb, log);
 		if (!(cnt = calloc((size_t)jb.ntags, sizeof *cnt)))

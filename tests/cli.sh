@@ -59,6 +59,19 @@ contains "$tmp/err" "no record carries a tag" "no tags explained"
 expect 1 "empty file" -- "$train" -o "$tmp/x.tgm" "$tmp/empty.jsonl"
 contains "$tmp/err" "no usable record" "empty file explained"
 
+# --- limits on training data
+expect 1 "more tags than --max-tags" -- "$train" --max-tags 3 -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "more than --max-tags 3" "the tag limit is explained"
+expect 1 "a vocabulary over --max-terms" -- "$train" --max-terms 50 -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "more than --max-terms 50" "the vocabulary limit is explained"
+printf '%s\n' '{"text":"hanya satu contoh KPK","tags":["KPK"]}' '{"text":"berita olahraga","tags":[]}' \
+	'{"text":"resep masakan","tags":[]}' > "$tmp/one.jsonl"
+expect 0 "a tag with a single example trains" -- "$train" --min-df 1 -o "$tmp/x.tgm" "$tmp/one.jsonl"
+contains "$tmp/err" 'tag "KPK" has a single example' "a single example is warned about"
+{ cat data/sample.jsonl; echo '{"text": '; for i in $(seq 2000); do printf '['; done; echo; } > "$tmp/deep.jsonl"
+expect 0 "deeply nested JSON is refused as a line, training goes on" -- "$train" -q -o "$tmp/x.tgm" "$tmp/deep.jsonl"
+contains "$tmp/err" "deep.jsonl:49: invalid JSON" "the nested line is named"
+
 # --- determinism
 "$train" -q -j 1 --seed 7 -o "$tmp/a.tgm" data/sample.jsonl
 "$train" -q -j 2 --seed 7 -o "$tmp/b.tgm" data/sample.jsonl

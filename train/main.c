@@ -46,6 +46,8 @@ static const char USAGE[] =
 	"      --seed=N             seed for folds and solvers (default 1)\n"
 	"  -j, --threads=N          worker processes (default: all cores)\n"
 	"      --strict             fail on any malformed input line\n"
+	"      --max-tags=N         refuse more than N distinct tags (default 10000)\n"
+	"      --max-terms=N        refuse a vocabulary over N terms (default 5000000)\n"
 	"  -q, --quiet              no progress or summary on stderr\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
@@ -115,7 +117,7 @@ static int stopwords(options *o, const char *v)
 }
 
 enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_BOIL };
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
@@ -123,7 +125,7 @@ static const struct option LONGOPTS[] = {
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
-	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"weights", 1, 0, O_WEIGHTS},
+	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
 	{"boilerplate", 1, 0, O_BOIL},
 	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
@@ -162,6 +164,12 @@ static int option(options *o, int c, const char *a)
 	case O_STRICT: o->strict = 1; return 0;
 	case O_EPS: return num("eps", a, 1e-8, 10, &o->train.eps);
 	case O_FBR: return num("fbr", a, 0, 1, &o->train.fbr);
+	case O_MAXTAGS: return integer("max-tags", a, 1, 100000, &o->train.max_tags);
+	case O_MAXTERMS:
+		if (integer("max-terms", a, 1, 2000000000, &v))
+			return EXIT_USAGE;
+		o->train.max_terms = v;
+		return 0;
 	case O_WEIGHTS:
 		if (pick("weights", a, wtypes, &v))
 			return EXIT_USAGE;
