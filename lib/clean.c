@@ -89,7 +89,9 @@ static int check_pattern(const char *p, size_t n, long line, tagar_err *err)
 }
 
 /* Collects the patterns: blank lines and lines starting with '#' are
- * skipped, trailing white space (and \r) is not part of a pattern. */
+ * skipped, trailing white space (and \r) is not part of a pattern, nor is a
+ * byte order mark at a line start (not only the first: the kept list, which
+ * a model stores, must read back as the same patterns). */
 static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 {
 	size_t pcap = 0;
@@ -99,7 +101,7 @@ static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 		while (j < len && s[j] != '\n')
 			j++;
 		size_t a = i, b = j;
-		if (line == 0 && b - a >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		while (b - a >= 3 && memcmp(s + a, "\xEF\xBB\xBF", 3) == 0)
 			a += 3;
 		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
 			b--;
