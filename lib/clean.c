@@ -41,6 +41,10 @@ struct tagar_cleaner {
 /* Caseless, ^ and $ at line ends, \r\n is a line end; invalid UTF-8 in the
  * subject is never a match, not an error. */
 static const uint32_t OPTIONS = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_CASELESS;
+/* An empty match is no match: a pattern that can match nothing (x*, \s*)
+ * would put a space between every two characters, and as each unanchored
+ * pattern works on what the ones before left, double the text each time. */
+static const uint32_t MATCH_OPTIONS = PCRE2_NOTEMPTY;
 
 static pcre2_code *compile(const char *p, size_t n, int *errcode, size_t *erroff)
 {
@@ -209,7 +213,7 @@ static int substitute(group *g, const char *s, size_t n, char **out, size_t *cap
 			return -1;
 		PCRE2_SIZE olen = *cap;
 		int rc = pcre2_substitute(g->re, (PCRE2_SPTR)s, n, 0,
-					  PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+					  MATCH_OPTIONS | PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
 					  g->md, NULL, (PCRE2_SPTR) " ", 1, (PCRE2_UCHAR *)*out, &olen);
 		if (rc >= 0) {
 			*outlen = olen;
@@ -239,7 +243,7 @@ const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outle
 	for (int i = 0; !rc && i < c->ngroups; i++) {
 		group *g = &c->g[i];
 		const char *in = cur < 0 ? s : bufs[cur];
-		if (!g->re || pcre2_match(g->re, (PCRE2_SPTR)in, len, 0, 0, g->md, NULL) < 0)
+		if (!g->re || pcre2_match(g->re, (PCRE2_SPTR)in, len, 0, MATCH_OPTIONS, g->md, NULL) < 0)
 			continue;  /* no match (or a match error): nothing to cut */
 		int to = cur == 0 ? 1 : 0;
 		rc = substitute(g, in, len, &bufs[to], &caps[to], &len);

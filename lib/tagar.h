@@ -129,8 +129,8 @@ uint64_t tagar_hash(const char *s, size_t n);
 /* Boilerplate removal: a list of PCRE2 patterns, one a line ('#' starts a
  * comment line; blank lines are skipped), matched caseless and multiline
  * (^ and $ at every line end; \r\n is a line end).  Every match in the text
- * is replaced by one space.  A cleaner owns its match data and output
- * buffer: one per thread. */
+ * is replaced by one space (an empty match is none).  A cleaner owns its
+ * match data and output buffer: one per thread. */
 typedef struct tagar_cleaner tagar_cleaner;
 
 /* Compiles the list; a bad pattern fails with TAGAR_EFORMAT and a message
