@@ -123,7 +123,8 @@ clean:
 # compiled with the same instrumentation into build/fuzz/.
 #   make fuzz            every harness for FUZZ_SECONDS (default 300) each
 #   make fuzz-smoke      every harness for 30 s each
-#   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus)
+#   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
+#                        fuzz-feed, fuzz-html, fuzz-clean)
 # Harnesses run one after another; make -j2 fuzz runs two at a time.
 # Seeds are tests/fuzz/seeds/NAME/; the growing corpus is build/fuzz/corpus/NAME/
 # and crash inputs go to build/fuzz/artifacts/NAME/.  A crash, leak or
@@ -202,3 +203,38 @@ valgrind:
 	$(VG) bin/tagar-classify -m $(VG_OUT)/truncated.tgm data/sample-article.txt 2> /dev/null; \
 	  rc=$$?; [ $$rc -eq 3 ] || { echo "corrupt model: exit $$rc, want 3"; exit 1; }
 	@echo "valgrind: clean"
+
+# The CLI suites (tests/cli.sh, feeds.sh, stream.sh) with every tagar-train
+# and tagar-classify they start run under memcheck: build/vgbin/ holds
+# wrapper scripts that exec the release binaries under valgrind, each
+# process logging to build/vglogs/PID.log (-q: a clean process leaves an
+# empty log).  They run copies of the binaries, so a rebuild during the
+# run (tests/cli.sh runs make install) does not change what is tested.
+# Fails when a suite fails (an error also changes the exit status to 99)
+# or any log is non-empty.  Takes several minutes.
+VG_BIN = build/vgbin
+VG_LOGS = build/vglogs
+VG_WRAP = env TAGAR_NO_JIT=1 $(VALGRIND) -q --leak-check=full --error-exitcode=99 \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+	--log-file=$(CURDIR)/$(VG_LOGS)/%p.log
+
+.PHONY: valgrind-suite
+
+valgrind-suite:
+	@$(MAKE) --no-print-directory SANITIZE= all
+	@rm -rf $(VG_BIN) $(VG_LOGS)
+	@mkdir -p $(VG_BIN)/real $(VG_LOGS)
+	@for p in tagar-train tagar-classify; do \
+	  cp bin/$$p $(VG_BIN)/real/$$p; \
+	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VG_WRAP)' '$(CURDIR)/$(VG_BIN)/real/'$$p > $(VG_BIN)/$$p; \
+	  chmod +x $(VG_BIN)/$$p; \
+	done
+	@rc=0; for s in cli feeds stream; do \
+	  echo "== tests/$$s.sh $(VG_BIN)"; \
+	  sh tests/$$s.sh $(VG_BIN) || rc=1; \
+	done; \
+	bad=$$(find $(VG_LOGS) -type f -size +0c | sort); \
+	for f in $$bad; do echo "--- $$f"; cat $$f; done; \
+	echo "valgrind-suite: $$(ls $(VG_LOGS) | wc -l) processes, $$(echo $$bad | wc -w) with memcheck reports"; \
+	if [ $$rc -eq 0 ] && [ -z "$$bad" ]; then echo "valgrind-suite: clean"; \
+	else echo "valgrind-suite: FAILED"; exit 1; fi
