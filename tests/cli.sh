@@ -1,24 +1,9 @@
 #!/bin/sh
 # CLI tests: options, exit codes, error messages, the JSONL contract.
 # Usage: tests/cli.sh BINDIR      (run from the top of the source tree)
-bin=${1:-bin}
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+suite=cli
+. tests/lib.sh
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION -- COMMAND...: exit status must be STATUS
-expect() {
-	want=$1 what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" = "$want" ]; then ok; else ko "$what: exit $got, want $want"; sed 's/^/  | /' "$tmp/err" | head -5; fi
-}
-contains() { # FILE STRING DESCRIPTION
-	if grep -qF -- "$2" "$1"; then ok; else ko "$3: '$2' not in output"; sed 's/^/  | /' "$1" | head -5; fi
-}
-
-train=$bin/tagar-train classify=$bin/tagar-classify
 model=$tmp/sample.tgm
 
 # --- options and exit codes
@@ -181,5 +166,4 @@ done
 [ -x "$tmp/root/usr/bin/tagar-classify" ] && "$tmp/root/usr/bin/tagar-classify" data/sample-article.txt > "$tmp/inst.txt" 2>&1 \
 	&& ok || ko "installed classifier finds its default model"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

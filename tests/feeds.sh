@@ -2,31 +2,10 @@
 # Feed, HTML, TSV, fastText, directory and boilerplate tests, on fixtures
 # written for this project (tests/fixtures/).
 # Usage: tests/feeds.sh BINDIR      (run from the top of the source tree)
-bin=${1:-bin}
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+suite=feeds
+. tests/lib.sh
+
 fx=tests/fixtures
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect() {
-	want=$1 what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"; got=$?
-	if [ "$got" = "$want" ]; then ok; else ko "$what: exit $got, want $want"; sed 's/^/  | /' "$tmp/err" | head -5; fi
-}
-contains() { # FILE STRING DESCRIPTION
-	if grep -qF -- "$2" "$1"; then ok; else ko "$3: '$2' not in output"; sed 's/^/  | /' "$1" | head -5; fi
-}
-lacks() { # FILE STRING DESCRIPTION
-	if grep -qF -- "$2" "$1"; then ko "$3: '$2' in output"; sed 's/^/  | /' "$1" | head -5; else ok; fi
-}
-lines() { # FILE N DESCRIPTION
-	n=$(wc -l < "$1")
-	if [ "$n" -eq "$2" ]; then ok; else ko "$3: $n lines, want $2"; fi
-}
-
-train=$bin/tagar-train classify=$bin/tagar-classify
 default=models/default.tgm
 model=$tmp/sample.tgm
 "$train" -q -o "$model" data/sample.jsonl || ko "train the sample model"
@@ -146,5 +125,4 @@ printf '\357\273\277Banjir Bandang di Garut\r\n\r\nBanjir bandang merendam rumah
 expect 0 "BOM and CRLF text" -- "$classify" -m "$default" --show-text "$tmp/crlf.txt"
 head -1 "$tmp/out" | od -c | grep -q '\\r' && ko "title keeps no CR" || ok
 
-echo "feeds: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

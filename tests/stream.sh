@@ -5,26 +5,22 @@
 # splits a stream across several processes: the records out must be the
 # same as one process gives.
 # Usage: tests/stream.sh BINDIR
-bin=${1:-bin}
-pass=0 fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+suite=stream
+. tests/lib.sh
 
 model=$tmp/m.tgm
-"$bin/tagar-train" -q -o "$model" data/sample.jsonl || ko "train"
+"$train" -q -o "$model" data/sample.jsonl || ko "train"
 for i in $(seq 40); do cat data/sample.jsonl data/sample-eval.jsonl; done > "$tmp/in.jsonl"
-"$bin/tagar-classify" -m "$model" -j 1 < "$tmp/in.jsonl" > "$tmp/one.out" && ok || ko "one process"
+"$classify" -m "$model" -j 1 < "$tmp/in.jsonl" > "$tmp/one.out" && ok || ko "one process"
 [ "$(wc -l < "$tmp/one.out")" -eq 2400 ] && ok || ko "2400 records from one process"
 
 if command -v parallel >/dev/null 2>&1; then
 	# -k keeps chunk order; --block splits the stream into ~100 pieces
-	parallel --will-cite --pipe -k --block 20k -j 4 "$bin/tagar-classify" -m "$model" -j 1 \
+	parallel --will-cite --pipe -k --block 20k -j 4 "$classify" -m "$model" -j 1 \
 		< "$tmp/in.jsonl" > "$tmp/par.out" && ok || ko "parallel --pipe run"
 	cmp -s "$tmp/one.out" "$tmp/par.out" && ok || ko "4 processes over 20 kB pieces give the same records as one"
 	# without -k the pieces come back in any order: the same records as a multiset
-	parallel --will-cite --pipe --block 20k -j 4 "$bin/tagar-classify" -m "$model" \
+	parallel --will-cite --pipe --block 20k -j 4 "$classify" -m "$model" \
 		< "$tmp/in.jsonl" | sort > "$tmp/par-unordered.out"
 	sort "$tmp/one.out" | cmp -s - "$tmp/par-unordered.out" && ok || ko "unordered pieces: same multiset of records"
 else
@@ -32,7 +28,6 @@ else
 fi
 
 # a filter reads standard input to the end, even from a slow pipe
-(for i in 1 2 3; do sed -n "${i}p" data/sample-eval.jsonl; sleep 0.2; done) | "$bin/tagar-classify" -m "$model" > "$tmp/slow.out" \
+(for i in 1 2 3; do sed -n "${i}p" data/sample-eval.jsonl; sleep 0.2; done) | "$classify" -m "$model" > "$tmp/slow.out" \
 	&& [ "$(wc -l < "$tmp/slow.out")" -eq 3 ] && ok || ko "records trickling through a pipe are all tagged"
-echo "stream: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
