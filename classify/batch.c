@@ -118,31 +118,10 @@ static int read_block(feeder *f, block *b, long *line, int *eof)
 	return r < 0 ? -1 : 0;
 }
 
-/* TSV: id<TAB>title<TAB>text (further tabs belong to the text). */
-static int parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *e)
-{
-	const char *t1 = memchr(p, '\t', n), *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - p)) : NULL;
-	memset(r, 0, sizeof *r);
-	if (!t2)
-		return tagar_fail(e, TAGAR_EFORMAT, "expected id<TAB>title<TAB>text");
-	r->id = t1 > p ? strndup(p, (size_t)(t1 - p)) : NULL;
-	r->title = strndup(t1 + 1, (size_t)(t2 - t1 - 1));
-	r->text = strndup(t2 + 1, n - (size_t)(t2 + 1 - p));
-	if ((t1 > p && !r->id) || !r->title || !r->text) {
-		tagar_record_clear(r);
-		return tagar_fail(e, TAGAR_ENOMEM, "out of memory");
-	}
-	if (!r->title[0] && !r->text[0]) {
-		tagar_record_clear(r);
-		return tagar_fail(e, TAGAR_EFORMAT, "record has neither title nor text");
-	}
-	return 0;
-}
-
 static int parse_line(const options *o, const char *p, size_t n, tagar_record *r, tagar_err *e)
 {
 	if (o->format == IN_TSV)
-		return parse_tsv(p, n, r, e);
+		return tagar_record_parse_tsv(p, n, r, e);
 	if (o->format == IN_FASTTEXT)  /* labels, if any, are ignored */
 		return tagar_record_parse_fasttext(p, n, r, e);
 	return tagar_record_parse_json(p, n, 0, r, e);

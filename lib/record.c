@@ -164,6 +164,26 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 	return 0;
 }
 
+int tagar_record_parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *e)
+{
+	const char *t1 = memchr(p, '\t', n), *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - p)) : NULL;
+	memset(r, 0, sizeof *r);
+	if (!t2)
+		return tagar_fail(e, TAGAR_EFORMAT, "expected id<TAB>title<TAB>text");
+	r->id = t1 > p ? strndup(p, (size_t)(t1 - p)) : NULL;
+	r->title = strndup(t1 + 1, (size_t)(t2 - t1 - 1));
+	r->text = strndup(t2 + 1, n - (size_t)(t2 + 1 - p));
+	if ((t1 > p && !r->id) || !r->title || !r->text) {
+		tagar_record_clear(r);
+		return tagar_fail(e, TAGAR_ENOMEM, "out of memory");
+	}
+	if (!r->title[0] && !r->text[0]) {
+		tagar_record_clear(r);
+		return tagar_fail(e, TAGAR_EFORMAT, "record has neither title nor text");
+	}
+	return 0;
+}
+
 static int corpus_push(tagar_corpus *c, tagar_record *r)
 {
 	if (c->n == c->cap) {

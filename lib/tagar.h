@@ -213,6 +213,9 @@ void tagar_record_clear(tagar_record *r);
  * err->msg names the field (the caller adds file and line). */
 int tagar_record_parse_json(const char *line, size_t len, int need_tags,
 			    tagar_record *r, tagar_err *err);
+/* Parses one TSV line: id<TAB>title<TAB>text (further tabs belong to the
+ * text; an empty id is none). */
+int tagar_record_parse_tsv(const char *line, size_t len, tagar_record *r, tagar_err *err);
 /* Parses one fastText line: __label__X tokens, then the text. */
 int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, tagar_err *err);
 

@@ -1,4 +1,4 @@
-/* fuzz_record.c - libFuzzer harness for the JSONL and fastText record
+/* fuzz_record.c - libFuzzer harness for the JSONL, fastText and TSV record
  * parsers.  The input is one line, not NUL-terminated. */
 #include "tagar.h"
 
@@ -25,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	if (tagar_record_parse_fasttext(line, size, &r, &err) == 0) {
+		check(&r);
+		tagar_record_clear(&r);
+	}
+	if (tagar_record_parse_tsv(line, size, &r, &err) == 0) {
 		check(&r);
 		tagar_record_clear(&r);
 	}
