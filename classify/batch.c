@@ -232,10 +232,22 @@ static void workers_free(worker *w, int n)
 	}
 }
 
-/* Tags blocks[0..k) on nt threads and writes their outputs in order. */
-static int run_round(worker *w, int nt, block *blocks, int k, const ctx *c, int *failed)
+/* One round: up to nb blocks, tagged by the worker threads while this
+ * thread reads the next round's blocks (with one thread, this thread tags). */
+typedef struct {
+	worker *w;
+	int nt, next, started[256];
+	block *blocks;
+	int k;
+} round;
+
+static void round_start(round *r, worker *w, int nt, block *blocks, int k)
 {
-	int next = 0, started[256] = {0};
+	memset(r, 0, sizeof *r);
+	r->w = w;
+	r->nt = nt;
+	r->blocks = blocks;
+	r->k = k;
 	for (int i = 0; i < k; i++) {
 		blocks[i].out = blocks[i].err = NULL;
 		blocks[i].outlen = blocks[i].errlen = 0;
@@ -244,56 +256,81 @@ static int run_round(worker *w, int nt, block *blocks, int k, const ctx *c, int 
 	for (int i = 0; i < nt; i++) {
 		w[i].blocks = blocks;
 		w[i].nblocks = k;
-		w[i].next = &next;
+		w[i].next = &r->next;
 	}
-	for (int i = 1; i < nt && i < k; i++)
-		started[i] = pthread_create(&w[i].th, NULL, take_blocks, &w[i]) == 0;
-	take_blocks(&w[0]);  /* this thread works too, and finishes what others could not start */
-	for (int i = 1; i < nt; i++)
-		if (started[i])
-			pthread_join(w[i].th, NULL);
+	for (int i = 0; nt > 1 && i < nt && i < k; i++)
+		r->started[i] = pthread_create(&w[i].th, NULL, take_blocks, &w[i]) == 0;
+}
+
+/* Waits for the round, finishes what no thread took, writes in block order. */
+static int round_finish(round *r, const ctx *c, int *failed)
+{
+	for (int i = 0; i < r->nt; i++)
+		if (r->started[i])
+			pthread_join(r->w[i].th, NULL);
+	take_blocks(&r->w[0]);
 	int rc = 0;
-	for (int i = 0; i < k; i++) {
-		if (blocks[i].io_error || fwrite(blocks[i].out, 1, blocks[i].outlen, c->out) != blocks[i].outlen)
+	for (int i = 0; i < r->k; i++) {
+		block *b = &r->blocks[i];
+		if (b->io_error || fwrite(b->out, 1, b->outlen, c->out) != b->outlen)
 			rc = EXIT_IO_ERROR;
-		if (blocks[i].errlen)
-			fwrite(blocks[i].err, 1, blocks[i].errlen, stderr);
-		*failed |= blocks[i].failed;
-		free(blocks[i].out);
-		free(blocks[i].err);
+		if (b->errlen)
+			fwrite(b->err, 1, b->errlen, stderr);
+		*failed |= b->failed;
+		free(b->out);
+		free(b->err);
 	}
 	return rc;
+}
+
+/* Reads up to nb blocks; -1 on a read error. */
+static int read_round(feeder *f, block *blocks, int nb, long *line, int *eof)
+{
+	int k = 0;
+	while (k < nb && !*eof) {
+		if (read_block(f, &blocks[k], line, eof))
+			return -1;
+		k += blocks[k].len > 0;
+	}
+	return k;
 }
 
 int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 {
 	int nt = thread_count(c->o), nb = nt * BLOCKS_PER_THREAD, failed = 0, rc = 0, eof = 0;
 	worker *w = calloc((size_t)nt, sizeof *w);
-	block *blocks = calloc((size_t)nb, sizeof *blocks);
+	block *blocks = calloc((size_t)nb * 2, sizeof *blocks);  /* this round's and the next */
 	feeder f = {in, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
 	long line = first_line;
 	if (!w || !blocks || !f.raw || workers_new(w, nt, c)) {
 		fputs("tagar-classify: out of memory\n", stderr);
 		rc = EXIT_IO_ERROR;
 	}
-	while (!rc && !eof) {
-		int k = 0;
-		while (k < nb && !eof) {
-			if (read_block(&f, &blocks[k], &line, &eof)) {
-				fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
-				rc = EXIT_IO_ERROR;
-				break;
-			}
-			k += blocks[k].len > 0;
-		}
-		if (!rc && k)
-			rc = run_round(w, nt, blocks, k, c, &failed);
+	block *cur = blocks, *nxt = blocks + nb;
+	int k = rc ? 0 : read_round(&f, cur, nb, &line, &eof);
+	while (k > 0) {
+		round r;
+		round_start(&r, w, nt, cur, k);
+		int kn = read_round(&f, nxt, nb, &line, &eof);  /* while the workers tag */
+		rc = round_finish(&r, c, &failed);
 		if (!rc && fflush(c->out) != 0)
 			rc = EXIT_IO_ERROR;
+		if (!rc && kn < 0)
+			rc = EXIT_IO_ERROR;
+		if (rc)
+			break;
+		block *t = cur;
+		cur = nxt;
+		nxt = t;
+		k = kn;
+	}
+	if (k < 0 || ferror(in)) {
+		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
+		rc = EXIT_IO_ERROR;
 	}
 	if (w)
 		workers_free(w, nt);
-	for (int i = 0; blocks && i < nb; i++)
+	for (int i = 0; blocks && i < nb * 2; i++)
 		free(blocks[i].in);
 	free(blocks);
 	free(w);

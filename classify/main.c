@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,9 @@ static int run_input(ctx *c)
 
 int main(int argc, char **argv)
 {
+	/* a closed pipe must end the run with a message and status 3, as any
+	 * other write error does, not kill it silently */
+	signal(SIGPIPE, SIG_IGN);
 	options o = {0};
 	int rc = parse_args(&o, argc, argv);
 	if (rc)

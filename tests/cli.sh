@@ -130,6 +130,11 @@ for j in 2 8; do
 done
 [ "$(wc -l < "$tmp/j1.out")" -eq 3360 ] && ok || ko "3360 records out for 3360 in (several blocks)"
 
+# --- a closed pipe: the run ends with a message and status 3, not silently
+( "$classify" -m "$model" -j 2 "$tmp/many.jsonl" 2> "$tmp/pipe.err"; echo $? > "$tmp/pipe.status" ) | head -c 100 > /dev/null
+[ "$(cat "$tmp/pipe.status")" = 3 ] && ok || ko "closed pipe: exit $(cat "$tmp/pipe.status"), want 3"
+contains "$tmp/pipe.err" "standard output" "closed pipe reported"
+
 # --- evaluation
 expect 0 "--eval" -- "$classify" -m "$model" --eval data/sample-eval.jsonl
 contains "$tmp/out" "macro-F1" "--eval text report"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,7 @@ static int exit_for(int code)
 
 int main(int argc, char **argv)
 {
+	signal(SIGPIPE, SIG_IGN);  /* a closed pipe is a write error with a message */
 	options o = {0};
 	tagar_text_opts_default(&o.text);
 	tagar_train_opts_default(&o.train);
