@@ -36,8 +36,7 @@ HDRS = $(wildcard lib/*.h)
 PROGS = $(OUT)/tagar-train $(OUT)/tagar-classify
 TESTS = $(BUILD)/tests/unit
 
-DEB_PACKAGES = libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev \
-	pkg-config
+# The Debian packages to build against are listed in deps.sh.
 
 .SECONDARY:
 .PHONY: all deps check test model install uninstall clean bench
@@ -79,14 +78,7 @@ $(BUILD)/tests/unit: $(BUILD)/tests/unit.o $(BUILD)/libtagar.a
 
 # Installs the Debian packages tagar builds against (as root, or via sudo).
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
-	else echo "all build dependencies are installed"; fi
+	@sh deps.sh
 
 # a race report ends the process, so the suite sees it as a failure
 check: export TSAN_OPTIONS = halt_on_error=1
