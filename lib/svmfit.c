@@ -45,33 +45,24 @@ static double decision(const struct svm_model *m, const struct svm_node *x)
 	return m->label[0] == 1 ? d : -d;
 }
 
-int tagar_svm_cv(const tagar_job *jb, int tag, double *scores, const int *fold)
+static void *fit_any(const tagar_job *jb, const signed char *y, const int *rows, int nrows, unsigned seed)
 {
-	int n = jb->mx->ndocs, k = jb->o->folds;
-	const signed char *y = jb->y + (size_t)tag * n;
-	int *tr = calloc((size_t)n, sizeof *tr), *te = calloc((size_t)n, sizeof *te);
-	if (!tr || !te) {
-		free(tr);
-		free(te);
-		return -1;
-	}
-	for (int f = 0; f < k; f++) {
-		int ntr = 0, nte = 0;
-		for (int i = 0; i < n; i++) {
-			if (fold[i] == f)
-				te[nte++] = i;
-			else
-				tr[ntr++] = i;
-		}
-		struct svm_model *m = fit(jb, y, tr, ntr);
-		for (int i = 0; i < nte; i++)
-			scores[te[i]] = m ? decision(m, jb->mx->svm[te[i]]) : -1.0;
-		svm_free_and_destroy_model(&m);
-	}
-	free(tr);
-	free(te);
-	return 0;
+	(void)seed;  /* C-SVC without probability estimates draws no random numbers */
+	return fit(jb, y, rows, nrows);
 }
+
+static double score(const tagar_job *jb, const void *m, int row)
+{
+	return decision(m, jb->mx->svm[row]);
+}
+
+static void release(void *m)
+{
+	struct svm_model *p = m;
+	svm_free_and_destroy_model(&p);
+}
+
+const tagar_learner tagar_svm_learner = {fit_any, score, release};
 
 static void fold_linear(const tagar_job *jb, int tag, const struct svm_model *m)
 {

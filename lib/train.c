@@ -125,11 +125,11 @@ unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold)
 }
 
 /* Out-of-fold decision values for one tag. */
-static int cv_linear(const tagar_job *jb, int tag, double *scores, const int *fold)
+int tagar_cross_validate(const tagar_job *jb, int tag, const tagar_learner *l, double *scores, const int *fold)
 {
 	int n = jb->mx->ndocs, k = jb->o->folds;
 	const signed char *y = jb->y + (size_t)tag * n;
-	int *tr = malloc((size_t)n * sizeof *tr), *te = malloc((size_t)n * sizeof *te);
+	int *tr = calloc((size_t)n, sizeof *tr), *te = calloc((size_t)n, sizeof *te);
 	if (!tr || !te) {
 		free(tr);
 		free(te);
@@ -143,15 +143,33 @@ static int cv_linear(const tagar_job *jb, int tag, double *scores, const int *fo
 			else
 				tr[ntr++] = i;
 		}
-		struct model *m = fit_linear(jb, y, tr, ntr, tagar_fit_seed(jb, tag, f));
+		void *m = l->fit(jb, y, tr, ntr, tagar_fit_seed(jb, tag, f));
 		for (int i = 0; i < nte; i++)
-			scores[te[i]] = m ? linear_decision(m, jb->mx->lin[te[i]]) : -1.0;
-		free_and_destroy_model(&m);
+			scores[te[i]] = m ? l->score(jb, m, te[i]) : -1.0;
+		l->release(m);
 	}
 	free(tr);
 	free(te);
 	return 0;
 }
+
+static void *fit_linear_any(const tagar_job *jb, const signed char *y, const int *rows, int nrows, unsigned seed)
+{
+	return fit_linear(jb, y, rows, nrows, seed);
+}
+
+static double score_linear(const tagar_job *jb, const void *m, int row)
+{
+	return linear_decision(m, jb->mx->lin[row]);
+}
+
+static void release_linear(void *m)
+{
+	struct model *p = m;
+	free_and_destroy_model(&p);
+}
+
+static const tagar_learner liblinear_learner = {fit_linear_any, score_linear, release_linear};
 
 static int final_linear(const tagar_job *jb, int tag)
 {
@@ -202,7 +220,7 @@ static int train_tag(tagar_job *jb, int tag, int final)
 	double *s = jb->scores + (size_t)tag * n;
 	const int *fold = jb->fold + (size_t)tag * n;
 	int kernel = jb->o->solver == TAGAR_SOLVER_LIBSVM;
-	if (kernel ? tagar_svm_cv(jb, tag, s, fold) : cv_linear(jb, tag, s, fold))
+	if (tagar_cross_validate(jb, tag, kernel ? &tagar_svm_learner : &liblinear_learner, s, fold))
 		return -1;
 	tune_tag(jb, tag);
 	if (!final)

@@ -30,8 +30,20 @@ void tagar_make_folds(const signed char *y, int n, int k, uint64_t seed, int *fo
 double tagar_positive_weight(const tagar_job *jb, int npos, int n);
 unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold);
 
-/* libsvm (svmfit.c).  Out-of-fold decision values for one tag. */
-int tagar_svm_cv(const tagar_job *jb, int tag, double *scores, const int *fold);
+/* A solver as cross-validation sees it: fit on some rows (NULL when they
+ * hold one class only), score a row for the positive class, release. */
+typedef struct {
+	void *(*fit)(const tagar_job *jb, const signed char *y, const int *rows, int nrows, unsigned seed);
+	double (*score)(const tagar_job *jb, const void *model, int row);
+	void (*release)(void *model);
+} tagar_learner;
+
+/* Out-of-fold decision values for one tag: fold f is scored by a model fit
+ * on the other folds (a fold with no model scores -1). */
+int tagar_cross_validate(const tagar_job *jb, int tag, const tagar_learner *l, double *scores, const int *fold);
+
+/* libsvm (svmfit.c). */
+extern const tagar_learner tagar_svm_learner;
 /* Final fit of one tag on all documents.  Linear kernel: writes the weight
  * column and bias.  Other kernels: appends support vectors to *kv. */
 typedef struct {
