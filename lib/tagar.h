@@ -349,7 +349,6 @@ double tagar_model_threshold(const tagar_model *m, int tag);
 
 typedef struct {
 	int verbose;             /* progress on stderr */
-	int cv_report;           /* >0: also compute an honest K-fold CV report */
 	int grid;                /* search C (and gamma) by K-fold CV */
 	FILE *log;               /* where progress and reports go (stderr if NULL) */
 	/* text options' boilerplate = 1: the patterns (tagar_cleaner format),
@@ -359,8 +358,9 @@ typedef struct {
 } tagar_train_ctl;
 
 /* Trains one binary SVM per tag of the corpus.  On success *out is the model
- * and, when counts is not NULL and ctl->cv_report > 0, *counts holds the
- * cross-validated per-tag counts (ntags entries, caller frees). */
+ * and, when counts is not NULL, *counts holds the honest cross-validated
+ * per-tag counts (ntags entries, caller frees): they come from the folds
+ * that tune the thresholds, so they cost nothing extra. */
 int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
 		const tagar_train_opts *tr, const tagar_train_ctl *ctl,
 		tagar_model **out, tagar_counts **counts, tagar_err *err);

@@ -351,7 +351,6 @@ int main(int argc, char **argv)
 	tagar_stopset *stop = make_stopset(&o);
 	tagar_model *m = NULL;
 	tagar_counts *cnt = NULL;
-	o.ctl.cv_report = 1;
 	if (!stop)
 		rc = EXIT_IO;
 	else if ((rc = tagar_train(&c, &o.text, stop, &o.train, &o.ctl, &m, &cnt, &err)))
