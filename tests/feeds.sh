@@ -102,7 +102,8 @@ contains "$tmp/out" '{"line": 4, "error": "expected id<TAB>title<TAB>text"}' "ba
 expect 0 "fastText lines (detected)" -- "$classify" -m "$default" $fx/articles.ft
 lines "$tmp/out" 2 "one record per fastText line"
 contains "$tmp/out" '"tag": "bencana"' "fastText text tagged"
-expect 1 "directory" -- "$classify" -m "$default" --dir $fx/dir
+cp -r $fx/dir "$tmp/dir" && cp $fx/kompas.html "$tmp/dir/02-kompas.html"  # an HTML file among them
+expect 1 "directory" -- "$classify" -m "$default" --dir "$tmp/dir"
 lines "$tmp/out" 3 "one record per .txt/.html file"
 head -1 "$tmp/out" > "$tmp/first"
 contains "$tmp/first" '"id": "01-banjir.txt"' "files in name order, named by file"
@@ -110,7 +111,7 @@ contains "$tmp/out" '"id": "02-kompas.html", "tags": [{"tag": "KPK"' "HTML file 
 contains "$tmp/out" '{"id": "03-kosong.txt", "error": "empty article"}' "empty file in its place"
 lacks "$tmp/out" "catatan" "other files ignored"
 expect 3 "missing directory" -- "$classify" -m "$default" --dir "$tmp/nope"
-expect 2 "--dir with FILE" -- "$classify" -m "$default" --dir $fx/dir x.txt
+expect 2 "--dir with FILE" -- "$classify" -m "$default" --dir "$tmp/dir" x.txt
 expect 2 "two formats" -- "$classify" -m "$default" --tsv --feed x
 
 # --- encoding: BOM, CRLF, invalid UTF-8
