@@ -6,7 +6,7 @@
 #include "tagar.h"
 
 /* Model format version written and read by this build. */
-#define TAGAR_MODEL_FORMAT 1
+#define TAGAR_MODEL_FORMAT 2
 
 /* Everything a model image is built from.  Arrays are borrowed. */
 typedef struct {
@@ -52,5 +52,15 @@ typedef struct {
 } tagar_model_view;
 
 void tagar_model_get_view(const tagar_model *m, tagar_model_view *v);
+/* The vocabulary by a term's tagar_hash: fetch its home slot into cache
+ * ahead of time, then find its id (or -1) later.  probe() stops at the
+ * first slot whose low 32 hash bits match: the term is that candidate when
+ * its high bits (tagar_model_high_hashes()[id]) match too, and otherwise
+ * find() says which it is.  The split lets a caller fetch the candidates'
+ * high bits for many tokens before it compares any. */
+void tagar_model_prefetch(const tagar_model *m, uint64_t h);
+long tagar_model_probe(const tagar_model *m, uint64_t h);
+const uint32_t *tagar_model_high_hashes(const tagar_model *m);
+long tagar_model_find(const tagar_model *m, uint64_t h);
 
 #endif

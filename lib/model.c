@@ -25,7 +25,7 @@
 enum {
 	SEC_META = 1, SEC_STOP, SEC_UNUSED, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
 	SEC_WEIGHTS, SEC_TAGPARAM, SEC_KCOUNT, SEC_KRHO, SEC_KCOEF, SEC_KSTART,
-	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_QWEIGHTS, SEC_QSCALE, SEC_MAX
+	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_QWEIGHTS, SEC_QSCALE, SEC_THASH, SEC_MAX
 };
 
 #define HEADER_SIZE 64
@@ -123,7 +123,7 @@ static void w_section(writer *w, int id, const void *data, uint64_t count, uint3
 
 static int count_sections(const tagar_model_parts *p)
 {
-	return (p->weights ? 8 + (p->quantize != 0) : 13) + (p->boilerplate != NULL);
+	return (p->weights ? 9 + (p->quantize != 0) : 14) + (p->boilerplate != NULL);
 }
 
 /* The home slot of hash h in a table of n slots: the high bits of h*n
@@ -133,8 +133,13 @@ static uint64_t home_slot(uint64_t h, uint64_t n)
 	return (uint64_t)(((unsigned __int128)h * n) >> 64);
 }
 
-/* Each slot is {high 32 bits of the term's hash, term id + 1}: a probe
- * compares the hash fragment in place and reads the string only on a match.
+/* Each slot is {low 32 bits of the term's hash, term id + 1}; the high 32
+ * bits, which also choose the home slot, are kept per term (SEC_THASH).  A
+ * term is found by its whole 64-bit hash, never by comparing strings, so
+ * the classifier can hash a run of tokens, fetch their slots ahead and
+ * resolve them afterwards without keeping the strings.  Two vocabulary
+ * terms share a 64-bit hash with odds of about 1e-6 even at --max-terms;
+ * the first would then shadow the second.
  * The table is half full: most tokens looked up are stopwords or unknown,
  * and a miss probes 2.5 slots on average at that load (6 at 70%).  It is
  * sized exactly, not to a power of two, to keep the model small. */
@@ -148,11 +153,19 @@ static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, u
 		uint64_t j = home_slot(hash[i], n);
 		while (s[2 * j + 1])
 			j = j + 1 == n ? 0 : j + 1;
-		s[2 * j] = (uint32_t)(hash[i] >> 32);
+		s[2 * j] = (uint32_t)hash[i];
 		s[2 * j + 1] = (uint32_t)i + 1;
 	}
 	*nslots = n;
 	return s;
+}
+
+static uint32_t *high_hashes(const tagar_model_parts *p, const uint64_t *hash)
+{
+	uint32_t *hi = malloc(((size_t)p->nterms + 1) * sizeof *hi);
+	for (long i = 0; hi && i < p->nterms; i++)
+		hi[i] = (uint32_t)(hash[i] >> 32);
+	return hi;
 }
 
 static int term_tables(const tagar_model_parts *p, uint64_t **hash, uint32_t **off, char **str)
@@ -216,12 +229,13 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 {
 	writer w = {0};
 	uint64_t *hash = NULL, nslots = 0;
-	uint32_t *off = NULL, *slots = NULL;
+	uint32_t *off = NULL, *slots = NULL, *hi = NULL;
 	char *str = NULL;
 	int8_t *q = NULL;
 	float *qscale = NULL;
 	int rc = 0;
-	if (term_tables(p, &hash, &off, &str) || !(slots = build_slots(p, hash, &nslots))) {
+	if (term_tables(p, &hash, &off, &str) || !(slots = build_slots(p, hash, &nslots)) ||
+	    !(hi = high_hashes(p, hash))) {
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory building the model");
 		goto out;
 	}
@@ -236,6 +250,7 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 	w_section(&w, SEC_TOFF, off, (uint64_t)p->nterms + 1, 4);
 	w_section(&w, SEC_TSTR, str, off[p->nterms], 1);
 	w_section(&w, SEC_SLOTS, slots, nslots, 8);
+	w_section(&w, SEC_THASH, hi, (uint64_t)p->nterms, 4);
 	w_section(&w, SEC_IDF, p->idf, (uint64_t)p->nterms, 4);
 	w_section(&w, SEC_TAGPARAM, p->tagparam, (uint64_t)p->ntags * 4, 8);
 	if (p->weights && p->quantize) {
@@ -270,6 +285,7 @@ out:
 	free(off);
 	free(str);
 	free(slots);
+	free(hi);
 	free(q);
 	free(qscale);
 	return rc;
@@ -327,7 +343,7 @@ static const uint32_t SEC_ESIZE[SEC_MAX] = {
 	[SEC_META] = 1, [SEC_STOP] = 1, [SEC_UNUSED] = 1, [SEC_TOFF] = 4, [SEC_TSTR] = 1,
 	[SEC_SLOTS] = 8, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
 	[SEC_KRHO] = 8, [SEC_KCOEF] = 8, [SEC_KSTART] = 4, [SEC_KIDX] = 4, [SEC_KVAL] = 4,
-	[SEC_BOIL] = 1, [SEC_QWEIGHTS] = 1, [SEC_QSCALE] = 4,
+	[SEC_BOIL] = 1, [SEC_QWEIGHTS] = 1, [SEC_QSCALE] = 4, [SEC_THASH] = 4,
 };
 
 static int read_header(tagar_model *m, tagar_err *err)
@@ -339,7 +355,10 @@ static int read_header(tagar_model *m, tagar_err *err)
 	if (ver > TAGAR_MODEL_FORMAT)
 		return tagar_fail(err, TAGAR_EMODEL, "model format %u is newer than this tagar reads (%d): upgrade tagar",
 				  ver, TAGAR_MODEL_FORMAT);
-	if (ver != TAGAR_MODEL_FORMAT || get_u32(b + 12) != HEADER_SIZE || get_u32(b + 24) != 0)
+	if (ver < TAGAR_MODEL_FORMAT)
+		return tagar_fail(err, TAGAR_EMODEL, "model format %u is older than this tagar reads (%d): "
+				  "train the model again with this tagar-train", ver, TAGAR_MODEL_FORMAT);
+	if (get_u32(b + 12) != HEADER_SIZE || get_u32(b + 24) != 0)
 		return tagar_fail(err, TAGAR_EMODEL, "unsupported model format %u", ver);
 	for (int i = 40; i < HEADER_SIZE; i++)  /* reserved: zero in this format */
 		if (b[i])
@@ -499,7 +518,7 @@ static int validate(tagar_model *m, tagar_err *err)
 		return tagar_fail(err, TAGAR_EMODEL, "vocabulary section missing");
 	m->nterms = (long)m->sec[SEC_TOFF].count - 1;
 	uint64_t nt = (uint64_t)m->nterms, ns = m->sec[SEC_SLOTS].count;
-	if (need(m, SEC_IDF, nt, err) ||
+	if (need(m, SEC_IDF, nt, err) || need(m, SEC_THASH, nt, err) ||
 	    need(m, SEC_TAGPARAM, (uint64_t)m->ntags * 4, err) || !m->sec[SEC_TSTR].p)
 		return TAGAR_EMODEL;
 	if (!m->sec[SEC_SLOTS].p || ns < 16 || ns <= nt)
@@ -645,22 +664,47 @@ const char *tagar_model_term(const tagar_model *m, long id, size_t *len)
 	return (const char *)m->sec[SEC_TSTR].p + off[id];
 }
 
-long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
+void tagar_model_prefetch(const tagar_model *m, uint64_t h)
 {
-	uint64_t h = tagar_hash(s, n);
-	uint32_t frag = (uint32_t)(h >> 32);
+	__builtin_prefetch((const uint32_t *)m->sec[SEC_SLOTS].p + 2 * home_slot(h, m->nslots));
+}
+
+long tagar_model_probe(const tagar_model *m, uint64_t h)
+{
 	const uint32_t *slots = m->sec[SEC_SLOTS].p;
+	uint32_t lo = (uint32_t)h;
 	for (uint64_t j = home_slot(h, m->nslots), probes = 0; probes < m->nslots;
 	     j = j + 1 == m->nslots ? 0 : j + 1, probes++) {
 		uint32_t v = slots[2 * j + 1];
 		if (v == 0 || v > (uint64_t)m->nterms)
 			return -1;
-		if (slots[2 * j] != frag)
-			continue;
-		size_t len;
-		const char *t = tagar_model_term(m, v - 1, &len);
-		if (len == n && memcmp(t, s, n) == 0)
+		if (slots[2 * j] == lo)
 			return (long)v - 1;
 	}
 	return -1;
+}
+
+const uint32_t *tagar_model_high_hashes(const tagar_model *m)
+{
+	return m->sec[SEC_THASH].p;
+}
+
+long tagar_model_find(const tagar_model *m, uint64_t h)
+{
+	const uint32_t *slots = m->sec[SEC_SLOTS].p, *hi = m->sec[SEC_THASH].p;
+	uint32_t lo = (uint32_t)h;
+	for (uint64_t j = home_slot(h, m->nslots), probes = 0; probes < m->nslots;
+	     j = j + 1 == m->nslots ? 0 : j + 1, probes++) {
+		uint32_t v = slots[2 * j + 1];
+		if (v == 0 || v > (uint64_t)m->nterms)
+			return -1;
+		if (slots[2 * j] == lo && hi[v - 1] == (uint32_t)(h >> 32))
+			return (long)v - 1;
+	}
+	return -1;
+}
+
+long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
+{
+	return tagar_model_find(m, tagar_hash(s, n));
 }

@@ -370,8 +370,12 @@ static void test_corrupt(tally *t, const char *path)
 	}
 	CHECK(t, accepted == 0, "%d bit-flipped images accepted (of %zu)", accepted, n);
 	memcpy(b, img, n);
-	put32(b + 8, 2);
+	uint32_t ver = (uint32_t)b[8] | (uint32_t)b[9] << 8;  /* the format this build writes */
+	put32(b + 8, ver + 1);
 	CHECK(t, !tagar_model_from_bytes(b, n, &e) && strstr(e.msg, "newer"), "newer format: %s", e.msg);
+	put32(b + 8, ver - 1);
+	CHECK(t, !tagar_model_from_bytes(b, n, &e) && strstr(e.msg, "older") && strstr(e.msg, "tagar-train"),
+	      "older format: %s", e.msg);
 	memcpy(b, img, n);
 	put32(b + 64 + 16, 0xffffffffu);  /* first section's count, low word */
 	put32(b + 64 + 20, 0x7fffffffu);
