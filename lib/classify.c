@@ -123,15 +123,21 @@ static void to_tfidf(tagar_classifier *c)
 }
 
 /* The int8-to-float multiply-add vectorises twice as wide with AVX2 as with
- * the x86-64 baseline; GCC builds both and picks at load time. */
+ * the x86-64 baseline; GCC builds both and picks at load time.  A row is
+ * taken eight weights at a time, the last group running into the next
+ * term's row (its products land in acc's padding and are never read), so
+ * 29 tags cost four vector steps and no scalar tail; only the last row of
+ * the table, which has no row after it, takes the scalar loop.  Either way
+ * each acc[t] sums the same products in the same order. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 static void quantized_scores(tagar_classifier *c)
 {
-	size_t T = (size_t)c->ntags;
+	size_t T = (size_t)c->ntags, padded = (T + 7) & ~(size_t)7;
+	const int8_t *end = c->v.qweights + (size_t)tagar_model_nterms(c->m) * T;
 	float *acc = c->acc;
-	for (size_t t = 0; t < T; t++)
+	for (size_t t = 0; t < padded; t++)
 		acc[t] = 0;
 	for (size_t i = 0; i < c->nx; i++) {
 		size_t id = (size_t)c->x[i].id;
@@ -139,8 +145,14 @@ static void quantized_scores(tagar_classifier *c)
 			__builtin_prefetch(c->v.qweights + (size_t)c->x[i + 8].id * T);
 		const int8_t *q = c->v.qweights + id * T;
 		float xv = (float)c->x[i].v * c->v.qscale[id];
-		for (size_t t = 0; t < T; t++)
-			acc[t] += xv * (float)q[t];
+		if (q + padded <= end) {
+			for (size_t t = 0; t < padded; t += 8)
+				for (size_t k = 0; k < 8; k++)
+					acc[t + k] += xv * (float)q[t + k];
+		} else {
+			for (size_t t = 0; t < T; t++)
+				acc[t] += xv * (float)q[t];
+		}
 	}
 	for (size_t t = 0; t < T; t++)
 		c->dec[t] = c->v.tagparam[4 * t] + acc[t];
@@ -259,7 +271,7 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->hi = tagar_model_high_hashes(m);
 	c->dec = malloc((size_t)c->ntags * sizeof *c->dec);
 	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
-	c->acc = malloc((size_t)c->ntags * sizeof *c->acc);
+	c->acc = malloc(((size_t)c->ntags + 7) * sizeof *c->acc);  /* see quantized_scores */
 	int linear = c->v.weights || c->v.qweights;
 	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->seen || (!linear && make_kernel_models(c)))
 		tagar_classifier_free(&c);

@@ -404,6 +404,11 @@ static int finish_unicode_token(tagar_tokenizer *t)
 static int flush_token(tagar_tokenizer *t, int nonascii)
 {
 	int rc = 0;
+	if (t->toklen && !nonascii && t->fn && !t->stop && !t->stemmer && !t->o.drop_numbers) {
+		t->fn(t->tok, t->toklen, t->weight, t->ud);  /* the common case, directly */
+		t->toklen = 0;
+		return 0;
+	}
 	/* a trailing joiner cannot happen: joiners are only taken before a
 	 * character that continues the token */
 	if (t->toklen)
@@ -412,7 +417,6 @@ static int flush_token(tagar_tokenizer *t, int nonascii)
 	return rc;
 }
 
-/* Splits s into the tokenizer's arena. */
 /* Class of each ASCII byte: the hot loop reads this table, not char_class. */
 static const unsigned char ASCII_CLASS[128] = {
 	['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
@@ -447,16 +451,52 @@ static const unsigned char ASCII_TOKEN[256] = {
 	['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
 };
 
-/* Copies a run of ASCII letters and digits, lower-cased; returns its end. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Of 16 bytes: the mask of ASCII letters and digits, and the bytes
+ * lower-cased (OR 0x20 lower-cases a letter and leaves a digit as it is;
+ * other bytes are never kept).  Bytes of 0x80 and above are negative as
+ * signed chars, so they fall outside both ranges. */
+static unsigned alnum_mask(const unsigned char *s, __m128i *lower)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+				       _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+	__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+				      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+	*lower = lo;
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+}
+#endif
+
+/* Copies a run of ASCII letters and digits, lower-cased; returns its end.
+ * Sixteen bytes at a time where the text allows: a token is about seven
+ * bytes, so most take one step.  The token buffer has room for the bytes
+ * stored past the run's end. */
 static size_t ascii_run(tagar_tokenizer *t, const unsigned char *s, size_t i, size_t n, int *prev)
 {
 	char *out = t->tok + t->toklen;
 	size_t start = i;
-	unsigned char o;
-	while (i < n && (o = ASCII_TOKEN[s[i]]) != 0) {
-		*out++ = (char)o;
-		i++;
+#ifdef __SSE2__
+	while (i + 16 <= n) {
+		__m128i lower;
+		unsigned m = alnum_mask(s + i, &lower);
+		_mm_storeu_si128((__m128i *)(void *)(out + (i - start)), lower);
+		if (m != 0xFFFF) {
+			i += (size_t)__builtin_ctz(~m);
+			goto done;
+		}
+		i += 16;
 	}
+#endif
+	unsigned char o;
+	while (i < n && (o = ASCII_TOKEN[s[i]]) != 0)
+		out[i++ - start] = (char)o;
+#ifdef __SSE2__
+done:
+#endif
 	t->toklen += i - start;
 	*prev = ASCII_CLASS[s[i - 1]];
 	return i;
@@ -480,20 +520,31 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 	int prev = C_OTHER, nonascii = 0;
 	t->alen = t->ntok = 0;
 	t->toklen = 0;
-	if (grow(&t->tok, &t->tokcap, n + 1))  /* a raw token is never longer than the text */
+	/* a raw token is never longer than the text; ascii_run stores up to 16
+	 * bytes past the end of one */
+	if (grow(&t->tok, &t->tokcap, n + 17))
 		return TAGAR_ENOMEM;
 	for (size_t i = 0; i < n;) {
 		if (ASCII_TOKEN[s[i]]) {
 			i = ascii_run(t, s, i, n, &prev);
 			continue;
 		}
-		if (s[i] < 0x80 && ASCII_CLASS[s[i]] == C_OTHER) {  /* space, punctuation */
-			if (t->toklen && flush_token(t, nonascii))
-				return TAGAR_ENOMEM;
-			nonascii = 0;
-			prev = C_OTHER;
-			i++;
-			continue;
+		if (s[i] < 0x80) {  /* space, punctuation, or a joiner between ASCII */
+			int c = ASCII_CLASS[s[i]], want = c == C_DASH ? C_LETTER : c == C_NUMSEP ? C_DIGIT : C_OTHER;
+			int next = i + 1 < n && s[i + 1] < 0x80 ? ASCII_CLASS[s[i + 1]] : -1;
+			if (want == C_OTHER || prev != want || !t->toklen || i + 1 == n || (next >= 0 && next != want)) {
+				if (t->toklen && flush_token(t, nonascii))
+					return TAGAR_ENOMEM;
+				nonascii = 0;
+				prev = C_OTHER;
+				i++;
+				continue;
+			}
+			if (next >= 0) {  /* "kira-kira", "1.200": the joiner stays */
+				t->tok[t->toklen++] = (char)s[i++];
+				prev = c;
+				continue;
+			}
 		}
 		size_t l;
 		int c = char_class(s + i, n - i, &l);
