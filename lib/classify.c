@@ -7,6 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+/* XXH3 inlined: the same function as tagar_hash(), without a call per token */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 typedef struct {
 	long id;
@@ -16,7 +19,7 @@ typedef struct {
 typedef struct {
 	uint64_t h;   /* tagar_hash of the token */
 	double w;
-	long cand;    /* tagar_model_probe's answer */
+	long cand;    /* tagar_vocab_probe's answer */
 } pending_token;
 
 typedef struct {
@@ -30,6 +33,8 @@ typedef struct {
  * cache miss: it was a third of the tagging time. */
 #define PENDING 64
 
+#define LOG_TABLE 64
+
 struct tagar_classifier {
 	const tagar_model *m;
 	tagar_model_view v;
@@ -42,12 +47,13 @@ struct tagar_classifier {
 	 * nothing is cleared or sorted between articles */
 	term_seen *seen;
 	uint32_t gen;
-	const uint32_t *hi;       /* the model's high hash bits per term */
+	tagar_vocab_table voc;
 	int failed;
 	pending_token pend[PENDING];
 	int npend;
 	double *dec;
 	float *acc;               /* int8 models accumulate in float */
+	double log_int[LOG_TABLE];   /* log(k) */
 	tagar_tag_score *scores;
 	/* kernel models, rebuilt as libsvm structures over the model's arrays */
 	struct svm_model *svm;
@@ -82,9 +88,9 @@ static void add_term(tagar_classifier *c, long id, double w)
 static void resolve_pending(tagar_classifier *c)
 {
 	for (int i = 0; i < c->npend; i++) {
-		long id = c->pend[i].cand = tagar_model_probe(c->m, c->pend[i].h);
+		long id = c->pend[i].cand = tagar_vocab_probe(&c->voc, c->pend[i].h, 0);
 		if (id >= 0) {
-			__builtin_prefetch(&c->hi[id]);
+			__builtin_prefetch(&c->voc.hi[id]);
 			__builtin_prefetch(&c->seen[id]);
 		}
 	}
@@ -92,7 +98,7 @@ static void resolve_pending(tagar_classifier *c)
 		long id = c->pend[i].cand;
 		if (id < 0)
 			continue;
-		if (c->hi[id] != (uint32_t)(c->pend[i].h >> 32) && (id = tagar_model_find(c->m, c->pend[i].h)) < 0)
+		if (c->voc.hi[id] != (uint32_t)(c->pend[i].h >> 32) && (id = tagar_vocab_find(&c->voc, c->pend[i].h)) < 0)
 			continue;
 		add_term(c, id, c->pend[i].w);
 	}
@@ -102,11 +108,21 @@ static void resolve_pending(tagar_classifier *c)
 static void on_feature(const char *f, size_t n, double w, void *ud)
 {
 	tagar_classifier *c = ud;
-	uint64_t h = tagar_hash(f, n);
-	tagar_model_prefetch(c->m, h);
+	uint64_t h = XXH3_64bits(f, n);
+	tagar_vocab_prefetch(&c->voc, h);
 	c->pend[c->npend++] = (pending_token){h, w, -1};
 	if (c->npend == PENDING)
 		resolve_pending(c);
+}
+
+/* Sublinear TF of a count, 1 + log(count): most counts are small whole
+ * numbers, whose logarithms the classifier keeps in a table (computed by
+ * the same log(), so the result is the same to the last bit). */
+static double sublinear_tf(const tagar_classifier *c, double count)
+{
+	if (count >= 1 && count < LOG_TABLE && count == (double)(int)count)
+		return 1 + c->log_int[(int)count];
+	return tagar_tfidf(count, 1.0);
 }
 
 /* Turns counts into an L2-normalised TF-IDF vector, exactly as training did. */
@@ -114,7 +130,7 @@ static void to_tfidf(tagar_classifier *c)
 {
 	double norm = 0;
 	for (size_t i = 0; i < c->nx; i++) {
-		c->x[i].v = tagar_tfidf(c->x[i].v, c->v.idf[c->x[i].id]);
+		c->x[i].v = sublinear_tf(c, c->x[i].v) * c->v.idf[c->x[i].id];
 		norm += c->x[i].v * c->x[i].v;
 	}
 	norm = norm > 0 ? 1 / sqrt(norm) : 0;
@@ -252,6 +268,8 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 		return NULL;
 	c->m = m;
 	tagar_model_get_view(m, &c->v);
+	for (int k = 1; k < LOG_TABLE; k++)
+		c->log_int[k] = log((double)k);
 	c->ntags = tagar_model_ntags(m);
 	/* stopwords never enter the vocabulary, so an unstemmed unigram model
 	 * need not look for them: the vocabulary lookup drops them anyway (a
@@ -268,7 +286,7 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	}
 	size_t nt = (size_t)tagar_model_nterms(m) + 1;
 	c->seen = calloc(nt, sizeof *c->seen);
-	c->hi = tagar_model_high_hashes(m);
+	tagar_model_vocab(m, &c->voc);
 	c->dec = malloc((size_t)c->ntags * sizeof *c->dec);
 	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
 	c->acc = malloc(((size_t)c->ntags + 7) * sizeof *c->acc);  /* see quantized_scores */

@@ -52,15 +52,52 @@ typedef struct {
 } tagar_model_view;
 
 void tagar_model_get_view(const tagar_model *m, tagar_model_view *v);
-/* The vocabulary by a term's tagar_hash: fetch its home slot into cache
- * ahead of time, then find its id (or -1) later.  probe() stops at the
- * first slot whose low 32 hash bits match: the term is that candidate when
- * its high bits (tagar_model_high_hashes()[id]) match too, and otherwise
- * find() says which it is.  The split lets a caller fetch the candidates'
- * high bits for many tokens before it compares any. */
-void tagar_model_prefetch(const tagar_model *m, uint64_t h);
-long tagar_model_probe(const tagar_model *m, uint64_t h);
-const uint32_t *tagar_model_high_hashes(const tagar_model *m);
-long tagar_model_find(const tagar_model *m, uint64_t h);
+/* The vocabulary's hash table as stored in the model: slots of {low 32
+ * bits of the term's tagar_hash, id + 1}, half full, and each term's high
+ * 32 bits.  The functions are inline because the classifier runs them for
+ * every token. */
+typedef struct {
+	const uint32_t *slots;       /* 2 * nslots */
+	const uint32_t *hi;          /* nterms */
+	uint64_t nslots, nterms;
+} tagar_vocab_table;
+
+/* The home slot of hash h: the high bits of h * nslots (Lemire's
+ * multiply-shift), so the table need not be a power of two in size. */
+static inline uint64_t tagar_vocab_home(uint64_t h, uint64_t nslots)
+{
+	return (uint64_t)(((unsigned __int128)h * nslots) >> 64);
+}
+
+static inline void tagar_vocab_prefetch(const tagar_vocab_table *v, uint64_t h)
+{
+	__builtin_prefetch(v->slots + 2 * tagar_vocab_home(h, v->nslots));
+}
+
+/* The first term whose low 32 bits match, or -1: the term is that
+ * candidate when v->hi[id] matches too, and otherwise tagar_vocab_find()
+ * says which it is.  The split lets a caller fetch the candidates' high
+ * bits for many tokens before it compares any.  Ids read from the file
+ * are checked against nterms. */
+static inline long tagar_vocab_probe(const tagar_vocab_table *v, uint64_t h, int verify)
+{
+	uint32_t lo = (uint32_t)h;
+	for (uint64_t j = tagar_vocab_home(h, v->nslots), probes = 0; probes < v->nslots;
+	     j = j + 1 == v->nslots ? 0 : j + 1, probes++) {
+		uint32_t id1 = v->slots[2 * j + 1];
+		if (id1 == 0 || id1 > v->nterms)
+			return -1;
+		if (v->slots[2 * j] == lo && (!verify || v->hi[id1 - 1] == (uint32_t)(h >> 32)))
+			return (long)id1 - 1;
+	}
+	return -1;
+}
+
+static inline long tagar_vocab_find(const tagar_vocab_table *v, uint64_t h)
+{
+	return tagar_vocab_probe(v, h, 1);
+}
+
+void tagar_model_vocab(const tagar_model *m, tagar_vocab_table *v);
 
 #endif

@@ -126,13 +126,6 @@ static int count_sections(const tagar_model_parts *p)
 	return (p->weights ? 9 + (p->quantize != 0) : 14) + (p->boilerplate != NULL);
 }
 
-/* The home slot of hash h in a table of n slots: the high bits of h*n
- * (Lemire's multiply-shift), so n need not be a power of two. */
-static uint64_t home_slot(uint64_t h, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)h * n) >> 64);
-}
-
 /* Each slot is {low 32 bits of the term's hash, term id + 1}; the high 32
  * bits, which also choose the home slot, are kept per term (SEC_THASH).  A
  * term is found by its whole 64-bit hash, never by comparing strings, so
@@ -150,7 +143,7 @@ static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, u
 	if (!s)
 		return NULL;
 	for (long i = 0; i < p->nterms; i++) {
-		uint64_t j = home_slot(hash[i], n);
+		uint64_t j = tagar_vocab_home(hash[i], n);
 		while (s[2 * j + 1])
 			j = j + 1 == n ? 0 : j + 1;
 		s[2 * j] = (uint32_t)hash[i];
@@ -664,47 +657,14 @@ const char *tagar_model_term(const tagar_model *m, long id, size_t *len)
 	return (const char *)m->sec[SEC_TSTR].p + off[id];
 }
 
-void tagar_model_prefetch(const tagar_model *m, uint64_t h)
+void tagar_model_vocab(const tagar_model *m, tagar_vocab_table *v)
 {
-	__builtin_prefetch((const uint32_t *)m->sec[SEC_SLOTS].p + 2 * home_slot(h, m->nslots));
-}
-
-long tagar_model_probe(const tagar_model *m, uint64_t h)
-{
-	const uint32_t *slots = m->sec[SEC_SLOTS].p;
-	uint32_t lo = (uint32_t)h;
-	for (uint64_t j = home_slot(h, m->nslots), probes = 0; probes < m->nslots;
-	     j = j + 1 == m->nslots ? 0 : j + 1, probes++) {
-		uint32_t v = slots[2 * j + 1];
-		if (v == 0 || v > (uint64_t)m->nterms)
-			return -1;
-		if (slots[2 * j] == lo)
-			return (long)v - 1;
-	}
-	return -1;
-}
-
-const uint32_t *tagar_model_high_hashes(const tagar_model *m)
-{
-	return m->sec[SEC_THASH].p;
-}
-
-long tagar_model_find(const tagar_model *m, uint64_t h)
-{
-	const uint32_t *slots = m->sec[SEC_SLOTS].p, *hi = m->sec[SEC_THASH].p;
-	uint32_t lo = (uint32_t)h;
-	for (uint64_t j = home_slot(h, m->nslots), probes = 0; probes < m->nslots;
-	     j = j + 1 == m->nslots ? 0 : j + 1, probes++) {
-		uint32_t v = slots[2 * j + 1];
-		if (v == 0 || v > (uint64_t)m->nterms)
-			return -1;
-		if (slots[2 * j] == lo && hi[v - 1] == (uint32_t)(h >> 32))
-			return (long)v - 1;
-	}
-	return -1;
+	*v = (tagar_vocab_table){m->sec[SEC_SLOTS].p, m->sec[SEC_THASH].p, m->nslots, (uint64_t)m->nterms};
 }
 
 long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
 {
-	return tagar_model_find(m, tagar_hash(s, n));
+	tagar_vocab_table v;
+	tagar_model_vocab(m, &v);
+	return tagar_vocab_find(&v, tagar_hash(s, n));
 }
