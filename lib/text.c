@@ -35,6 +35,7 @@ struct tagar_tokenizer {
 	tagar_feature_fn fn;    /* unigram-only: tokens go straight here */
 	void *ud;
 	double weight;
+	int direct;             /* fn set, and no stopwords, stemming or number test */
 };
 
 void tagar_text_opts_default(tagar_text_opts *o)
@@ -404,17 +405,27 @@ static int finish_unicode_token(tagar_tokenizer *t)
 static int flush_token(tagar_tokenizer *t, int nonascii)
 {
 	int rc = 0;
-	if (t->toklen && !nonascii && t->fn && !t->stop && !t->stemmer && !t->o.drop_numbers) {
-		t->fn(t->tok, t->toklen, t->weight, t->ud);  /* the common case, directly */
-		t->toklen = 0;
-		return 0;
-	}
 	/* a trailing joiner cannot happen: joiners are only taken before a
 	 * character that continues the token */
 	if (t->toklen)
 		rc = nonascii ? finish_unicode_token(t) : push_token(t, t->tok, t->toklen);
 	t->toklen = 0;
 	return rc;
+}
+
+/* Ends the token being collected.  An ASCII token that needs no stopword
+ * test, stemming or number check goes straight to the callback: the
+ * common case, without the calls. */
+static inline int end_token(tagar_tokenizer *t, int nonascii)
+{
+	if (!t->toklen)
+		return 0;
+	if (!nonascii && t->direct) {
+		t->fn(t->tok, t->toklen, t->weight, t->ud);
+		t->toklen = 0;
+		return 0;
+	}
+	return flush_token(t, nonascii);
 }
 
 /* Class of each ASCII byte: the hot loop reads this table, not char_class. */
@@ -533,7 +544,7 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 			int c = ASCII_CLASS[s[i]], want = c == C_DASH ? C_LETTER : c == C_NUMSEP ? C_DIGIT : C_OTHER;
 			int next = i + 1 < n && s[i + 1] < 0x80 ? ASCII_CLASS[s[i + 1]] : -1;
 			if (want == C_OTHER || prev != want || !t->toklen || i + 1 == n || (next >= 0 && next != want)) {
-				if (t->toklen && flush_token(t, nonascii))
+				if (end_token(t, nonascii))
 					return TAGAR_ENOMEM;
 				nonascii = 0;
 				prev = C_OTHER;
@@ -558,14 +569,14 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 			if (c != C_MARK)
 				prev = c;
 		} else {
-			if (flush_token(t, nonascii))
+			if (end_token(t, nonascii))
 				return TAGAR_ENOMEM;
 			nonascii = 0;
 			prev = C_OTHER;
 		}
 		i += l;
 	}
-	return flush_token(t, nonascii) ? TAGAR_ENOMEM : 0;
+	return end_token(t, nonascii) ? TAGAR_ENOMEM : 0;
 }
 
 int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
@@ -576,8 +587,10 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		t->fn = fn;
 		t->ud = ud;
 		t->weight = weight;
+		t->direct = !t->stop && !t->stemmer && !t->o.drop_numbers;
 		int rc = tokenize(t, s, n);
 		t->fn = NULL;
+		t->direct = 0;
 		return rc;
 	}
 	if (tokenize(t, s, n))
