@@ -1,6 +1,7 @@
 /* unit.c - unit tests of libtagar.  Tiny sds-style macros; the last line is
  * "N passed, N failed". */
 #include "tagar.h"
+#include "jsonline.h"
 
 #include <locale.h>
 #include <math.h>
@@ -208,6 +209,128 @@ static void test_records(tally *t)
 	tagar_record_clear(&r);
 	CHECK(t, tagar_record_parse_fasttext("__label__x", 10, &r, &e) == TAGAR_EFORMAT, "labels without text");
 	CHECK(t, tagar_record_parse_fasttext("__label__ teks", 14, &r, &e) == TAGAR_EFORMAT, "empty label");
+}
+
+/* ----------------------------------------------------- JSONL fast path */
+
+static int same_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+static int same_record(const tagar_record *a, const tagar_record *b)
+{
+	if (!same_str(a->id, b->id) || a->id_is_number != b->id_is_number ||
+	    !same_str(a->title, b->title) || !same_str(a->text, b->text) || a->ntags != b->ntags)
+		return 0;
+	for (int i = 0; i < a->ntags; i++)
+		if (!same_str(a->tags[i], b->tags[i]))
+			return 0;
+	return 1;
+}
+
+/* Runs line (n bytes) through the fast path alone, the public parser and
+ * the cJSON path alone: the fast path must take it when handled says so
+ * (and decline otherwise, leaving a zeroed record), and the public parser
+ * must give exactly the cJSON path's result or error message.  The public
+ * parser's record is left in *out (zeroed on error); returns its code. */
+static int jl_check(tally *t, const char *line, size_t n, int need, int handled, tagar_record *out)
+{
+	static const tagar_record zero;
+	tagar_record f, c;
+	tagar_err ep = {0, ""}, ec = {0, ""};
+	int rf = tagar_jsonline_parse(line, n, need, &f);
+	CHECK(t, rf == handled, "fast path %d, want %d: %.*s", rf, handled, (int)n, line);
+	if (rf <= 0)
+		CHECK(t, memcmp(&f, &zero, sizeof f) == 0, "declined, record zeroed: %.*s", (int)n, line);
+	tagar_record_clear(&f);
+	int rp = tagar_record_parse_json(line, n, need, out, &ep);
+	int rc = tagar_record_parse_json_cjson(line, n, need, &c, &ec);
+	CHECK(t, rp == rc && strcmp(ep.msg, ec.msg) == 0, "'%.*s': %d '%s', cJSON %d '%s'",
+	      (int)n, line, rp, ep.msg, rc, ec.msg);
+	if (!rp && !rc)
+		CHECK(t, same_record(out, &c), "same record as cJSON: %.*s", (int)n, line);
+	tagar_record_clear(&c);
+	return rp;
+}
+
+#define JL(t, s, need, handled, r) jl_check(t, s, sizeof(s) - 1, need, handled, r)
+
+static void test_jsonline(tally *t)
+{
+	tagar_record r;
+	JL(t, "{\"id\": \"a1\", \"title\": \"T\", \"text\": \"isi\", \"tags\": [\"KPK\", \"korupsi\", \"KPK\"]}", 1, 1, &r);
+	CHECK(t, strcmp(r.id, "a1") == 0 && strcmp(r.title, "T") == 0 && strcmp(r.text, "isi") == 0 &&
+	      r.ntags == 2 && strcmp(r.tags[0], "KPK") == 0 && strcmp(r.tags[1], "korupsi") == 0,
+	      "plain record");
+	tagar_record_clear(&r);
+	JL(t, "{\"tags\":[\"b\"],\"text\":\"isi\",\"title\":\"T\",\"id\":\"z\"}", 1, 1, &r);
+	CHECK(t, strcmp(r.id, "z") == 0 && r.ntags == 1, "fields in any order");
+	tagar_record_clear(&r);
+	JL(t, " \t\r\n{ \"u\" : \"s\\n\" , \"n\":-0.5e+10,\"i\":0,\"x\":1E3,\"t\":true,\"f\":false,"
+	   "\"z\":null,\"a\":[\"p\",\"q\\u00e9\"],\"e\":[ ],\"text\":\"isi\"\n} \t\r", 0, 1, &r);
+	CHECK(t, !r.id && strcmp(r.title, "") == 0 && strcmp(r.text, "isi") == 0 && r.ntags == 0 && !r.tags,
+	      "unknown fields of every kind skipped, odd whitespace");
+	tagar_record_clear(&r);
+	JL(t, "{\"title\": \"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\", \"text\": \"caf\\u00e9 \\u20AC \\ud83d\\ude00\","
+	   " \"tags\": [\"\\u004bPK\", \"KPK\"]}", 1, 1, &r);
+	CHECK(t, strcmp(r.title, "a\"b\\c/d\be\ff\ng\rh\ti") == 0, "simple escapes");
+	CHECK(t, strcmp(r.text, "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == 0, "\\u and a surrogate pair");
+	CHECK(t, r.ntags == 1, "a tag spelt with an escape is still a duplicate");
+	tagar_record_clear(&r);
+	JL(t, "{\"title\": \"a\x01\x1f\x7f\xff\", \"text\": \"\"}", 0, 1, &r);
+	CHECK(t, strcmp(r.title, "a\x01\x1f\x7f\xff") == 0, "raw control and invalid bytes kept, as cJSON does");
+	tagar_record_clear(&r);
+	JL(t, "{\"title\": \"first\", \"title\": 5, \"id\": null, \"id\": \"later\", \"tags\": [\"a\"],"
+	   " \"tags\": \"b\", \"text\": \"x\", \"text\": [\"y\"]}", 1, 1, &r);
+	CHECK(t, strcmp(r.title, "first") == 0 && !r.id && r.ntags == 1 && strcmp(r.text, "x") == 0,
+	      "duplicate keys: the first wins");
+	tagar_record_clear(&r);
+
+	/* declined: the cJSON path gives the record or the error it always did */
+	static const char *const punt[] = {
+		"{\"text\": \"x\", ",                              /* invalid JSON */
+		"{\"m\": {\"a\": 1}, \"text\": \"x\", \"tags\": []}",  /* nested object */
+		"{\"m\": [1], \"text\": \"x\", \"tags\": []}",         /* array of numbers */
+		"{\"t\\u0069tle\": \"T\", \"tags\": []}",             /* escaped key: cJSON matches it */
+		"{\"text\": \"a\\u0000b\", \"tags\": []}",            /* cJSON cuts at U+0000 */
+		"{\"text\": \"a\\ud83d b\", \"tags\": []}",           /* lone high surrogate */
+		"{\"text\": \"a\\ude00\", \"tags\": []}",             /* lone low surrogate */
+		"{\"text\": \"a\\u00zzb\", \"tags\": []}",            /* cJSON reads bad hex as 0 */
+		"{\"text\": \"a\\xb\", \"tags\": []}",                /* unknown escape */
+		"{\"id\": 42, \"text\": \"x\", \"tags\": []}",         /* numeric id */
+		"{\"id\": 4.5, \"text\": \"x\", \"tags\": []}",
+		"{\"id\": true, \"text\": \"x\", \"tags\": []}",
+		"{\"title\": 3, \"tags\": []}",
+		"{\"text\": [\"x\"], \"tags\": []}",
+		"{\"text\": \"x\", \"tags\": \"KPK\"}",
+		"{\"text\": \"x\", \"tags\": null}",
+		"{\"text\": \"x\", \"tags\": [\"a\", \"\"]}",
+		"{\"text\": \"x\", \"tags\": [1]}",
+		"{\"text\": \"x\"}",                                /* tags missing, need_tags */
+		"{\"title\": \"\", \"text\": null, \"tags\": []}",    /* neither title nor text */
+		"{\"text\": \"x\", \"tags\": []} y",                /* text after the record */
+		"{\"text\": \"x\", \"tags\": []}\n",                /* record.c allows no LF after it */
+		"\xEF\xBB\xBF{\"text\": \"x\", \"tags\": []}",       /* BOM: cJSON skips it */
+		"{\x0b\"text\":\x01\"x\",\"tags\":[]}",              /* cJSON's whitespace is any byte <= 32 */
+		"{\"n\": 01, \"text\": \"x\", \"tags\": []}",          /* loose numbers */
+		"{\"n\": -.5, \"text\": \"x\", \"tags\": []}",
+		"{\"n\": 1., \"text\": \"x\", \"tags\": []}",
+		"{\"n\": 1234567890123456789012345678901234567890123456789012345678901234, \"text\": \"x\", \"tags\": []}",
+		"{\"text\": \"x\", \"tags\": [\"a\",],}",
+		"[1, 2]",
+		"",
+	};
+	for (size_t i = 0; i < sizeof punt / sizeof *punt; i++) {
+		if (!jl_check(t, punt[i], strlen(punt[i]), 1, 0, &r))
+			tagar_record_clear(&r);
+	}
+	static const char nul[] = "{\"text\": \"a\0b\", \"tags\": []}";  /* cJSON cuts at a raw NUL */
+	if (!jl_check(t, nul, sizeof nul - 1, 1, 0, &r))
+		tagar_record_clear(&r);
+	JL(t, "{\"text\": \"x\"}", 0, 1, &r);
+	CHECK(t, r.ntags == 0 && !r.tags, "tags may be missing when not needed");
+	tagar_record_clear(&r);
 }
 
 static void test_numbers(tally *t)
@@ -473,6 +596,7 @@ int main(void)
 	test_threshold(&t);
 	test_platt(&t);
 	test_records(&t);
+	test_jsonline(&t);
 	test_numbers(&t);
 	test_model(&t);
 	test_stemmed_stopword(&t);
