@@ -63,46 +63,64 @@ struct tagar_classifier {
 	int svm_label[2];
 };
 
-static void add_term(tagar_classifier *c, long id, double w)
+/* Room in x for n more terms; new entries are zeroed, because
+ * count_term() reads the entry it may be about to start. */
+static int reserve_terms(tagar_classifier *c, size_t n)
 {
-	term_seen *e = &c->seen[id];
-	if (e->stamp == c->gen) {
-		c->x[e->at].v += w;
-		return;
+	if (c->nx + n <= c->cap)
+		return 0;
+	size_t nc = c->cap ? c->cap : 512;
+	while (nc < c->nx + n)
+		nc *= 2;
+	term_val *nxp = realloc(c->x, nc * sizeof *nxp);
+	if (!nxp) {
+		c->failed = 1;
+		return -1;
 	}
-	if (c->nx == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 512;
-		term_val *nxp = realloc(c->x, nc * sizeof *nxp);
-		if (!nxp) {
-			c->failed = 1;
-			return;
-		}
-		c->x = nxp;
-		c->cap = nc;
-	}
-	*e = (term_seen){c->gen, (uint32_t)c->nx};
-	c->x[c->nx++] = (term_val){id, w};
+	memset(nxp + c->cap, 0, (nc - c->cap) * sizeof *nxp);
+	c->x = nxp;
+	c->cap = nc;
+	return 0;
 }
 
-/* Two passes, so that the memory each needs was requested one pass ahead. */
+/* Adds w to the term's count, starting an entry the first time the
+ * article has it.  Written without a branch on whether it is new: that is
+ * a coin toss per token, and mispredicting it cost more than both ways. */
+static void count_term(tagar_classifier *c, long id, double w)
+{
+	term_seen *e = &c->seen[id];
+	int fresh = e->stamp != c->gen;
+	uint32_t at = fresh ? (uint32_t)c->nx : e->at;
+	double base = fresh ? 0 : c->x[at].v;
+	c->x[at] = (term_val){id, base + w};
+	*e = (term_seen){c->gen, at};
+	c->nx += (size_t)fresh;
+}
+
+/* Two passes, so that the memory each needs was requested one pass ahead.
+ * The first keeps the tokens that have a candidate, packed at the front,
+ * again without a branch on hit or miss. */
 static void resolve_pending(tagar_classifier *c)
 {
-	for (int i = 0; i < c->npend; i++) {
-		long id = c->pend[i].cand = tagar_vocab_probe(&c->voc, c->pend[i].h, 0);
-		if (id >= 0) {
-			__builtin_prefetch(&c->voc.hi[id]);
-			__builtin_prefetch(&c->seen[id]);
-		}
+	int n = c->npend, k = 0;
+	c->npend = 0;
+	if (reserve_terms(c, (size_t)n))
+		return;
+	for (int i = 0; i < n; i++) {
+		long id = tagar_vocab_probe(&c->voc, c->pend[i].h, 0);
+		size_t at = id < 0 ? 0 : (size_t)id;
+		__builtin_prefetch(&c->voc.hi[at]);
+		__builtin_prefetch(&c->seen[at]);
+		c->pend[k] = c->pend[i];
+		c->pend[k].cand = id;
+		k += id >= 0;
 	}
-	for (int i = 0; i < c->npend; i++) {
+	for (int i = 0; i < k; i++) {
 		long id = c->pend[i].cand;
-		if (id < 0)
-			continue;
 		if (c->voc.hi[id] != (uint32_t)(c->pend[i].h >> 32) && (id = tagar_vocab_find(&c->voc, c->pend[i].h)) < 0)
 			continue;
-		add_term(c, id, c->pend[i].w);
+		count_term(c, id, c->pend[i].w);
 	}
-	c->npend = 0;
 }
 
 static void on_feature(const char *f, size_t n, double w, void *ud)
