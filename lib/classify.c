@@ -107,7 +107,7 @@ static void resolve_pending(tagar_classifier *c)
 	if (reserve_terms(c, (size_t)n))
 		return;
 	for (int i = 0; i < n; i++) {
-		long id = tagar_vocab_probe(&c->voc, c->pend[i].h, 0);
+		long id = tagar_vocab_probe(&c->voc, c->pend[i].h);
 		size_t at = id < 0 ? 0 : (size_t)id;
 		__builtin_prefetch(&c->voc.hi[at]);
 		__builtin_prefetch(&c->seen[at]);

@@ -6,7 +6,7 @@
 #include "tagar.h"
 
 /* Model format version written and read by this build. */
-#define TAGAR_MODEL_FORMAT 2
+#define TAGAR_MODEL_FORMAT 3
 
 /* Everything a model image is built from.  Arrays are borrowed. */
 typedef struct {
@@ -53,25 +53,79 @@ typedef struct {
 
 void tagar_model_get_view(const tagar_model *m, tagar_model_view *v);
 /* The vocabulary's hash table as stored in the model: slots of {low 32
- * bits of the term's tagar_hash, id + 1}, half full, and each term's high
- * 32 bits.  The functions are inline because the classifier runs them for
- * every token. */
+ * bits of the term's tagar_hash, id + 1}, half full, homes in the first
+ * nslots - TAGAR_VOCAB_TAIL slots, probes running on (never wrapping) into
+ * the tail; and each term's high 32 bits.  The functions are inline
+ * because the classifier runs them for every token. */
+#define TAGAR_VOCAB_TAIL 64
+
 typedef struct {
 	const uint32_t *slots;       /* 2 * nslots */
 	const uint32_t *hi;          /* nterms */
 	uint64_t nslots, nterms;
 } tagar_vocab_table;
 
-/* The home slot of hash h: the high bits of h * nslots (Lemire's
+/* The home slot of hash h: the high bits of h * nhome (Lemire's
  * multiply-shift), so the table need not be a power of two in size. */
-static inline uint64_t tagar_vocab_home(uint64_t h, uint64_t nslots)
+static inline uint64_t tagar_vocab_home(uint64_t h, uint64_t nhome)
 {
-	return (uint64_t)(((unsigned __int128)h * nslots) >> 64);
+	return (uint64_t)(((unsigned __int128)h * nhome) >> 64);
+}
+
+static inline uint64_t tagar_vocab_start(const tagar_vocab_table *v, uint64_t h)
+{
+	return tagar_vocab_home(h, v->nslots - TAGAR_VOCAB_TAIL);
 }
 
 static inline void tagar_vocab_prefetch(const tagar_vocab_table *v, uint64_t h)
 {
-	__builtin_prefetch(v->slots + 2 * tagar_vocab_home(h, v->nslots));
+	__builtin_prefetch(v->slots + 2 * tagar_vocab_start(v, h));
+}
+
+/* From slot j on: the first slot that is empty or has the low 32 bits lo
+ * (index j + k), or nslots.  Four slots are compared at once and the
+ * answer taken without a branch on it: whether a token is in the
+ * vocabulary is a coin toss, and mispredicting it was the largest single
+ * cost of a lookup. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+static inline uint64_t tagar_vocab_stop(const tagar_vocab_table *v, uint64_t j, uint32_t lo)
+{
+	const __m128i want = _mm_set1_epi32((int)lo), zero = _mm_setzero_si128();
+	for (; j + 4 <= v->nslots; j += 4) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(v->slots + 2 * j));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(v->slots + 2 * j + 4));
+		/* lanes: lo, id + 1, lo, id + 1 | lo, id + 1, lo, id + 1 */
+		unsigned match = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(a, want))) |
+				 (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(b, want))) << 4;
+		unsigned empty = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(a, zero))) |
+				 (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(b, zero))) << 4;
+		unsigned stop = (match & 0x55) | (empty & 0xAA) >> 1;
+		if (stop)
+			return j + (unsigned)__builtin_ctz(stop) / 2;
+	}
+	for (; j < v->nslots; j++)
+		if (v->slots[2 * j] == lo || v->slots[2 * j + 1] == 0)
+			return j;
+	return j;
+}
+#else
+static inline uint64_t tagar_vocab_stop(const tagar_vocab_table *v, uint64_t j, uint32_t lo)
+{
+	while (j < v->nslots && v->slots[2 * j] != lo && v->slots[2 * j + 1] != 0)
+		j++;
+	return j;
+}
+#endif
+
+/* The id in slot j if it is a candidate for lo (occupied, matching, id in
+ * range), else -1; without branches. */
+static inline long tagar_vocab_candidate(const tagar_vocab_table *v, uint64_t j, uint32_t lo)
+{
+	uint64_t k = j < v->nslots ? j : 0;
+	uint32_t id1 = v->slots[2 * k + 1];
+	int ok = j < v->nslots && v->slots[2 * k] == lo && id1 != 0 && id1 <= v->nterms;
+	return ok ? (long)id1 - 1 : -1;
 }
 
 /* The first term whose low 32 bits match, or -1: the term is that
@@ -79,23 +133,23 @@ static inline void tagar_vocab_prefetch(const tagar_vocab_table *v, uint64_t h)
  * says which it is.  The split lets a caller fetch the candidates' high
  * bits for many tokens before it compares any.  Ids read from the file
  * are checked against nterms. */
-static inline long tagar_vocab_probe(const tagar_vocab_table *v, uint64_t h, int verify)
+static inline long tagar_vocab_probe(const tagar_vocab_table *v, uint64_t h)
 {
 	uint32_t lo = (uint32_t)h;
-	for (uint64_t j = tagar_vocab_home(h, v->nslots), probes = 0; probes < v->nslots;
-	     j = j + 1 == v->nslots ? 0 : j + 1, probes++) {
-		uint32_t id1 = v->slots[2 * j + 1];
-		if (id1 == 0 || id1 > v->nterms)
-			return -1;
-		if (v->slots[2 * j] == lo && (!verify || v->hi[id1 - 1] == (uint32_t)(h >> 32)))
-			return (long)id1 - 1;
-	}
-	return -1;
+	return tagar_vocab_candidate(v, tagar_vocab_stop(v, tagar_vocab_start(v, h), lo), lo);
 }
 
 static inline long tagar_vocab_find(const tagar_vocab_table *v, uint64_t h)
 {
-	return tagar_vocab_probe(v, h, 1);
+	uint32_t lo = (uint32_t)h;
+	for (uint64_t j = tagar_vocab_start(v, h);; j++) {
+		j = tagar_vocab_stop(v, j, lo);
+		long id = tagar_vocab_candidate(v, j, lo);
+		if (j >= v->nslots || v->slots[2 * j + 1] == 0)
+			return -1;
+		if (id >= 0 && v->hi[id] == (uint32_t)(h >> 32))
+			return id;
+	}
 }
 
 void tagar_model_vocab(const tagar_model *m, tagar_vocab_table *v);

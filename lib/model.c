@@ -134,23 +134,40 @@ static int count_sections(const tagar_model_parts *p)
  * terms share a 64-bit hash with odds of about 1e-6 even at --max-terms;
  * the first would then shadow the second.
  * The table is half full: most tokens looked up are stopwords or unknown,
- * and a miss probes 2.5 slots on average at that load (6 at 70%).  It is
- * sized exactly, not to a power of two, to keep the model small. */
-static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, uint64_t *nslots)
+ * and a miss probes 2.5 slots on average at that load (6 at 70%).  Homes
+ * lie in the first nslots - TAGAR_VOCAB_TAIL slots and probes never wrap:
+ * they run on into the tail, so a lookup reads slots in one direction and
+ * can compare four at a time.  A table whose probes would run past the
+ * tail is rebuilt with more home slots. */
+static uint32_t *place_terms(const uint64_t *hash, long nterms, uint64_t nhome)
 {
-	uint64_t n = 16 + (uint64_t)p->nterms * 2;
+	uint64_t n = nhome + TAGAR_VOCAB_TAIL;
 	uint32_t *s = calloc(n * 2, sizeof *s);
-	if (!s)
-		return NULL;
-	for (long i = 0; i < p->nterms; i++) {
-		uint64_t j = tagar_vocab_home(hash[i], n);
-		while (s[2 * j + 1])
-			j = j + 1 == n ? 0 : j + 1;
+	for (long i = 0; s && i < nterms; i++) {
+		uint64_t j = tagar_vocab_home(hash[i], nhome);
+		while (j < n && s[2 * j + 1])
+			j++;
+		if (j == n) {
+			free(s);
+			return NULL;
+		}
 		s[2 * j] = (uint32_t)hash[i];
 		s[2 * j + 1] = (uint32_t)i + 1;
 	}
-	*nslots = n;
 	return s;
+}
+
+static uint32_t *build_slots(const tagar_model_parts *p, const uint64_t *hash, uint64_t *nslots)
+{
+	uint64_t nhome = 16 + (uint64_t)p->nterms * 2;
+	for (int tries = 0; tries < 8; tries++, nhome += nhome / 8) {
+		uint32_t *s = place_terms(hash, p->nterms, nhome);
+		if (s) {
+			*nslots = nhome + TAGAR_VOCAB_TAIL;
+			return s;
+		}
+	}
+	return NULL;  /* cannot happen short of running out of memory */
 }
 
 static uint32_t *high_hashes(const tagar_model_parts *p, const uint64_t *hash)
@@ -514,7 +531,7 @@ static int validate(tagar_model *m, tagar_err *err)
 	if (need(m, SEC_IDF, nt, err) || need(m, SEC_THASH, nt, err) ||
 	    need(m, SEC_TAGPARAM, (uint64_t)m->ntags * 4, err) || !m->sec[SEC_TSTR].p)
 		return TAGAR_EMODEL;
-	if (!m->sec[SEC_SLOTS].p || ns < 16 || ns <= nt)
+	if (!m->sec[SEC_SLOTS].p || ns < 16 + TAGAR_VOCAB_TAIL || ns - TAGAR_VOCAB_TAIL <= nt)
 		return tagar_fail(err, TAGAR_EMODEL, "vocabulary hash table has a bad size");
 	m->nslots = ns;
 	m->view.idf = m->sec[SEC_IDF].p;
