@@ -155,9 +155,8 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 	tagar_record r;
 	tagar_err e = {0, ""};
 	const tagar_tag_score *s = NULL;
-	char *owned = NULL, what[512];
-	snprintf(what, sizeof what, "%.400s:%ld", c->o->input, line);
-	if (in_utf8(c->o, err, what, &p, &n, &owned, e.msg, sizeof e.msg) == 0 &&
+	char *owned = NULL;
+	if (in_utf8(c->o, err, c->o->input, line, &p, &n, &owned, e.msg, sizeof e.msg) == 0 &&
 	    parse_line(c->o, p, n, &r, &e) == 0) {
 		s = tagar_classify(c->cl, r.title, strlen(r.title), r.text, strlen(r.text));
 		if (s)

@@ -83,7 +83,7 @@ int in_sniff(const char *buf, size_t len)
 	return IN_TEXT;
 }
 
-int in_utf8(const options *o, FILE *err, const char *what, const char **s, size_t *n, char **owned,
+int in_utf8(const options *o, FILE *err, const char *what, long line, const char **s, size_t *n, char **owned,
 	    char *msg, size_t msgn)
 {
 	long bad = tagar_utf8_invalid(*s, *n);
@@ -100,7 +100,11 @@ int in_utf8(const options *o, FILE *err, const char *what, const char **s, size_
 		snprintf(msg, msgn, "out of memory");
 		return -1;
 	}
-	fprintf(err, "tagar-classify: %s: warning: %ld invalid UTF-8 byte(s) replaced by U+FFFD\n", what, nbad);
+	if (line > 0)
+		fprintf(err, "tagar-classify: %s:%ld: warning: %ld invalid UTF-8 byte(s) replaced by U+FFFD\n", what,
+			line, nbad);
+	else
+		fprintf(err, "tagar-classify: %s: warning: %ld invalid UTF-8 byte(s) replaced by U+FFFD\n", what, nbad);
 	free(*owned);
 	*owned = fixed;
 	*s = fixed;
@@ -148,7 +152,7 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 	const char *s = skip_bom(buf, &len);
 	char *owned = NULL, msg[256], *title = "", *body = "", *ht = NULL, *hb = NULL;
 	tagar_err err = {0, ""};
-	if (in_utf8(c->o, stderr, c->o->input, &s, &len, &owned, msg, sizeof msg)) {
+	if (in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg)) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, msg);
 		return EXIT_RECORDS;
 	}
@@ -249,7 +253,7 @@ int in_feed(ctx *c, const char *buf, size_t len)
 	char *owned = NULL, msg[256];
 	tagar_err err = {0, ""};
 	tagar_feed *f = NULL;
-	if (!declares_other_encoding(s, len) && in_utf8(c->o, stderr, c->o->input, &s, &len, &owned, msg, sizeof msg))
+	if (!declares_other_encoding(s, len) && in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg))
 		snprintf(err.msg, sizeof err.msg, "%.200s: %.250s", c->o->input, msg);
 	else
 		f = tagar_feed_parse(s, len, c->o->input, &err);
@@ -300,7 +304,7 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 		fclose(f);
 	if (!buf)
 		snprintf(msg, sizeof msg, "%s", strerror(errno ? errno : EIO));
-	else if (!in_utf8(c->o, stderr, path, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
+	else if (!in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
 		 tagar_html_article(s, len, &ht, &hb, &err))
 		snprintf(msg, sizeof msg, "%s", err.msg);
 	if (!msg[0]) {

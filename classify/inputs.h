@@ -13,9 +13,10 @@ char *in_read_all(FILE *f, size_t *len, size_t max);
 int in_sniff(const char *buf, size_t len);
 /* Checks that *s (n bytes) is UTF-8.  Invalid bytes are replaced by U+FFFD
  * (*s then points to a malloc'ed copy, also stored in *owned, and a
- * warning naming `what` goes to err), or with --strict the record is
+ * warning naming `what`, and `line` when it is above 0, goes to err), or
+ * with --strict the record is
  * rejected: returns -1 with the reason in msg. */
-int in_utf8(const options *o, FILE *err, const char *what, const char **s, size_t *n, char **owned,
+int in_utf8(const options *o, FILE *err, const char *what, long line, const char **s, size_t *n, char **owned,
 	    char *msg, size_t msgn);
 /* One article (plain text or HTML) in buf: the text view or --json. */
 int in_article(ctx *c, char *buf, size_t len, int html);

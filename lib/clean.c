@@ -271,9 +271,13 @@ long tagar_utf8_invalid(const char *s, size_t n)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	for (size_t i = 0; i < n;) {
-		uint64_t w;
-		if (i + 8 <= n && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL))) {
-			i += 8;  /* eight ASCII bytes at once: most news text */
+		uint64_t w[4];
+		if (i + 32 <= n && (memcpy(w, p + i, 32), !((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL))) {
+			i += 32;  /* 32 ASCII bytes at once: most news text */
+			continue;
+		}
+		if (i + 8 <= n && (memcpy(w, p + i, 8), !(w[0] & 0x8080808080808080ULL))) {
+			i += 8;
 			continue;
 		}
 		if (p[i] < 0x80) {
