@@ -13,8 +13,22 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/lib
 	-DTAGAR_DATADIR='"$(DATADIR)"'
 LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lxml2 -lz -lm
 
+# Release builds are profile-guided: everything is first built instrumented
+# (at the same object paths: GCC names a static function's counts after its
+# object file), run on the project's own sample (batch tagging, one article,
+# a small training), then rebuilt with GCC laying out branches and inlining
+# by those counts.  Batch tagging is about 6% faster.  PGO=0 builds without.
+PGO ?= 1
+PROFILE = build/release/.profiled
+PROFILE_BIN = build/release/profiling
+
 # make check SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer
-ifeq ($(SANITIZE),1)
+ifeq ($(PGO_STAGE),gen)
+CFLAGS += -fprofile-generate -fprofile-update=atomic
+LDFLAGS += -fprofile-generate
+BUILD = build/release
+OUT = $(PROFILE_BIN)
+else ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 BUILD = build/asan
@@ -28,6 +42,10 @@ OUT = $(BUILD)/bin
 else
 BUILD = build/release
 OUT = bin
+ifeq ($(PGO),1)
+CFLAGS += -fprofile-use -fprofile-partial-training -Wno-missing-profile
+NEED_PROFILE = $(PROFILE)
+endif
 endif
 
 LIB_SRC = $(wildcard lib/*.c)
@@ -43,7 +61,7 @@ TESTS = $(BUILD)/tests/unit
 
 all: $(PROGS)
 
-$(BUILD)/lib/%.o: lib/%.c $(HDRS)
+$(BUILD)/lib/%.o: lib/%.c $(HDRS) $(NEED_PROFILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -53,11 +71,11 @@ $(BUILD)/libtagar.a: $(LIB_OBJ)
 TRAIN_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard train/*.c))
 CLASSIFY_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard classify/*.c))
 
-$(BUILD)/train/%.o: train/%.c $(HDRS) $(wildcard train/*.h)
+$(BUILD)/train/%.o: train/%.c $(HDRS) $(wildcard train/*.h) $(NEED_PROFILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/classify/%.o: classify/%.c $(HDRS) $(wildcard classify/*.h)
+$(BUILD)/classify/%.o: classify/%.c $(HDRS) $(wildcard classify/*.h) $(NEED_PROFILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -75,6 +93,19 @@ $(BUILD)/tests/%.o: tests/%.c $(HDRS)
 
 $(BUILD)/tests/unit: $(BUILD)/tests/unit.o $(BUILD)/libtagar.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# The profile: the instrumented build run on data/ and the default model;
+# its objects are then removed, keeping the counts (.gcda) beside them.
+$(PROFILE): $(LIB_SRC) $(HDRS) $(wildcard train/*.[ch] classify/*.[ch]) data/sample.jsonl models/default.tgm
+	rm -rf build/release
+	$(MAKE) PGO_STAGE=gen $(PROFILE_BIN)/tagar-train $(PROFILE_BIN)/tagar-classify
+	for i in 1 2 3 4 5 6 7 8; do cat data/sample.jsonl data/sample-eval.jsonl; done | \
+	  $(PROFILE_BIN)/tagar-classify -m models/default.tgm -j 2 --batch > /dev/null
+	$(PROFILE_BIN)/tagar-classify -m models/default.tgm data/sample-article.txt > /dev/null
+	$(PROFILE_BIN)/tagar-train -q -o $(PROFILE_BIN)/sample.tgm data/sample.jsonl
+	find build/release -name '*.o' -delete
+	rm -rf build/release/libtagar.a $(PROFILE_BIN)
+	touch $@
 
 # Installs the Debian packages tagar builds against (as root, or via sudo).
 deps:
