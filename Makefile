@@ -87,7 +87,7 @@ $(OUT)/tagar-classify: $(CLASSIFY_OBJ) $(BUILD)/libtagar.a
 	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
-$(BUILD)/tests/%.o: tests/%.c $(HDRS)
+$(BUILD)/tests/%.o: tests/%.c $(HDRS) $(NEED_PROFILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 

@@ -524,6 +524,112 @@ static int joins(const unsigned char *s, size_t i, size_t l, size_t n, int c, in
 	       (c == C_NUMSEP && prev == C_DIGIT && next == C_DIGIT);
 }
 
+#ifdef __SSE2__
+/* Of 64 bytes: which are ASCII letters or digits, which are not ASCII, and
+ * which are '-', '.' or ','; and the bytes lower-cased into out. */
+typedef struct {
+	uint64_t alnum, nonascii, joiner;
+} block_masks;
+
+static block_masks scan_block(const unsigned char *s, char *out)
+{
+	block_masks b = {0, 0, 0};
+	for (int k = 0; k < 4; k++) {
+		__m128i lower, v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+		uint64_t a = alnum_mask(s + 16 * k, &lower);
+		__m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+					      _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+		_mm_storeu_si128((__m128i *)(void *)(out + 16 * k),
+				 _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+		__m128i j = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+					 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+						      _mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
+		b.alnum |= a << (16 * k);
+		b.nonascii |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * k);
+		b.joiner |= (uint64_t)(unsigned)_mm_movemask_epi8(j) << (16 * k);
+	}
+	return b;
+}
+
+static int ascii_alnum(unsigned char c)
+{
+	return c < 0x80 && (ASCII_CLASS[c] == C_LETTER || ASCII_CLASS[c] == C_DIGIT);
+}
+
+/* Whether a token that reaches s[-1] may go on at s: a letter or digit,
+ * any non-ASCII character, or a joiner followed by one of those. */
+static int continues(const unsigned char *s)
+{
+	int joiner = s[0] == '-' || s[0] == '.' || s[0] == ',';
+	return ascii_alnum(s[0]) || s[0] >= 0x80 || (joiner && (ascii_alnum(s[1]) || s[1] >= 0x80));
+}
+
+/* Where the word-at-a-time loop has to stop in a block: before the token
+ * that contains or touches the first byte it cannot judge alone (not
+ * ASCII, or a joiner with a letter or digit on both sides), so that the
+ * general loop redoes that token whole.  *pending is the start of a token
+ * begun in an earlier block, or SIZE_MAX. */
+static size_t block_cut(size_t i, uint64_t bad, uint64_t starts, uint64_t alnum_before, size_t pending)
+{
+	unsigned b = (unsigned)__builtin_ctzll(bad);
+	if (!(alnum_before >> b & 1))
+		return i + b;
+	uint64_t below = b ? starts & (~0ULL >> (64 - b)) : 0;
+	if (below)
+		return i + 63 - (unsigned)__builtin_clzll(below);
+	return pending != SIZE_MAX ? pending : i + b;  /* (no run can be open without a start) */
+}
+
+/* The general loop's fast lane for plain ASCII text with a direct callback:
+ * 64 bytes at a time, tokens are the runs of letters and digits, found and
+ * lower-cased with masks and handed to the callback in place (t->tok holds
+ * the lower-cased text at the text's offsets).  Returns where the general
+ * loop goes on, with no token in progress; *retry is where trying the fast
+ * lane again can make progress. */
+static size_t fast_tokens(tagar_tokenizer *t, const unsigned char *s, size_t i, size_t n, size_t *retry)
+{
+	char *low = t->tok;
+	uint64_t carry = 0;
+	size_t pending = SIZE_MAX;
+	if (i > 0 && ascii_alnum(s[i - 1])) {  /* only between tokens */
+		*retry = i + 1;
+		return i;
+	}
+	for (; i + 66 <= n; i += 64) {
+		block_masks m = scan_block(s + i, low + i);
+		/* a run reaching the block's end goes on if the next bytes may
+		 * continue it (so "38" is not emitted before ",7" is seen) */
+		uint64_t before = m.alnum << 1 | carry, after = m.alnum >> 1 | (uint64_t)continues(s + i + 64) << 63;
+		uint64_t bad = m.nonascii | (m.joiner & before & (after | m.nonascii >> 1));
+		uint64_t starts = m.alnum & ~before, ends = m.alnum & ~after;
+		size_t cut = SIZE_MAX;
+		if (bad) {  /* emit what lies before the cut, then stop */
+			cut = block_cut(i, bad, starts, before, pending);
+			*retry = i + (unsigned)__builtin_ctzll(bad) + 1;
+			uint64_t keep = cut > i ? ~0ULL >> (64 - (cut - i)) : 0;
+			starts &= keep;
+			ends &= keep;
+		}
+		for (; ends; ends &= ends - 1) {
+			size_t end = i + (unsigned)__builtin_ctzll(ends) + 1, st = pending;
+			if (pending == SIZE_MAX) {
+				st = i + (unsigned)__builtin_ctzll(starts);
+				starts &= starts - 1;
+			}
+			pending = SIZE_MAX;
+			t->fn(low + st, end - st, t->weight, t->ud);
+		}
+		if (bad)
+			return cut;
+		if (starts)
+			pending = i + (unsigned)__builtin_ctzll(starts);
+		carry = m.alnum >> 63;
+	}
+	*retry = i + 1;
+	return pending == SIZE_MAX ? i : pending;
+}
+#endif
+
 /* Splits s into the tokenizer's arena. */
 static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 {
@@ -535,7 +641,16 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 	 * bytes past the end of one */
 	if (grow(&t->tok, &t->tokcap, n + 17))
 		return TAGAR_ENOMEM;
+	size_t retry = 0;
 	for (size_t i = 0; i < n;) {
+#ifdef __SSE2__
+		if (t->direct && !t->toklen && i >= retry && i + 66 <= n) {
+			i = fast_tokens(t, s, i, n, &retry);
+			prev = C_OTHER;
+			nonascii = 0;
+			continue;
+		}
+#endif
 		if (ASCII_TOKEN[s[i]]) {
 			i = ascii_run(t, s, i, n, &prev);
 			continue;

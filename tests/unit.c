@@ -130,6 +130,62 @@ static void test_ngrams(tally *t)
 	tagar_tokenizer_free(&tk);
 }
 
+/* Tokens joined by spaces, as tagar_normalize() writes them. */
+typedef struct {
+	char *buf;
+	size_t len;
+} token_line;
+
+static void join_token(const char *f, size_t n, double w, void *ud)
+{
+	token_line *l = ud;
+	(void)w;
+	if (l->len)
+		l->buf[l->len++] = ' ';
+	memcpy(l->buf + l->len, f, n);
+	l->len += n;
+}
+
+/* Unigrams with a callback and no stopwords take the word-at-a-time lane
+ * for plain ASCII; tagar_normalize() always takes the general loop.  Both
+ * must cut every text the same, above all where a token, a joiner or a
+ * non-ASCII letter meets the lane's 64-byte block edges. */
+static void test_fast_lane(tally *t)
+{
+	static const char *const piece[] = {"a", "Xy", "7", "9", " ", "  ", "-", ".", ",", "\xc3\xa9", "\xe1\xb8\xa5",
+					    "\xe2\x80\x90", "\n", "1.2", "kira-kira", "(", "\xef\xbc\xa1"};
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	o.stem = TAGAR_STEM_NONE;
+	tagar_tokenizer *fast = tagar_tokenizer_new(&o, NULL), *slow = tagar_tokenizer_new(&o, NULL);
+	char text[1200], out[2400];
+	int bad = 0;
+	uint64_t r = 42;
+	for (int k = 0; k < 4000 && fast && slow; k++) {
+		size_t n = 0;
+		if (k < 200) {  /* a token, then a joiner or letter, at each offset near 64 */
+			memset(text, 'w', 130);
+			n = 130;
+			memcpy(text + 60 + k % 8, k & 8 ? ",5" : k & 16 ? "\xc3\xa9" : "-b", 2);
+			memcpy(text + 56 + k % 16, " ", 1);
+		}
+		while (k >= 200 && n < 1000) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			const char *p = piece[(r >> 33) % (sizeof piece / sizeof *piece)];
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		token_line l = {out, 0};
+		size_t len;
+		const char *norm = tagar_normalize(slow, text, n, &len);
+		tagar_features(fast, text, n, 1, join_token, &l);
+		bad += !norm || len != l.len || memcmp(norm, out, len) != 0;
+	}
+	CHECK(t, fast && slow && bad == 0, "%d of 4000 texts tokenized differently by the fast lane", bad);
+	tagar_tokenizer_free(&fast);
+	tagar_tokenizer_free(&slow);
+}
+
 /* ------------------------------------------------------------ metrics */
 
 static void test_threshold(tally *t)
@@ -593,6 +649,7 @@ int main(void)
 	test_stopwords(&t);
 	test_stemming(&t);
 	test_ngrams(&t);
+	test_fast_lane(&t);
 	test_threshold(&t);
 	test_platt(&t);
 	test_records(&t);

@@ -1,6 +1,8 @@
 /* fuzz_text.c - libFuzzer harness for normalisation and feature extraction
  * on arbitrary bytes, with unigram and bigram tokenizers, stemming and
- * stopwords on and off. */
+ * stopwords on and off; and differential for the word-at-a-time lane
+ * (unigrams, no stopwords, a callback), which must cut every text as the
+ * general loop behind tagar_normalize() does. */
 #include "tagar.h"
 
 #include <stdlib.h>
@@ -18,6 +20,46 @@ static void on_feature(const char *f, size_t n, double w, void *ud)
 	for (size_t i = 0; i < n; i++)
 		t->bytes += (unsigned char)f[i];
 	t->n++;
+}
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+} joined;
+
+static void join_token(const char *f, size_t n, double w, void *ud)
+{
+	joined *j = ud;
+	(void)w;
+	if (j->len + n + 1 > j->cap)
+		abort();  /* longer than the general loop's output: they differ */
+	if (j->len)
+		j->buf[j->len++] = ' ';
+	memcpy(j->buf + j->len, f, n);
+	j->len += n;
+}
+
+static void check_fast_lane(const char *s, size_t size)
+{
+	static tagar_tokenizer *fast, *slow;
+	if (!fast) {
+		tagar_text_opts o;
+		tagar_text_opts_default(&o);
+		o.stem = TAGAR_STEM_NONE;
+		fast = tagar_tokenizer_new(&o, NULL);
+		slow = tagar_tokenizer_new(&o, NULL);
+		if (!fast || !slow)
+			abort();
+	}
+	size_t len;
+	const char *norm = tagar_normalize(slow, s, size, &len);
+	if (!norm)
+		abort();
+	joined j = {malloc(len + 2), 0, len + 2};
+	if (!j.buf || tagar_features(fast, s, size, 1, join_token, &j) || j.len != len ||
+	    memcmp(j.buf, norm, len) != 0)
+		abort();
+	free(j.buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -58,5 +100,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	tagar_tokenizer_free(&en);
+	check_fast_lane(s, size);
 	return 0;
 }
