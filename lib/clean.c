@@ -17,10 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#define MAX_LITERAL 24
 
 typedef struct {
 	pcre2_code *re;           /* NULL when the group is empty */
 	pcre2_match_data *md;
+	char lit[MAX_LITERAL];    /* a prefix every match starts with (see literal_prefix) */
+	size_t litlen;            /* its length, 0 when none is known ... */
+	size_t litlen_ks;         /* ... and up to its first k or s */
+	size_t pair[2][2];        /* the two rarest positions of each (see rare_pair) */
 	char *alt;                /* the alternation being built */
 	size_t alen, acap;
 	int n;
@@ -92,6 +101,136 @@ static int check_pattern(const char *p, size_t n, long line, tagar_err *err)
 	return tagar_fail(err, TAGAR_EFORMAT, "line %ld, column %zu: %s", line, off + 1, (const char *)msg);
 }
 
+/* Whether p has a '|' outside every group: then no prefix is required. */
+static int top_level_alternation(const char *p, size_t n)
+{
+	int depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\\') {
+			if (i + 1 < n && p[i + 1] == 'Q')
+				return 1;  /* \Q...\E: not worth following */
+			i++;
+		} else if (p[i] == '[') {  /* a class: up to its closing ']' */
+			size_t j = i + 1 + (i + 1 < n && p[i + 1] == '^');
+			for (j += j < n && p[j] == ']'; j < n && p[j] != ']'; j++)
+				j += p[j] == '\\';
+			i = j;
+		} else if (p[i] == '(') {
+			depth++;
+		} else if (p[i] == ')') {
+			depth--;
+		} else if (p[i] == '|' && depth == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The literal text every match of an unanchored pattern starts with,
+ * lower-cased: after an optional \b, the run of ASCII letters, digits and
+ * spaces the pattern begins with, without a last character that a
+ * quantifier makes optional.  PCRE2 tries a match at every occurrence of
+ * the first letter, which for common letters costs more than looking for
+ * the whole prefix first; a text without the prefix cannot match.
+ * Caselessly, k and s also match the Kelvin sign and the long s (no other
+ * ASCII letter, digit or space has a partner outside ASCII in PCRE2), so
+ * *before_ks is how much of the prefix an ASCII test may use on a text that
+ * holds either of those. */
+static size_t literal_prefix(const char *p, size_t n, char *lit, size_t *before_ks)
+{
+	size_t i = n >= 2 && p[0] == '\\' && p[1] == 'b' ? 2 : 0, k = 0;
+	*before_ks = 0;
+	if (top_level_alternation(p, n))
+		return 0;
+	for (*before_ks = SIZE_MAX; i < n && k < MAX_LITERAL; i++) {
+		char c = p[i], lower = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		if (!((lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == ' '))
+			break;
+		if ((lower == 'k' || lower == 's') && *before_ks == SIZE_MAX)
+			*before_ks = k;
+		lit[k++] = lower;
+	}
+	if (k && i < n && k < MAX_LITERAL && (p[i] == '?' || p[i] == '*' || p[i] == '{'))
+		k--;  /* the last character may be absent */
+	if (*before_ks > k)
+		*before_ks = k;
+	if (*before_ks < 3)
+		*before_ks = 0;
+	return k >= 3 ? k : 0;
+}
+
+/* Two positions of lit[0..len) whose characters are rare in news text
+ * (by a rough letter frequency), so that few places of a text have both. */
+static void rare_pair(const char *lit, size_t len, size_t pair[2])
+{
+	static const char by_frequency[] = " aneiturkmsdlgpobhy0123456789cjwfvzxq";
+	size_t rank[MAX_LITERAL];
+	for (size_t j = 0; j < len; j++) {
+		const char *f = strchr(by_frequency, lit[j]);
+		rank[j] = f ? (size_t)(f - by_frequency) : 0;
+	}
+	pair[0] = 0;
+	pair[1] = len > 1 ? 1 : 0;
+	for (size_t j = 0; j < len; j++)
+		if (rank[j] > rank[pair[0]])
+			pair[0] = j;
+	for (size_t j = 0; j < len; j++)
+		if (j != pair[0] && (pair[1] == pair[0] || rank[j] > rank[pair[1]]))
+			pair[1] = j;
+}
+
+static int has_bytes(const char *s, size_t n, const char *b, size_t k)
+{
+	for (const char *p = s, *end = s + n; (p = memchr(p, b[0], (size_t)(end - p))) != NULL; p++)
+		if ((size_t)(end - p) >= k && memcmp(p, b, k) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* Whether p starts with lit (lower-case ASCII letters, digits, spaces) in
+ * any ASCII case: OR 0x20 lower-cases exactly the ASCII letters' bytes. */
+static int literal_at(const char *p, const char *lit, size_t len)
+{
+	for (size_t j = 0; j < len; j++)
+		if ((is_lower(lit[j]) ? (p[j] | 0x20) : p[j]) != lit[j])
+			return 0;
+	return 1;
+}
+
+/* Whether s holds lit anywhere; with SSE2 the characters at the two
+ * positions of pair are looked for at sixteen places at a time. */
+static int has_literal(const char *s, size_t n, const char *lit, size_t len, const size_t pair[2])
+{
+	if (n < len)
+		return 0;
+	const char *p = s, *last = s + n - len;  /* the last place lit can start */
+#ifdef __SSE2__
+	char a = lit[pair[0]], b = lit[pair[1]];
+	const __m128i ca = _mm_set1_epi8(a), cb = _mm_set1_epi8(b);
+	const __m128i fa = _mm_set1_epi8(is_lower(a) ? 0x20 : 0), fb = _mm_set1_epi8(is_lower(b) ? 0x20 : 0);
+	for (; last - p >= 16; p += 16) {  /* p[0..16 + len) lie inside s */
+		__m128i va = _mm_loadu_si128((const __m128i *)(const void *)(p + pair[0]));
+		__m128i vb = _mm_loadu_si128((const __m128i *)(const void *)(p + pair[1]));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(va, fa), ca),
+									_mm_cmpeq_epi8(_mm_or_si128(vb, fb), cb)));
+		for (; m; m &= m - 1)
+			if (literal_at(p + __builtin_ctz(m), lit, len))
+				return 1;
+	}
+#else
+	(void)pair;
+#endif
+	for (; p <= last; p++)
+		if (literal_at(p, lit, len))
+			return 1;
+	return 0;
+}
+
 /* Collects the patterns: blank lines and lines starting with '#' are
  * skipped, trailing white space (and \r) is not part of a pattern, nor is a
  * byte order mark at a line start (not only the first: the kept list, which
@@ -122,6 +261,10 @@ static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 		    append(&g->alt, &g->alen, &g->acap, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
 		    append(&g->alt, &g->alen, &g->acap, s + a, b - a) || append(&g->alt, &g->alen, &g->acap, ")", 1))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+		if (s[a] != '^')  /* one pattern to a group */
+			g->litlen = literal_prefix(s + a, b - a, g->lit, &g->litlen_ks);
+		rare_pair(g->lit, g->litlen, g->pair[0]);
+		rare_pair(g->lit, g->litlen_ks, g->pair[1]);
 		c->npat++;
 		g->n++;
 	}
@@ -155,6 +298,9 @@ tagar_cleaner *tagar_cleaner_new(const char *patterns, size_t len, tagar_err *er
 	}
 	c->ngroups = 1;  /* g[0]: the line-anchored alternation */
 	int rc = collect(c, patterns ? patterns : "", patterns ? len : 0, err);
+	const char *off = getenv("TAGAR_NO_PREFILTER");  /* for the differential fuzzer */
+	for (int i = 1; off && *off && strcmp(off, "0") != 0 && i < c->ngroups; i++)
+		c->g[i].litlen = c->g[i].litlen_ks = 0;
 	for (int i = 0; !rc && i < c->ngroups; i++)
 		rc = compile_group(&c->g[i], err);
 	if (rc)
@@ -240,10 +386,15 @@ const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outle
 	size_t caps[2] = {c->mcap, c->ocap}, len = n;
 	int cur = -1;  /* which buffer holds the text; -1: still the input */
 	int rc = 0;
+	/* the Kelvin sign or the long s: see literal_prefix (cutting never
+	 * adds either, so the input decides for every pattern) */
+	int odd_ks = has_bytes(s, n, "\xE2\x84\xAA", 3) || has_bytes(s, n, "\xC5\xBF", 2);
 	for (int i = 0; !rc && i < c->ngroups; i++) {
 		group *g = &c->g[i];
 		const char *in = cur < 0 ? s : bufs[cur];
-		if (!g->re || pcre2_match(g->re, (PCRE2_SPTR)in, len, 0, MATCH_OPTIONS, g->md, NULL) < 0)
+		size_t lit = i == 0 ? 0 : odd_ks ? g->litlen_ks : g->litlen;
+		if (!g->re || (lit && !has_literal(in, len, g->lit, lit, g->pair[odd_ks])) ||
+		    pcre2_match(g->re, (PCRE2_SPTR)in, len, 0, MATCH_OPTIONS, g->md, NULL) < 0)
 			continue;  /* no match (or a match error): nothing to cut */
 		int to = cur == 0 ? 1 : 0;
 		rc = substitute(g, in, len, &bufs[to], &caps[to], &len);

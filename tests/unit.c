@@ -186,6 +186,50 @@ static void test_fast_lane(tally *t)
 	tagar_tokenizer_free(&slow);
 }
 
+/* The literal-prefix test in front of each unanchored boilerplate pattern
+ * must never skip a text the pattern matches: other cases, the Kelvin sign
+ * and long s (caseless k and s; without \\b, which an ASCII word needs), a
+ * top-level alternation, a quantified last letter. */
+static void test_clean_prefilter(tally *t)
+{
+	static const char patterns[] = "Komentar sepenuhnya\\b.*$\nSimak terus\\b.*$\n\\bcolou?r\\b.*$\n"
+				       "\\bfoo|bar.*$\n\\bDapatkan update berita\\b.*$\n";
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"a KOMENTAR SEPENUHNYA b\nc", "a  \nc"},
+		{"a \xe2\x84\xaaomentar sepenuhnya b", "a  "},     /* KELVIN SIGN for k */
+		{"a \xc5\xbfimak terus b", "a  "},                  /* LONG S for s */
+		{"x color y", "x  "},
+		{"x bar y", "x  "},
+		{"Kami dapatkan. DAPATKAN UPDATE BERITA z", "Kami dapatkan.  "},
+		{"nothing to cut here, dapat kan", "nothing to cut here, dapat kan"},
+	};
+	tagar_err e;
+	tagar_cleaner *c = tagar_cleaner_new(patterns, sizeof patterns - 1, &e);
+	setenv("TAGAR_NO_PREFILTER", "1", 1);
+	tagar_cleaner *plain = tagar_cleaner_new(patterns, sizeof patterns - 1, &e);
+	unsetenv("TAGAR_NO_PREFILTER");
+	for (size_t i = 0; c && plain && i < sizeof cases / sizeof *cases; i++) {
+		size_t n, m;
+		const char *got = tagar_clean(c, cases[i].in, strlen(cases[i].in), &n);
+		CHECK(t, got && n == strlen(cases[i].out) && memcmp(got, cases[i].out, n) == 0,
+		      "clean(\"%s\") = \"%.*s\", want \"%s\"", cases[i].in, (int)n, got ? got : "", cases[i].out);
+		const char *want = tagar_clean(plain, cases[i].in, strlen(cases[i].in), &m);
+		got = tagar_clean(c, cases[i].in, strlen(cases[i].in), &n);
+		CHECK(t, got && want && n == m && memcmp(got, want, n) == 0, "prefilter changed case %zu", i);
+	}
+	CHECK(t, c && plain, "cleaners built");
+	tagar_cleaner_free(&c);
+	tagar_cleaner_free(&plain);
+	/* a quantifier with no letter before it (found by the fuzzer) */
+	c = tagar_cleaner_new("{\nx{2}\n", 7, &e);
+	size_t n;
+	const char *got = c ? tagar_clean(c, "a{b xx", 6, &n) : NULL;
+	CHECK(t, got && n == 5 && memcmp(got, "a b  ", 5) == 0, "quantifiers without a literal: %s", got ? got : e.msg);
+	tagar_cleaner_free(&c);
+}
+
 /* ------------------------------------------------------------ metrics */
 
 static void test_threshold(tally *t)
@@ -650,6 +694,7 @@ int main(void)
 	test_stemming(&t);
 	test_ngrams(&t);
 	test_fast_lane(&t);
+	test_clean_prefilter(&t);
 	test_threshold(&t);
 	test_platt(&t);
 	test_records(&t);

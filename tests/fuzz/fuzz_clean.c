@@ -2,7 +2,9 @@
  * up to its first NUL byte is the pattern list (at most MAX_PATTERNS bytes,
  * so compiling stays quick), the rest the text to clean (a fixed news text
  * when there is none).  Checks that the list the cleaner keeps (and a model
- * stores) reads back as the same list. */
+ * stores) reads back as the same list, and that the literal-prefix test in
+ * front of each unanchored pattern changes no result (TAGAR_NO_PREFILTER
+ * turns it off). */
 #include "tagar.h"
 
 #include <stdlib.h>
@@ -43,6 +45,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tagar_clean(again, text, tlen, &olen) && !out)
 		abort();
 	tagar_cleaner_free(&again);
+	setenv("TAGAR_NO_PREFILTER", "1", 1);
+	tagar_cleaner *plain = tagar_cleaner_new(p, plen, &err);
+	unsetenv("TAGAR_NO_PREFILTER");
+	size_t plain_len;
+	const char *plain_out = plain ? tagar_clean(plain, text, tlen, &plain_len) : NULL;
+	out = tagar_clean(c, text, tlen, &olen);
+	if (!plain || !out != !plain_out || (out && (olen != plain_len || memcmp(out, plain_out, olen) != 0)))
+		abort();
+	tagar_cleaner_free(&plain);
 	tagar_cleaner_free(&c);
 	return 0;
 }
