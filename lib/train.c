@@ -2,10 +2,11 @@
  * stratified K-fold cross-validation (SCut), Platt calibration, and the
  * model image.
  *
- * Tags are independent, so they are trained by forked worker processes that
- * write into shared memory: the liblinear dual solver draws from the C
- * library's rand(), which threads would interleave; each fit here reseeds it
- * from (seed, tag, fold), so the model is the same for any worker count. */
+ * Tags, and each tag's folds, are independent, so they are trained by forked
+ * worker processes that write into shared memory: the liblinear dual solver
+ * draws from the C library's rand(), which threads would interleave; each
+ * fit here reseeds it from (seed, tag, fold), so the model is the same for
+ * any worker count. */
 #include "trainjob.h"
 
 #include <cjson/cJSON.h>
@@ -124,10 +125,11 @@ unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold)
 	return (unsigned)tagar_mix(jb->o->seed * 1000003u + (uint64_t)tag * 131u + (uint64_t)fold);
 }
 
-/* Out-of-fold decision values for one tag. */
-int tagar_cross_validate(const tagar_job *jb, int tag, const tagar_learner *l, double *scores, const int *fold)
+/* Out-of-fold decision values for one tag's fold f. */
+int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner *l, double *scores,
+			      const int *fold, int f)
 {
-	int n = jb->mx->ndocs, k = jb->o->folds;
+	int n = jb->mx->ndocs;
 	const signed char *y = jb->y + (size_t)tag * n;
 	int *tr = calloc((size_t)n, sizeof *tr), *te = calloc((size_t)n, sizeof *te);
 	if (!tr || !te) {
@@ -135,19 +137,17 @@ int tagar_cross_validate(const tagar_job *jb, int tag, const tagar_learner *l, d
 		free(te);
 		return -1;
 	}
-	for (int f = 0; f < k; f++) {
-		int ntr = 0, nte = 0;
-		for (int i = 0; i < n; i++) {
-			if (fold[i] == f)
-				te[nte++] = i;
-			else
-				tr[ntr++] = i;
-		}
-		void *m = l->fit(jb, y, tr, ntr, tagar_fit_seed(jb, tag, f));
-		for (int i = 0; i < nte; i++)
-			scores[te[i]] = m ? l->score(jb, m, te[i]) : -1.0;
-		l->release(m);
+	int ntr = 0, nte = 0;
+	for (int i = 0; i < n; i++) {
+		if (fold[i] == f)
+			te[nte++] = i;
+		else
+			tr[ntr++] = i;
 	}
+	void *m = l->fit(jb, y, tr, ntr, tagar_fit_seed(jb, tag, f));
+	for (int i = 0; i < nte; i++)
+		scores[te[i]] = m ? l->score(jb, m, te[i]) : -1.0;
+	l->release(m);
 	free(tr);
 	free(te);
 	return 0;
@@ -214,57 +214,94 @@ static void tune_tag(tagar_job *jb, int tag)
 	jb->tagparam[4 * tag + 3] = B;
 }
 
-static int train_tag(tagar_job *jb, int tag, int final)
+/* A tag's work comes in units that train on their own: its K
+ * cross-validation folds, then (final runs) the fit on all documents. */
+static long units_per_tag(const tagar_job *jb, int final)
 {
-	int n = jb->mx->ndocs;
-	double *s = jb->scores + (size_t)tag * n;
-	const int *fold = jb->fold + (size_t)tag * n;
-	int kernel = jb->o->solver == TAGAR_SOLVER_LIBSVM;
-	if (tagar_cross_validate(jb, tag, kernel ? &tagar_svm_learner : &liblinear_learner, s, fold))
-		return -1;
-	tune_tag(jb, tag);
-	if (!final)
-		return 0;
-	if (kernel)
-		return jb->o->kernel == TAGAR_KERNEL_LINEAR ? tagar_svm_final(jb, tag, NULL) : 0;
-	return final_linear(jb, tag);
+	return jb->o->folds + (final ? 1 : 0);
 }
 
-static void progress(const tagar_job *jb, const tagar_train_ctl *ctl, struct timespec t0)
+static int run_unit(tagar_job *jb, int tag, int part)
+{
+	size_t at = (size_t)tag * (size_t)jb->mx->ndocs;
+	int kernel = jb->o->solver == TAGAR_SOLVER_LIBSVM;
+	if (part < jb->o->folds)
+		return tagar_cross_validate_fold(jb, tag, kernel ? &tagar_svm_learner : &liblinear_learner,
+						 jb->scores + at, jb->fold + at, part);
+	return kernel ? tagar_svm_final(jb, tag) : final_linear(jb, tag);
+}
+
+static void progress(const tagar_job *jb, long per, const tagar_train_ctl *ctl, struct timespec t0)
 {
 	if (!ctl->verbose)
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double el = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-	long d = __atomic_load_n(jb->done, __ATOMIC_RELAXED);
-	double eta = d ? el * (double)(jb->ntags - d) / (double)d : 0;
+	long d = __atomic_load_n(jb->done, __ATOMIC_RELAXED), total = per * jb->ntags;
+	double eta = d ? el * (double)(total - d) / (double)d : 0;
 	fprintf(ctl->log ? ctl->log : stderr, "\rtag %ld of %d, %.1f s elapsed, about %.1f s left   ",
-		d, jb->ntags, el, eta);
+		d / per, jb->ntags, el, eta);
 }
 
-static void work_share(tagar_job *jb, int w, int nw, int final, const tagar_train_ctl *ctl,
-		       struct timespec t0)
+/* Each worker takes the next unit until none is left, tags in jb->order,
+ * so the load evens out whatever the tags cost, down to a fold; a unit's
+ * results do not depend on which worker runs it. */
+static void work_share(tagar_job *jb, int w, int final, const tagar_train_ctl *ctl, struct timespec t0)
 {
-	for (int t = w; t < jb->ntags; t += nw) {
-		jb->status[t] = train_tag(jb, t, final) ? 1 : 0;
+	long per = units_per_tag(jb, final), total = per * jb->ntags;
+	for (long u; (u = __atomic_fetch_add(jb->next, 1, __ATOMIC_RELAXED)) < total;) {
+		int t = jb->order[u / per];
+		if (run_unit(jb, t, (int)(u % per)))
+			__atomic_store_n(&jb->status[t], 1, __ATOMIC_RELAXED);
 		__atomic_add_fetch(jb->done, 1, __ATOMIC_RELAXED);
 		if (w == 0)
-			progress(jb, ctl, t0);
+			progress(jb, per, ctl, t0);
 	}
 }
 
-/* Trains every tag on nw workers: this process and nw-1 forked children. */
-static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_err *err)
+static int worker_count(const tagar_job *jb)
 {
 	int nw = jb->o->threads > 0 ? jb->o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (nw < 1)
-		nw = 1;
-	if (nw > jb->ntags)
-		nw = jb->ntags;
+	return nw < 1 ? 1 : nw;
+}
+
+/* Waits for workers 1..nw-1; nonzero when one of them died. */
+static int join_workers(const pid_t *kids, int nw)
+{
+	int crashed = 0;
+	for (int w = 1; w < nw; w++) {
+		int st = 0;
+		if (waitpid(kids[w], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			crashed = 1;
+	}
+	return crashed;
+}
+
+static void sparse_note(const tagar_train_ctl *ctl, const char *why)
+{
+	/* said like the data warnings: the run is going to be many times slower */
+	fprintf(ctl->log ? ctl->log : stderr, "note: libsvm: %s: kernels are evaluated on sparse rows\n", why);
+}
+
+/* Trains every tag on nw workers: this process and nw-1 forked children.
+ * The libsvm Gram matrix is filled first, so the children share it; when
+ * memory runs out for it, the sparse rows give the same models. */
+static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_err *err)
+{
+	int nw = worker_count(jb);
+	if (jb->gram && tagar_gram_fill(jb->gram, jb, nw)) {
+		sparse_note(ctl, "out of memory for the kernel matrix");
+		tagar_gram_free(jb->gram);
+		jb->gram = NULL;
+	}
+	long units = units_per_tag(jb, final) * jb->ntags;
+	if (nw > units)
+		nw = (int)units;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	*jb->done = 0;
+	*jb->done = *jb->next = 0;
+	memset(jb->status, 0, (size_t)jb->ntags * sizeof *jb->status);
 	pid_t *kids = calloc((size_t)nw, sizeof *kids);
 	if (!kids)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -272,20 +309,15 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 	for (int w = 1; w < nw; w++) {
 		kids[w] = fork();
 		if (kids[w] == 0) {
-			work_share(jb, w, nw, final, ctl, t0);
+			work_share(jb, w, final, ctl, t0);
 			free(kids);  /* the child's only private allocation */
 			_exit(0);
 		}
 		if (kids[w] < 0)
-			nw = w;  /* fewer workers; the loop below picks up their tags */
+			nw = w;  /* fewer workers take every unit between them */
 	}
-	work_share(jb, 0, nw, final, ctl, t0);
-	int crashed = 0;
-	for (int w = 1; w < nw; w++) {
-		int st = 0;
-		if (waitpid(kids[w], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			crashed = 1;
-	}
+	work_share(jb, 0, final, ctl, t0);
+	int crashed = join_workers(kids, nw);
 	free(kids);
 	if (ctl->verbose)
 		fputc('\n', ctl->log ? ctl->log : stderr);
@@ -293,6 +325,8 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 		if (crashed || jb->status[t])
 			return tagar_fail(err, TAGAR_ESOLVER, "training failed for tag \"%s\"%s", jb->tags[t],
 					  crashed ? " (a worker process died)" : "");
+	for (int t = 0; t < jb->ntags; t++)  /* every fold is scored: thresholds and calibration */
+		tune_tag(jb, t);
 	return 0;
 }
 
@@ -400,7 +434,63 @@ static size_t sz_scores(const tagar_job *jb) { return (size_t)jb->ntags * (size_
 static size_t sz_fold(const tagar_job *jb) { return (size_t)jb->ntags * (size_t)jb->mx->ndocs * sizeof(int); }
 static size_t sz_weights(const tagar_job *jb) { return (size_t)jb->ntags * (size_t)jb->mx->nterms * sizeof(float); }
 static size_t sz_tagparam(const tagar_job *jb) { return (size_t)jb->ntags * 4 * sizeof(double); }
-static size_t sz_status(const tagar_job *jb) { return (size_t)jb->ntags * sizeof(int) + sizeof(long); }
+static size_t sz_status(const tagar_job *jb) { return (size_t)jb->ntags * sizeof(int) + 2 * sizeof(long); }
+static size_t sz_sv(const tagar_job *jb, size_t each) { return (size_t)jb->ntags * (size_t)jb->mx->ndocs * each; }
+
+static int has_kernel_models(const tagar_job *jb)
+{
+	return jb->o->solver == TAGAR_SOLVER_LIBSVM && jb->o->kernel != TAGAR_KERNEL_LINEAR;
+}
+
+/* Room for the workers' final kernel models: each tag's support vectors
+ * are at most all its documents. */
+static int kout_alloc(tagar_job *jb)
+{
+	tagar_kernel_out *k = &jb->kout;
+	if (!has_kernel_models(jb))
+		return 0;
+	k->doc = shared_alloc(sz_sv(jb, sizeof *k->doc));
+	k->coef = shared_alloc(sz_sv(jb, sizeof *k->coef));
+	k->rho = shared_alloc((size_t)jb->ntags * sizeof *k->rho);
+	k->count = shared_alloc((size_t)jb->ntags * sizeof *k->count);
+	return k->doc && k->coef && k->rho && k->count ? 0 : -1;
+}
+
+static void kout_free(tagar_job *jb)
+{
+	tagar_kernel_out *k = &jb->kout;
+	if (!has_kernel_models(jb))
+		return;
+	shared_free(k->doc, sz_sv(jb, sizeof *k->doc));
+	shared_free(k->coef, sz_sv(jb, sizeof *k->coef));
+	shared_free(k->rho, (size_t)jb->ntags * sizeof *k->rho);
+	shared_free(k->count, (size_t)jb->ntags * sizeof *k->count);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Tags by falling number of positives (fits grow with them), then by name. */
+static int *work_order(const tagar_job *jb)
+{
+	size_t nt = jb->ntags > 0 ? (size_t)jb->ntags : 1;
+	uint64_t *key = malloc(nt * sizeof *key);
+	int *order = key ? malloc(nt * sizeof *order) : NULL;
+	if (!order) {
+		free(key);
+		return NULL;
+	}
+	for (int t = 0; t < jb->ntags; t++)
+		key[t] = (uint64_t)(INT32_MAX - jb->npos[t]) << 32 | (uint32_t)t;
+	qsort(key, (size_t)jb->ntags, sizeof *key, by_key);
+	for (int t = 0; t < jb->ntags; t++)
+		order[t] = (int)(uint32_t)key[t];
+	free(key);
+	return order;
+}
 
 static int job_alloc(tagar_job *jb, tagar_err *err)
 {
@@ -409,9 +499,12 @@ static int job_alloc(tagar_job *jb, tagar_err *err)
 	jb->weights = shared_alloc(sz_weights(jb));
 	jb->tagparam = shared_alloc(sz_tagparam(jb));
 	jb->status = shared_alloc(sz_status(jb));
-	if (!jb->scores || !jb->fold || !jb->weights || !jb->tagparam || !jb->status)
+	if (!jb->scores || !jb->fold || !jb->weights || !jb->tagparam || !jb->status || kout_alloc(jb))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory for training results");
 	jb->done = (long *)(void *)(jb->status + jb->ntags + (jb->ntags & 1));
+	jb->next = jb->done + 1;
+	if (!(jb->order = work_order(jb)))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	int n = jb->mx->ndocs;
 	for (int t = 0; t < jb->ntags; t++)
 		tagar_make_folds(jb->y + (size_t)t * n, n, jb->o->folds,
@@ -426,6 +519,8 @@ static void job_free(tagar_job *jb)
 	shared_free(jb->weights, sz_weights(jb));
 	shared_free(jb->tagparam, sz_tagparam(jb));
 	shared_free(jb->status, sz_status(jb));
+	kout_free(jb);
+	free(jb->order);
 	free(jb->tags);
 	free(jb->y);
 	free(jb->npos);
@@ -626,17 +721,26 @@ static void warn_tags(const tagar_job *jb, FILE *log)
 	}
 }
 
-static int kernel_finals(tagar_job *jb, tagar_kernel_parts *kv, tagar_err *err)
+/* The Gram matrix when it fits the budget: TAGAR_GRAM_MAX_MB, else 2048 MB
+ * (about 11,500 documents); beyond it libsvm evaluates kernels on the
+ * sparse rows, with the same results, much more slowly. */
+static void plan_gram(tagar_job *jb, tagar_gram *g, const tagar_train_ctl *ctl)
 {
-	size_t nt = jb->ntags > 0 ? (size_t)jb->ntags : 1;
-	kv->count = calloc(nt, sizeof *kv->count);
-	kv->rho = calloc(nt, sizeof *kv->rho);
-	if (!kv->count || !kv->rho)
-		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	for (int t = 0; t < jb->ntags; t++)
-		if (tagar_svm_final(jb, t, kv))
-			return tagar_fail(err, TAGAR_ESOLVER, "libsvm training failed for tag \"%s\"", jb->tags[t]);
-	return 0;
+	if (jb->o->solver != TAGAR_SOLVER_LIBSVM)
+		return;
+	const char *env = getenv("TAGAR_GRAM_MAX_MB");
+	double max_mb = 2048;
+	if (env && *env && tagar_parse_double(env, &max_mb) != 0)
+		max_mb = 2048;  /* not a number (read the same in every locale): the default */
+	double mb = tagar_gram_bytes(jb->mx->ndocs) / (1 << 20);
+	if (mb <= max_mb) {
+		jb->gram = g;
+		return;
+	}
+	char why[160];
+	snprintf(why, sizeof why, "the kernel matrix of %d documents would take %.0f MB, more than the "
+		 "%.0f MB budget (TAGAR_GRAM_MAX_MB)", jb->mx->ndocs, mb, max_mb);
+	sparse_note(ctl, why);
 }
 
 /* The corpus with its boilerplate cut: the same records, each text
@@ -688,6 +792,7 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 	tagar_matrix mx;
 	tagar_job jb = {.c = c, .o = tr, .mx = &mx, .C = tr->C, .gamma = tr->gamma};
 	tagar_kernel_parts kv = {0};
+	tagar_gram gram = {0};
 	tagar_counts *cnt = NULL;
 	FILE *log = ctl->log ? ctl->log : stderr;
 	int kernel = tr->solver == TAGAR_SOLVER_LIBSVM && tr->kernel != TAGAR_KERNEL_LINEAR;
@@ -707,6 +812,7 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = check_vocabulary(&mx, tr, err);
 	if (!rc && !(rc = job_alloc(&jb, err))) {
 		warn_tags(&jb, log);
+		plan_gram(&jb, &gram, ctl);
 		if (!(cnt = calloc((size_t)jb.ntags, sizeof *cnt)))
 			rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
@@ -714,8 +820,8 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = grid_search(&jb, ctl, cnt, err);
 	if (!rc)
 		rc = run_tags(&jb, 1, ctl, err);
-	if (!rc && kernel)
-		rc = kernel_finals(&jb, &kv, err);
+	if (!rc && kernel && tagar_kernel_parts_collect(&jb, &kv))
+		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc) {
 		double mi, ma;
 		all_counts(&jb, cnt, &mi, &ma);
@@ -727,6 +833,7 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 	}
 	free(cnt);
 	tagar_kernel_parts_free(&kv);
+	tagar_gram_free(&gram);
 	job_free(&jb);
 	tagar_matrix_free(&mx);
 	return rc;

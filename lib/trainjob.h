@@ -6,6 +6,27 @@
 #include "internal.h"
 #include "matrix.h"
 
+/* libsvm's PRECOMPUTED kernel matrix of every document pair (svmfit.c).
+ * Row d is {0, d + 1} (its serial number), then K(d, e) at index e + 1 for
+ * every document e, then -1: libsvm looks K(i, j) up as row i's node at
+ * row j's serial number, so one matrix serves every tag and every fold. */
+typedef struct {
+	int n;
+	struct svm_node *space;   /* n * (n + 2) nodes */
+	struct svm_node **row;    /* n */
+	int kernel;               /* what the values hold; -1: not filled yet */
+	double gamma;
+} tagar_gram;
+
+/* Final kernel models as the workers leave them in shared memory: per tag,
+ * its support vectors as document numbers with their coefficients. */
+typedef struct {
+	int32_t *doc;             /* ntags * ndocs */
+	double *coef;             /* ntags * ndocs */
+	double *rho;              /* ntags */
+	uint32_t *count;          /* ntags */
+} tagar_kernel_out;
+
 typedef struct {
 	const tagar_corpus *c;
 	const tagar_train_opts *o;
@@ -21,7 +42,12 @@ typedef struct {
 	float *weights;           /* nterms * ntags (linear models) */
 	double *tagparam;         /* ntags * 4: bias, threshold, Platt A, Platt B */
 	int *status;              /* ntags: 0 ok, else failure */
-	long *done;               /* tags finished, for progress */
+	long *done;               /* work units finished, for progress */
+	long *next;               /* the next work unit to hand out */
+	int *order;               /* tags, most positives first: the longest start first */
+	/* libsvm only */
+	tagar_gram *gram;         /* NULL: kernels evaluated on the sparse rows */
+	tagar_kernel_out kout;    /* non-linear kernels */
 } tagar_job;
 
 void tagar_quiet_print(const char *s);
@@ -38,14 +64,27 @@ typedef struct {
 	void (*release)(void *model);
 } tagar_learner;
 
-/* Out-of-fold decision values for one tag: fold f is scored by a model fit
- * on the other folds (a fold with no model scores -1). */
-int tagar_cross_validate(const tagar_job *jb, int tag, const tagar_learner *l, double *scores, const int *fold);
+/* Out-of-fold decision values for one tag's fold f: scored by a model fit
+ * on the other folds (no model: every document scores -1). */
+int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner *l, double *scores,
+			      const int *fold, int f);
 
 /* libsvm (svmfit.c). */
 extern const tagar_learner tagar_svm_learner;
 /* Final fit of one tag on all documents.  Linear kernel: writes the weight
- * column and bias.  Other kernels: appends support vectors to *kv. */
+ * column and bias.  Other kernels: writes the tag's part of jb->kout. */
+int tagar_svm_final(const tagar_job *jb, int tag);
+
+/* Bytes a Gram matrix of n documents takes. */
+double tagar_gram_bytes(int n);
+/* Fills g with the kernel values jb's options and gamma call for, on
+ * nthreads threads (allocating it on first use); does nothing when it
+ * already holds them.  The values equal libsvm's own, bit for bit. */
+int tagar_gram_fill(tagar_gram *g, const tagar_job *jb, int nthreads);
+void tagar_gram_free(tagar_gram *g);
+
+/* The final kernel models in jb->kout with their support vectors' sparse
+ * rows, as the model image stores them. */
 typedef struct {
 	uint32_t *count;          /* ntags */
 	double *rho;              /* ntags */
@@ -55,7 +94,7 @@ typedef struct {
 	float *val;
 	long total, nnz, cap_sv, cap_nnz;
 } tagar_kernel_parts;
-int tagar_svm_final(const tagar_job *jb, int tag, tagar_kernel_parts *kv);
+int tagar_kernel_parts_collect(const tagar_job *jb, tagar_kernel_parts *kv);
 void tagar_kernel_parts_free(tagar_kernel_parts *kv);
 
 #endif

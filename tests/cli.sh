@@ -171,4 +171,17 @@ done
 [ -x "$tmp/root/usr/bin/tagar-classify" ] && "$tmp/root/usr/bin/tagar-classify" data/sample-article.txt > "$tmp/inst.txt" 2>&1 \
 	&& ok || ko "installed classifier finds its default model"
 
+# --- libsvm: one kernel matrix for every tag and fold, the same models
+for k in linear rbf; do
+	"$train" -q -s libsvm -k $k -j 1 --seed 7 -o "$tmp/svm1.tgm" data/sample.jsonl
+	"$train" -q -s libsvm -k $k -j 2 --seed 7 -o "$tmp/svm2.tgm" data/sample.jsonl
+	cmp -s "$tmp/svm1.tgm" "$tmp/svm2.tgm" && ok || ko "libsvm $k: same bytes with 1 and 2 workers"
+	TAGAR_GRAM_MAX_MB=0 "$train" -q -s libsvm -k $k -j 2 --seed 7 -o "$tmp/svmsparse.tgm" data/sample.jsonl 2>/dev/null
+	cmp -s "$tmp/svm2.tgm" "$tmp/svmsparse.tgm" && ok || ko "libsvm $k: kernel matrix and sparse rows give the same bytes"
+done
+expect 0 "libsvm rbf model classifies" -- "$classify" -m "$tmp/svm2.tgm" data/sample-article.txt
+contains "$tmp/out" "ASN" "the rbf model tags the ASN article ASN"
+expect 0 "libsvm over the kernel-matrix budget" -- env TAGAR_GRAM_MAX_MB=0 "$train" -s libsvm -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "kernels are evaluated on sparse rows" "the sparse fallback is announced"
+
 finish

@@ -2,6 +2,7 @@
  * "N passed, N failed". */
 #include "tagar.h"
 #include "jsonline.h"
+#include "trainjob.h"
 
 #include <locale.h>
 #include <math.h>
@@ -686,6 +687,94 @@ static void test_model(tally *t)
 	unlink(p2);
 }
 
+/* ------------------------------------------------------- libsvm Gram */
+
+/* libsvm's dot(): the products of the common terms, in term order (here
+ * by a search, to be a second opinion on the library's merge). */
+static double merged_dot(const struct svm_node *x, const struct svm_node *y)
+{
+	double s = 0;
+	for (; x->index != -1; x++) {
+		const struct svm_node *p = y;
+		while (p->index != -1 && p->index < x->index)
+			p++;
+		if (p->index == x->index)
+			s += x->value * p->value;
+	}
+	return s;
+}
+
+/* n records of pseudo-random words from a 24-word vocabulary. */
+static int gram_corpus(tagar_corpus *c, int n)
+{
+	uint64_t r = 7;
+	memset(c, 0, sizeof *c);
+	if (!(c->rec = calloc((size_t)n, sizeof *c->rec)))
+		return -1;
+	c->cap = n;
+	for (int d = 0; d < n; d++) {
+		char line[512], *p = line + sprintf(line, "{\"text\": \"");
+		for (int w = 0; w < 3 + d % 7; w++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			p += sprintf(p, "w%d ", (int)(r >> 59) % 24);
+		}
+		sprintf(p, "\", \"tags\": [\"%s\"]}", d % 3 ? "A" : "B");
+		if (tagar_record_parse_json(line, strlen(line), 1, &c->rec[d], NULL))
+			return -1;
+		c->n = d + 1;
+	}
+	return 0;
+}
+
+/* Every value as libsvm computes it from the sparse rows, bit for bit,
+ * in its PRECOMPUTED layout. */
+static int gram_mismatches(const tagar_gram *g, const tagar_job *jb)
+{
+	int bad = 0;
+	struct svm_node **x = jb->mx->svm;
+	for (int i = 0; i < g->n; i++) {
+		bad += g->row[i][0].index != 0 || g->row[i][0].value != i + 1 || g->row[i][g->n + 1].index != -1;
+		for (int j = 0; j < g->n; j++) {
+			double dot = merged_dot(x[i], x[j]), want = dot;
+			if (jb->o->kernel == TAGAR_KERNEL_RBF)
+				want = exp(-jb->gamma * (merged_dot(x[i], x[i]) + merged_dot(x[j], x[j]) - 2 * dot));
+			bad += g->row[i][j + 1].index != j + 1 || g->row[i][j + 1].value != want;
+		}
+	}
+	return bad;
+}
+
+static void test_gram(tally *t)
+{
+	tagar_corpus c;
+	tagar_matrix mx;
+	tagar_text_opts to;
+	tagar_train_opts o;
+	tagar_text_opts_default(&to);
+	tagar_train_opts_default(&o);
+	to.stopwords = 0;
+	int ok = gram_corpus(&c, 40) == 0 && tagar_matrix_build(&mx, &c, &to, NULL, 1, 1.0, 1, NULL) == 0;
+	CHECK(t, ok, "Gram test corpus and matrix");
+	if (!ok) {
+		tagar_corpus_free(&c);
+		return;
+	}
+	tagar_job jb = {.c = &c, .o = &o, .mx = &mx, .gamma = 0.5};
+	tagar_gram g1 = {0}, g3 = {0};
+	CHECK(t, tagar_gram_fill(&g1, &jb, 1) == 0 && gram_mismatches(&g1, &jb) == 0, "linear Gram = libsvm's dot");
+	CHECK(t, tagar_gram_fill(&g3, &jb, 3) == 0 && g3.n == 40 &&
+	      memcmp(g1.space, g3.space, (size_t)40 * 42 * sizeof *g1.space) == 0, "1 and 3 threads: same bytes");
+	o.kernel = TAGAR_KERNEL_RBF;
+	CHECK(t, tagar_gram_fill(&g1, &jb, 2) == 0 && gram_mismatches(&g1, &jb) == 0, "RBF Gram, gamma 0.5");
+	jb.gamma = 2;
+	CHECK(t, tagar_gram_fill(&g1, &jb, 2) == 0 && gram_mismatches(&g1, &jb) == 0, "refilled for gamma 2");
+	CHECK(t, tagar_gram_bytes(40) == 40.0 * 42 * sizeof(struct svm_node) + 40.0 * sizeof(void *), "size estimate");
+	tagar_gram_free(&g1);
+	tagar_gram_free(&g3);
+	tagar_matrix_free(&mx);
+	tagar_corpus_free(&c);
+}
+
 int main(void)
 {
 	tally t = {0, 0};
@@ -702,6 +791,7 @@ int main(void)
 	test_numbers(&t);
 	test_model(&t);
 	test_stemmed_stopword(&t);
+	test_gram(&t);
 	printf("unit: %d passed, %d failed\n", t.passed, t.failed);
 	return t.failed ? 1 : 0;
 }
