@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #define BLOCK_BYTES (256 << 10)
-#define BLOCKS_PER_THREAD 4
+#define BLOCKS_PER_THREAD 8
 
 typedef struct {
 	char *in;             /* whole lines, each ending in '\n' */
@@ -232,7 +232,8 @@ static void workers_free(worker *w, int n)
 }
 
 /* One round: up to nb blocks, tagged by the worker threads while this
- * thread reads the next round's blocks (with one thread, this thread tags). */
+ * thread reads the next round's blocks and then tags alongside them, so
+ * that N threads keep N cores busy (with one thread, it tags alone). */
 typedef struct {
 	worker *w;
 	int nt, next, started[256];
@@ -257,17 +258,17 @@ static void round_start(round *r, worker *w, int nt, block *blocks, int k)
 		w[i].nblocks = k;
 		w[i].next = &r->next;
 	}
-	for (int i = 0; nt > 1 && i < nt && i < k; i++)
+	for (int i = 1; i < nt && i < k; i++)  /* w[0] is this thread's */
 		r->started[i] = pthread_create(&w[i].th, NULL, take_blocks, &w[i]) == 0;
 }
 
-/* Waits for the round, finishes what no thread took, writes in block order. */
+/* Tags blocks until none is left, waits for the round, writes in block order. */
 static int round_finish(round *r, const ctx *c, int *failed)
 {
-	for (int i = 0; i < r->nt; i++)
+	take_blocks(&r->w[0]);
+	for (int i = 1; i < r->nt; i++)
 		if (r->started[i])
 			pthread_join(r->w[i].th, NULL);
-	take_blocks(&r->w[0]);
 	int rc = 0;
 	for (int i = 0; i < r->k; i++) {
 		block *b = &r->blocks[i];
