@@ -7,7 +7,7 @@ Every figure of the performance issue, side by side and as ratios:
   - batch tagging, article text MB/s on one core, and with 2 threads;
   - training time on reuters with threshold tuning vs sklearn_tuned;
   - model size with scikit-learn's own features (word 1-2-grams, min_df 2);
-  - peak memory of a batch run on a 5 MB and a 1 GB stream (constant memory).
+  - peak memory of a batch run on a 5 MB, a 50 MB and a 1 GB stream (constant memory).
 Needs: hyperfine, GNU time, python3-sklearn, fasttext (Debian packages).
 
     /usr/bin/python3 bench/speed.py [--runs 10] [--corpus govtags]
@@ -99,12 +99,14 @@ def batch(corpus_path, work, runs, model):
 
 
 def memory(corpus_path):
-    """Peak RSS tagging a 5 MB and a 1 GB stream (the corpus repeated, piped in):
-    equal figures mean constant memory."""
+    """Peak RSS tagging a 5 MB, a 50 MB and a 1 GB stream (the corpus repeated,
+    piped in): the batch's buffers (two rounds of eight 256 KiB blocks per
+    thread) fill within the first few MB, so equal figures for 50 MB and 1 GB
+    mean constant memory."""
     c = os.path.join(BIN, 'tagar-classify')
     size = os.path.getsize(corpus_path)
     out = {}
-    for target in (size, 1e9):
+    for target in (size, 50e6, 1e9):
         k = max(1, int(round(target / size)))
         cmd = 'for i in $(seq %d); do cat %s; done | %s --batch > /dev/null' % (k, corpus_path, c)
         out['rss_kib_%dmb' % round(k * size / 1e6)] = peak_rss_kib(['sh', '-c', cmd])
