@@ -11,7 +11,16 @@ CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm -I/usr/include/libxml2 \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
-LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lxml2 -lz -lm
+LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lz -lm
+# libxml2 (feeds, HTML) and, in tagar-classify, libsvm (kernel models) are
+# opened when needed (dlopen; see lib/xmlso.h), by these names; --as-needed
+# keeps them and the C++ runtime they bring out of every start-up
+SONAME = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '/SONAME/ {print $$2}')
+LIBSVM_SONAME := $(call SONAME,libsvm.so)
+LIBXML2_SONAME := $(call SONAME,libxml2.so)
+CPPFLAGS += $(if $(LIBSVM_SONAME),-DTAGAR_LIBSVM_SONAME='"$(LIBSVM_SONAME)"') \
+	$(if $(LIBXML2_SONAME),-DTAGAR_LIBXML2_SONAME='"$(LIBXML2_SONAME)"')
+LDFLAGS += -Wl,--as-needed
 
 # Release builds are profile-guided: everything is first built instrumented
 # (at the same object paths: GCC names a static function's counts after its

@@ -354,7 +354,8 @@ int main(int argc, char **argv)
 	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
-		fputs("tagar-classify: out of memory\n", stderr);
+		fputs("tagar-classify: out of memory (or, for an RBF or polynomial model, libsvm could not be opened)\n",
+		      stderr);
 		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
 		rc = run_info(&c, path);

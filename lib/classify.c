@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "matrix.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,23 @@ struct tagar_classifier {
 	double *sv_coef, **coefp;
 	int *nsv;                 /* per tag {l, 0}: libsvm splits SVs by class */
 	int svm_label[2];
+	void *libsvm;             /* dlopen'ed for kernel models only */
+	double (*predict_values)(const struct svm_model *, const struct svm_node *, double *);
 };
+
+#ifndef TAGAR_LIBSVM_SONAME
+#define TAGAR_LIBSVM_SONAME "libsvm.so.3"
+#endif
+
+/* libsvm is opened only for a kernel model: like libxml2 (see xmlso.h) it
+ * brings the C++ runtime, whose loading a linear model need not pay. */
+static int load_libsvm(tagar_classifier *c)
+{
+	c->libsvm = dlopen(TAGAR_LIBSVM_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *f = c->libsvm ? dlsym(c->libsvm, "svm_predict_values") : NULL;
+	memcpy(&c->predict_values, &f, sizeof f);  /* POSIX: a function's address as void * */
+	return f ? 0 : -1;
+}
 
 /* Room in x for n more terms; new entries are zeroed, because
  * count_term() reads the entry it may be about to start. */
@@ -225,7 +242,7 @@ static void kernel_scores(tagar_classifier *c)
 	for (int t = 0; t < c->ntags; t++) {
 		double d = -c->v.ksv[t].rho;
 		if (c->svm[t].l > 0)
-			svm_predict_values(&c->svm[t], c->xnode, &d);
+			c->predict_values(&c->svm[t], c->xnode, &d);
 		c->dec[t] = d;
 	}
 }
@@ -309,7 +326,8 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
 	c->acc = malloc(((size_t)c->ntags + 7) * sizeof *c->acc);  /* see quantized_scores */
 	int linear = c->v.weights || c->v.qweights;
-	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->seen || (!linear && make_kernel_models(c)))
+	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->seen ||
+	    (!linear && (load_libsvm(c) || make_kernel_models(c))))
 		tagar_classifier_free(&c);
 	return c;
 }
@@ -333,6 +351,8 @@ void tagar_classifier_free(tagar_classifier **cp)
 	free(c->sv_coef);
 	free(c->coefp);
 	free(c->nsv);
+	if (c->libsvm)
+		dlclose(c->libsvm);
 	free(c);
 	*cp = NULL;
 }

@@ -6,12 +6,11 @@
  * <article> (else <main>, else <body>); the headline is the first <h1>,
  * else og:title, else <title>.  Block elements end lines, so paragraphs
  * stay lines, which the boilerplate patterns rely on. */
-#include "tagar.h"
+#include "xmlso.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct {
 	char *p;
@@ -64,7 +63,8 @@ static void sb_text(sbuf *b, const char *s)
 
 static int is(const xmlNode *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+	/* element names against ASCII names: strcasecmp is xmlStrcasecmp here */
+	return n->type == XML_ELEMENT_NODE && strcasecmp((const char *)n->name, name) == 0;
 }
 
 static int skipped(const xmlNode *n)
@@ -171,7 +171,7 @@ static const xmlNode *headline(const xmlNode *n)
 }
 
 /* og:title, or <title>: the headline when the page has no <h1>. */
-static char *meta_title(xmlNode *root)
+static char *meta_title(const tagar_xml *X, xmlNode *root)
 {
 	const xmlNode *head = NULL;
 	for (const xmlNode *c = root->children; c && !head; c = c->next)
@@ -179,14 +179,14 @@ static char *meta_title(xmlNode *root)
 	for (const xmlNode *c = head ? head->children : NULL; c; c = c->next) {
 		if (!is(c, "meta"))
 			continue;
-		xmlChar *prop = xmlGetProp(c, (const xmlChar *)"property");
-		int og = prop && xmlStrcmp(prop, (const xmlChar *)"og:title") == 0;
-		xmlFree(prop);
-		xmlChar *content = og ? xmlGetProp(c, (const xmlChar *)"content") : NULL;
+		xmlChar *prop = X->xmlGetProp(c, (const xmlChar *)"property");
+		int og = prop && X->xmlStrcmp(prop, (const xmlChar *)"og:title") == 0;
+		X->xmlFree(prop);
+		xmlChar *content = og ? X->xmlGetProp(c, (const xmlChar *)"content") : NULL;
 		if (content) {
 			sbuf b = {0};
 			sb_text(&b, (const char *)content);
-			xmlFree(content);
+			X->xmlFree(content);
 			if (b.p)
 				return b.p;
 		}
@@ -197,22 +197,22 @@ static char *meta_title(xmlNode *root)
 	return NULL;
 }
 
-static htmlDocPtr parse(const char *html, size_t n)
+static htmlDocPtr parse(const tagar_xml *X, const char *html, size_t n)
 {
 	if (n > INT32_MAX)
 		return NULL;
 	/* the text is UTF-8 (repaired by the caller); no network access */
-	return htmlReadMemory(html, (int)n, NULL, "UTF-8",
+	return X->htmlReadMemory(html, (int)n, NULL, "UTF-8",
 			      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 }
 
-int tagar_html_article(const char *html, size_t n, char **title, char **text, tagar_err *err)
+static int article(const tagar_xml *X, const char *html, size_t n, char **title, char **text, tagar_err *err)
 {
-	*title = *text = NULL;
-	htmlDocPtr doc = parse(html, n);
-	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	htmlDocPtr doc = parse(X, html, n);
+	xmlNode *root = doc ? X->xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
-		xmlFreeDoc(doc);
+		if (doc)
+			X->xmlFreeDoc(doc);
 		return tagar_fail(err, TAGAR_EFORMAT, "not an HTML document");
 	}
 	size_t len = 0;
@@ -228,12 +228,12 @@ int tagar_html_article(const char *html, size_t n, char **title, char **text, ta
 	const xmlNode *h1 = headline(story);
 	if (!h1)
 		h1 = headline(root);
-	*title = h1 ? node_text(h1) : meta_title(root);
+	*title = h1 ? node_text(h1) : meta_title(X, root);
 	sbuf b = {0};
 	collect(&b, story, h1);
 	sb_put(&b, "", 0);
 	*text = b.p;
-	xmlFreeDoc(doc);
+	X->xmlFreeDoc(doc);
 	if (b.failed || !*text) {
 		free(*title);
 		free(*text);
@@ -248,7 +248,18 @@ int tagar_html_article(const char *html, size_t n, char **title, char **text, ta
 	return 0;
 }
 
-char *tagar_html_text(const char *html, size_t n)
+int tagar_html_article(const char *html, size_t n, char **title, char **text, tagar_err *err)
+{
+	tagar_xml x;
+	*title = *text = NULL;
+	if (tagar_xml_open(&x, err))
+		return TAGAR_EIO;
+	int rc = article(&x, html, n, title, text, err);
+	tagar_xml_close(&x);
+	return rc;
+}
+
+char *tagar_html_text_x(const tagar_xml *X, const char *html, size_t n)
 {
 	if (!memchr(html, '<', n) && !memchr(html, '&', n)) {  /* plain text: nothing to strip */
 		char *s = malloc(n + 1);
@@ -258,9 +269,20 @@ char *tagar_html_text(const char *html, size_t n)
 		}
 		return s;
 	}
-	htmlDocPtr doc = parse(html, n);
-	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+	htmlDocPtr doc = parse(X, html, n);
+	xmlNode *root = doc ? X->xmlDocGetRootElement(doc) : NULL;
 	char *s = root ? node_text(root) : strdup("");
-	xmlFreeDoc(doc);
+	if (doc)
+		X->xmlFreeDoc(doc);
+	return s;
+}
+
+char *tagar_html_text(const char *html, size_t n)
+{
+	tagar_xml x;
+	if (tagar_xml_open(&x, NULL))
+		return NULL;
+	char *s = tagar_html_text_x(&x, html, n);
+	tagar_xml_close(&x);
 	return s;
 }

@@ -370,6 +370,8 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 /* Per-thread classification state: tokenizer, scratch vectors. */
 typedef struct tagar_classifier tagar_classifier;
 
+/* NULL when out of memory, or for a kernel (RBF, polynomial) model when
+ * libsvm cannot be opened: it is loaded on demand (dlopen). */
 tagar_classifier *tagar_classifier_new(const tagar_model *m);
 void tagar_classifier_free(tagar_classifier **c);
 

@@ -1,0 +1,54 @@
+/* xmlso.c - libxml2 opened on demand (see xmlso.h). */
+#include "xmlso.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+#ifndef TAGAR_LIBXML2_SONAME
+#define TAGAR_LIBXML2_SONAME "libxml2.so.2"
+#endif
+
+/* POSIX's way to turn dlsym's void * into a function pointer: copy it. */
+static int bind(void *so, const char *name, void *dst)
+{
+	void *p = dlsym(so, name);
+	if (p)
+		memcpy(dst, &p, sizeof p);
+	return p != NULL;
+}
+
+#define BIND(x, name) bind((x)->so, #name, &(x)->name)
+
+static int bind_all(tagar_xml *x)
+{
+	void *free_var = dlsym(x->so, "xmlFree");
+	if (!free_var)
+		return 0;
+	x->xmlFree = *(xmlFreeFunc *)free_var;
+	return BIND(x, htmlReadMemory) && BIND(x, xmlAddChild) && BIND(x, xmlAddPrevSibling) &&
+	       BIND(x, xmlCtxtGetLastError) && BIND(x, xmlCtxtReadMemory) && BIND(x, xmlDocDumpMemoryEnc) &&
+	       BIND(x, xmlDocGetRootElement) && BIND(x, xmlEncodeSpecialChars) && BIND(x, xmlFreeDoc) &&
+	       BIND(x, xmlFreeNode) && BIND(x, xmlFreeParserCtxt) && BIND(x, xmlGetLineNo) && BIND(x, xmlGetProp) &&
+	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
+	       BIND(x, xmlNewText) && BIND(x, xmlNodeGetContent) && BIND(x, xmlStrcasecmp) && BIND(x, xmlStrcmp) &&
+	       BIND(x, xmlUnlinkNode);
+}
+
+int tagar_xml_open(tagar_xml *x, tagar_err *err)
+{
+	memset(x, 0, sizeof *x);
+	x->so = dlopen(TAGAR_LIBXML2_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (x->so && bind_all(x))
+		return 0;
+	const char *why = dlerror();
+	tagar_xml_close(x);
+	return tagar_fail(err, TAGAR_EIO, "cannot open %s, needed for feeds and HTML: %s", TAGAR_LIBXML2_SONAME,
+			  why ? why : "missing symbols");
+}
+
+void tagar_xml_close(tagar_xml *x)
+{
+	if (x->so)
+		dlclose(x->so);
+	memset(x, 0, sizeof *x);
+}
