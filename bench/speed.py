@@ -93,7 +93,7 @@ def batch(corpus_path, work, runs, model):
     text_mb = sum(len((r.get('title') or '').encode()) + len((r.get('text') or '').encode()) for r in recs) * reps / 1e6
     c = os.path.join(BIN, 'tagar-classify')
     t1, t2 = hyperfine(['%s -m %s -j 1 --batch %s' % (c, model, big),
-                        '%s -m %s -j 2 --batch %s' % (c, model, big)], max(3, runs // 3), work)
+                        '%s -m %s -j 2 --batch %s' % (c, model, big)], runs, work)
     return dict(input_mb=round(len(data) * reps / 1e6, 1), text_mb=round(text_mb, 1),
                 mb_s_1thread=text_mb / t1, mb_s_2threads=text_mb / t2, speedup_2threads=t1 / t2), big, data, reps
 
