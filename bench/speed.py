@@ -100,7 +100,7 @@ def batch(corpus_path, work, runs, model):
 
 def memory(corpus_path):
     """Peak RSS tagging a 5 MB, a 50 MB and a 1 GB stream (the corpus repeated,
-    piped in): the batch's buffers (two rounds of eight 256 KiB blocks per
+    piped in): the batch's buffers (two rounds of sixteen 256 KiB blocks per
     thread) fill within the first few MB, so equal figures for 50 MB and 1 GB
     mean constant memory."""
     c = os.path.join(BIN, 'tagar-classify')
