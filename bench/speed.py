@@ -33,6 +33,21 @@ def hyperfine(cmds, runs, work):
     return [statistics.median(r['times']) for r in json.load(open(out))['results']]
 
 
+def interleaved(cmds, runs):
+    """Median wall seconds of each command, run in turn (A B A B ...) after a
+    warm-up of each: on a shared machine a slow spell then hits both alike,
+    where hyperfine's all-A-then-all-B would put it in one ratio's side."""
+    for cmd in cmds:
+        sh(cmd)
+    times = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            times[i].append(time.perf_counter() - t)
+    return [statistics.median(t) for t in times]
+
+
 def peak_rss_kib(cmd):
     with tempfile.NamedTemporaryFile('r') as f:
         sh(['/usr/bin/time', '-f', '%M', '-o', f.name] + cmd)
@@ -92,8 +107,8 @@ def batch(corpus_path, work, runs, model):
     recs = [json.loads(l) for l in data.decode().split('\n') if l.strip()]
     text_mb = sum(len((r.get('title') or '').encode()) + len((r.get('text') or '').encode()) for r in recs) * reps / 1e6
     c = os.path.join(BIN, 'tagar-classify')
-    t1, t2 = hyperfine(['%s -m %s -j 1 --batch %s' % (c, model, big),
-                        '%s -m %s -j 2 --batch %s' % (c, model, big)], runs, work)
+    t1, t2 = interleaved([[c, '-m', model, '-j', '1', '--batch', big],
+                          [c, '-m', model, '-j', '2', '--batch', big]], runs)
     return dict(input_mb=round(len(data) * reps / 1e6, 1), text_mb=round(text_mb, 1),
                 mb_s_1thread=text_mb / t1, mb_s_2threads=text_mb / t2, speedup_2threads=t1 / t2), big, data, reps
 
