@@ -34,18 +34,26 @@ def hyperfine(cmds, runs, work):
 
 
 def interleaved(cmds, runs):
-    """Median wall seconds of each command, run in turn (A B A B ...) after a
-    warm-up of each: on a shared machine a slow spell then hits both alike,
-    where hyperfine's all-A-then-all-B would put it in one ratio's side."""
+    """Wall seconds of each command, run in turn after a warm-up of each,
+    the order reversed every other round (A B C, C B A, ...): on a shared
+    machine a slow spell then hits all alike, where hyperfine's
+    all-A-then-all-B would put it in one side of a ratio.  Returns each
+    command's list of times, round by round."""
     for cmd in cmds:
         sh(cmd)
     times = [[] for _ in cmds]
-    for _ in range(runs):
-        for i, cmd in enumerate(cmds):
+    for r in range(runs):
+        order = range(len(cmds)) if r % 2 == 0 else reversed(range(len(cmds)))
+        for i in order:
             t = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(cmds[i], check=True, stdout=subprocess.DEVNULL)
             times[i].append(time.perf_counter() - t)
-    return [statistics.median(t) for t in times]
+    return times
+
+
+def speedup(base, other):
+    """Median over rounds of base / other, each ratio taken within one round."""
+    return statistics.median(b / o for b, o in zip(base, other))
 
 
 def peak_rss_kib(cmd):
@@ -97,25 +105,43 @@ def sklearn_throughput(tr, te):
 
 
 def batch(corpus_path, work, runs, model):
-    """tagar's batch MB/s (article text bytes) on 1 and 2 threads, on ~100 MB."""
+    """tagar's batch MB/s (article text bytes) on 1 and 2 threads, on ~100 MB.
+    Beside them, the machine's own ceiling: two separate one-thread processes,
+    each on half the input, started together; they share nothing, so their
+    speed-up over one process is what two cores give at that moment (on this
+    shared virtual machine, anything from 1.4 to 2.2 between minutes)."""
     big = os.path.join(work, 'big.jsonl')
+    halves = [os.path.join(work, 'half%d.jsonl' % i) for i in (1, 2)]
     data = open(corpus_path, 'rb').read()
     reps = max(1, int(100e6 // len(data)))
     with open(big, 'wb') as f:
         for _ in range(reps):
             f.write(data)
+    lines = (data * reps).splitlines(keepends=True)
+    for i, h in enumerate(halves):
+        with open(h, 'wb') as f:
+            f.writelines(lines[i * len(lines) // 2:(i + 1) * len(lines) // 2])
+    del lines
     recs = [json.loads(l) for l in data.decode().split('\n') if l.strip()]
     text_mb = sum(len((r.get('title') or '').encode()) + len((r.get('text') or '').encode()) for r in recs) * reps / 1e6
     c = os.path.join(BIN, 'tagar-classify')
-    t1, t2 = interleaved([[c, '-m', model, '-j', '1', '--batch', big],
-                          [c, '-m', model, '-j', '2', '--batch', big]], runs)
+    pair = '%s -m %s -j 1 --batch %s > /dev/null & %s -m %s -j 1 --batch %s > /dev/null; wait' % (
+        c, model, halves[0], c, model, halves[1])
+    t1, t2, tp = interleaved([[c, '-m', model, '-j', '1', '--batch', big],
+                              [c, '-m', model, '-j', '2', '--batch', big],
+                              ['sh', '-c', pair]], runs)
+    for h in halves:
+        os.unlink(h)
+    m1, m2 = statistics.median(t1), statistics.median(t2)
     return dict(input_mb=round(len(data) * reps / 1e6, 1), text_mb=round(text_mb, 1),
-                mb_s_1thread=text_mb / t1, mb_s_2threads=text_mb / t2, speedup_2threads=t1 / t2), big, data, reps
+                mb_s_1thread=text_mb / m1, mb_s_2threads=text_mb / m2,
+                speedup_2threads=speedup(t1, t2), speedup_2threads_of_medians=m1 / m2,
+                speedup_2processes=speedup(t1, tp)), big, data, reps
 
 
 def memory(corpus_path):
     """Peak RSS tagging a 5 MB, a 50 MB and a 1 GB stream (the corpus repeated,
-    piped in): the batch's buffers (two rounds of sixteen 256 KiB blocks per
+    piped in): the batch's buffers (a ring of four 256 KiB blocks per
     thread) fill within the first few MB, so equal figures for 50 MB and 1 GB
     mean constant memory."""
     c = os.path.join(BIN, 'tagar-classify')

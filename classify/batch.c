@@ -1,11 +1,10 @@
 /* batch.c - the JSON Lines batch on N threads.
  *
- * The input is cut into blocks of whole lines.  Each round reads up to
- * sixteen blocks per thread (fewer rounds, less time lost at their ends,
- * where threads wait for the last block); the threads take blocks one at a
- * time until none is left (so a slow block does not hold the others up),
- * each with its own classifier and output buffer; then the outputs are
- * written in block order.
+ * The input is cut into blocks of whole lines, read ahead into a small ring;
+ * each thread tags one block at a time with its own classifier and output
+ * buffer, and the outputs are written in block order as soon as the blocks
+ * before them are done.  No thread waits at a barrier: a slow block holds
+ * up only the writing behind it, until the ring is full.
  * The output is the same bytes for any thread count, and memory does not
  * grow with the input. */
 #include "batch.h"
@@ -17,7 +16,7 @@
 #include <unistd.h>
 
 #define BLOCK_BYTES (256 << 10)
-#define BLOCKS_PER_THREAD 16
+#define SLOTS_PER_THREAD 4
 
 typedef struct {
 	char *in;             /* whole lines, each ending in '\n' */
@@ -27,20 +26,23 @@ typedef struct {
 	size_t outlen, errlen;
 	int failed;           /* some record got an error record */
 	int io_error;
+	int done;             /* tagged, waiting to be written */
 } block;
+
+struct pipeline;
 
 typedef struct {
 	ctx c;                /* this thread's writer and classifier */
-	block *blocks;        /* this round's blocks */
-	int nblocks;
-	int *next;            /* the next block to take, shared by all threads */
+	struct pipeline *p;
 	pthread_t th;
+	int started;
 } worker;
 
 /* The input, read in large chunks and cut into lines here, so that a line
  * of any length costs at most max_line bytes of memory. */
 typedef struct {
 	FILE *in;
+	const char *name;     /* for messages */
 	char *raw;            /* read but not yet taken */
 	size_t pos, len, cap;
 	int eof;
@@ -198,24 +200,16 @@ static void tag_block(worker *w, block *b)
 		b->io_error = 1;
 }
 
-static void *take_blocks(void *arg)
-{
-	worker *w = arg;
-	int i;
-	while ((i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) < w->nblocks)
-		tag_block(w, &w->blocks[i]);
-	return NULL;
-}
-
 static int thread_count(const options *o)
 {
 	long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
-static int workers_new(worker *w, int n, const ctx *c)
+static int workers_new(worker *w, int n, const ctx *c, struct pipeline *p)
 {
 	for (int i = 0; i < n; i++) {
+		w[i].p = p;
 		w[i].c = *c;
 		w[i].c.cl = i == 0 ? c->cl : tagar_classifier_new(c->m);
 		w[i].c.contrib = i == 0 ? c->contrib : malloc((size_t)(c->o->explain + 1) * sizeof *c->contrib);
@@ -233,109 +227,189 @@ static void workers_free(worker *w, int n)
 	}
 }
 
-/* One round: up to nb blocks, tagged by the worker threads while this
- * thread reads the next round's blocks and then tags alongside them, so
- * that N threads keep N cores busy (with one thread, it tags alone). */
-typedef struct {
-	worker *w;
-	int nt, next, started[256];
-	block *blocks;
-	int k;
-} round;
+/* The blocks in flight, a ring of SLOTS_PER_THREAD per thread.  Block
+ * number k (counting from 0 over the whole input) lives in slot k % nslots;
+ * blocks [written, taken) are being tagged or wait to be written,
+ * [taken, read) wait to be tagged.  Every thread, this one included, does
+ * whichever job is due: write the blocks finished in order, read ahead,
+ * tag.  No thread ever waits for a round to end, only for work; reading
+ * and writing are done by one thread at a time, outside the lock. */
+typedef struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;    /* any change below */
+	block *slot;
+	unsigned long nslots, read, taken, written;
+	int reading, writing; /* a thread is reading (writing) outside the lock */
+	int eof, stop;
+	int rc, failed;
+	int nthreads;
+	feeder *f;
+	long line;            /* number of the next line read */
+	FILE *out;
+} pipeline;
 
-static void round_start(round *r, worker *w, int nt, block *blocks, int k)
+static block *slot_of(pipeline *p, unsigned long k)
 {
-	memset(r, 0, sizeof *r);
-	r->w = w;
-	r->nt = nt;
-	r->blocks = blocks;
-	r->k = k;
-	for (int i = 0; i < k; i++) {
-		blocks[i].out = blocks[i].err = NULL;
-		blocks[i].outlen = blocks[i].errlen = 0;
-		blocks[i].failed = blocks[i].io_error = 0;
-	}
-	for (int i = 0; i < nt; i++) {
-		w[i].blocks = blocks;
-		w[i].nblocks = k;
-		w[i].next = &r->next;
-	}
-	for (int i = 1; i < nt && i < k; i++)  /* w[0] is this thread's */
-		r->started[i] = pthread_create(&w[i].th, NULL, take_blocks, &w[i]) == 0;
+	return &p->slot[k % p->nslots];
 }
 
-/* Tags blocks until none is left, waits for the round, writes in block order. */
-static int round_finish(round *r, const ctx *c, int *failed)
+/* Ends the run early: the threads finish the block in hand and leave. */
+static void halt(pipeline *p, int rc)
 {
-	take_blocks(&r->w[0]);
-	for (int i = 1; i < r->nt; i++)
-		if (r->started[i])
-			pthread_join(r->w[i].th, NULL);
-	int rc = 0;
-	for (int i = 0; i < r->k; i++) {
-		block *b = &r->blocks[i];
-		if (b->io_error || fwrite(b->out, 1, b->outlen, c->out) != b->outlen)
+	p->stop = 1;
+	p->rc = rc;
+}
+
+/* Reads block p->read outside the lock; called and returns with it held. */
+static void read_next(pipeline *p)
+{
+	block *b = slot_of(p, p->read);
+	long line = p->line;
+	int eof = 0;
+	p->reading = 1;
+	pthread_mutex_unlock(&p->mu);
+	int r = read_block(p->f, b, &line, &eof);
+	pthread_mutex_lock(&p->mu);
+	p->reading = 0;
+	p->line = line;
+	p->eof |= eof;
+	if (r) {
+		halt(p, EXIT_IO_ERROR);
+		fprintf(stderr, "tagar-classify: %s: read error\n", p->f->name);
+	} else if (b->len > 0) {
+		b->out = b->err = NULL;
+		b->outlen = b->errlen = 0;
+		b->failed = b->io_error = b->done = 0;
+		p->read++;
+	}
+}
+
+/* Tags block p->taken outside the lock. */
+static void tag_next(worker *w)
+{
+	pipeline *p = w->p;
+	block *b = slot_of(p, p->taken++);
+	pthread_mutex_unlock(&p->mu);
+	tag_block(w, b);
+	pthread_mutex_lock(&p->mu);
+	b->done = 1;
+}
+
+/* Writes the finished blocks that are next in input order, outside the lock. */
+static void write_done(pipeline *p)
+{
+	unsigned long from = p->written, to = from;
+	while (to < p->taken && slot_of(p, to)->done)
+		to++;
+	p->writing = 1;
+	pthread_mutex_unlock(&p->mu);
+	int rc = 0, failed = 0;
+	for (unsigned long k = from; k < to; k++) {
+		block *b = slot_of(p, k);
+		if (b->io_error || fwrite(b->out, 1, b->outlen, p->out) != b->outlen)
 			rc = EXIT_IO_ERROR;
 		if (b->errlen)
 			fwrite(b->err, 1, b->errlen, stderr);
-		*failed |= b->failed;
+		failed |= b->failed;
 		free(b->out);
 		free(b->err);
+		b->out = b->err = NULL;
 	}
-	return rc;
+	if (!rc && fflush(p->out) != 0)
+		rc = EXIT_IO_ERROR;
+	pthread_mutex_lock(&p->mu);
+	p->writing = 0;
+	p->written = to;
+	p->failed |= failed;
+	if (rc)
+		halt(p, rc);
 }
 
-/* Reads up to nb blocks; -1 on a read error. */
-static int read_round(feeder *f, block *blocks, int nb, long *line, int *eof)
+static int can_write(const pipeline *p)
 {
-	int k = 0;
-	while (k < nb && !*eof) {
-		if (read_block(f, &blocks[k], line, eof))
-			return -1;
-		k += blocks[k].len > 0;
+	return !p->writing && p->written < p->taken && p->slot[p->written % p->nslots].done;
+}
+
+static int can_read(const pipeline *p)
+{
+	return !p->reading && !p->eof && p->read - p->written < p->nslots;
+}
+
+/* The job a thread does next, in order of urgency: writing frees slots;
+ * reading keeps a block waiting for every thread; then tagging. */
+static void *run_jobs(void *arg)
+{
+	worker *w = arg;
+	pipeline *p = w->p;
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop) {
+		unsigned long before = p->read + p->taken + p->written + (unsigned long)p->eof;
+		if (can_write(p))
+			write_done(p);
+		else if (can_read(p) && p->read - p->taken < (unsigned long)p->nthreads)
+			read_next(p);
+		else if (p->taken < p->read)
+			tag_next(w);
+		else if (can_read(p))
+			read_next(p);
+		else if (p->eof && !p->reading && !p->writing && p->written == p->read)
+			break;
+		else {
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		if (p->read + p->taken + p->written + (unsigned long)p->eof != before || p->stop)
+			pthread_cond_broadcast(&p->cv);
 	}
-	return k;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void pipeline_free(pipeline *p)
+{
+	for (unsigned long i = 0; p->slot && i < p->nslots; i++) {
+		free(p->slot[i].in);
+		free(p->slot[i].out);  /* left by a stop */
+		free(p->slot[i].err);
+	}
+	free(p->slot);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}
+
+/* Runs the jobs on this thread and nt - 1 more (fewer if the system has
+ * no more threads to give: the jobs get done all the same). */
+static void run_threads(worker *w, int nt)
+{
+	for (int i = 1; i < nt; i++)
+		w[i].started = pthread_create(&w[i].th, NULL, run_jobs, &w[i]) == 0;
+	run_jobs(&w[0]);
+	for (int i = 1; i < nt; i++)
+		if (w[i].started)
+			pthread_join(w[i].th, NULL);
 }
 
 int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 {
-	int nt = thread_count(c->o), nb = nt * BLOCKS_PER_THREAD, failed = 0, rc = 0, eof = 0;
+	int nt = thread_count(c->o);
+	feeder f = {in, c->o->input, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
+	pipeline p = {.nslots = (unsigned long)nt * SLOTS_PER_THREAD, .nthreads = nt,
+		      .f = &f, .line = first_line, .out = c->out};
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	p.slot = calloc(p.nslots, sizeof *p.slot);
 	worker *w = calloc((size_t)nt, sizeof *w);
-	block *blocks = calloc((size_t)nb * 2, sizeof *blocks);  /* this round's and the next */
-	feeder f = {in, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
-	long line = first_line;
-	if (!w || !blocks || !f.raw || workers_new(w, nt, c)) {
+	if (!w || !p.slot || !f.raw || workers_new(w, nt, c, &p)) {
 		fputs("tagar-classify: out of memory\n", stderr);
-		rc = EXIT_IO_ERROR;
-	}
-	block *cur = blocks, *nxt = blocks + nb;
-	int k = rc ? 0 : read_round(&f, cur, nb, &line, &eof);
-	while (k > 0) {
-		round r;
-		round_start(&r, w, nt, cur, k);
-		int kn = read_round(&f, nxt, nb, &line, &eof);  /* while the workers tag */
-		rc = round_finish(&r, c, &failed);
-		if (!rc && fflush(c->out) != 0)
-			rc = EXIT_IO_ERROR;
-		if (!rc && kn < 0)
-			rc = EXIT_IO_ERROR;
-		if (rc)
-			break;
-		block *t = cur;
-		cur = nxt;
-		nxt = t;
-		k = kn;
-	}
-	if (k < 0 || ferror(in)) {
-		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
-		rc = EXIT_IO_ERROR;
+		p.rc = EXIT_IO_ERROR;
+	} else {
+		run_threads(w, nt);
 	}
 	if (w)
 		workers_free(w, nt);
-	for (int i = 0; blocks && i < nb * 2; i++)
-		free(blocks[i].in);
-	free(blocks);
 	free(w);
+	pipeline_free(&p);
 	free(f.raw);
-	return rc ? rc : failed ? 1 : 0;
+	return p.rc ? p.rc : p.failed ? 1 : 0;
 }

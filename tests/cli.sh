@@ -135,6 +135,10 @@ done
 [ "$(cat "$tmp/pipe.status")" = 3 ] && ok || ko "closed pipe: exit $(cat "$tmp/pipe.status"), want 3"
 contains "$tmp/pipe.err" "standard output" "closed pipe reported"
 
+# --- a read error ends the run with its cause named and status 3
+expect 3 "read error on the input" -- sh -c "\"$classify\" -m \"$model\" -j 2 --batch < /"
+contains "$tmp/err" "-: read error" "read error reported"
+
 # --- evaluation
 expect 0 "--eval" -- "$classify" -m "$model" --eval data/sample-eval.jsonl
 contains "$tmp/out" "macro-F1" "--eval text report"
