@@ -4,7 +4,8 @@
 Every figure of the performance issue, side by side and as ratios:
   - single article, process start to tags printed (hyperfine, median):
     tagar vs scikit-learn's and fastText's command lines on the same article;
-  - batch tagging, article text MB/s on one core, and with 2 threads;
+  - batch tagging, article text MB/s on one core, and with 2 threads (beside
+    two separate processes on the halves: what the two cores give at the time);
   - training time on reuters with threshold tuning vs sklearn_tuned;
   - model size with scikit-learn's own features (word 1-2-grams, min_df 2);
   - peak memory of a batch run on a 5 MB, a 50 MB and a 1 GB stream (constant memory).
