@@ -107,10 +107,13 @@ static const char *find_stop(const char *p, const char *end)
 }
 #endif
 
-/* c->p is at an opening quote.  Sets *s, *n to the raw contents and *esc
- * when they hold a backslash, and moves c->p past the closing quote. */
+/* The string at c->p (JL_PUNT if c->p is not at an opening quote): sets
+ * *s, *n to the raw contents and *esc when they hold a backslash, and moves
+ * c->p past the closing quote. */
 static int scan_string(jl_cursor *c, const char **s, size_t *n, int *esc)
 {
+	if (peek(c) != '"')
+		return JL_PUNT;
 	const char *p = c->p + 1;
 	*esc = 0;
 	for (;;) {
@@ -248,7 +251,7 @@ static int take_string(jl_cursor *c, char **dst, size_t *dlen)
 	const char *s;
 	size_t n;
 	int esc;
-	if (peek(c) != '"' || scan_string(c, &s, &n, &esc))
+	if (scan_string(c, &s, &n, &esc))
 		return JL_PUNT;
 	char *d = malloc(n + 1);
 	if (!d)
@@ -271,7 +274,7 @@ static int skip_string(jl_cursor *c)
 	const char *s;
 	size_t n;
 	int esc;
-	if (peek(c) != '"' || scan_string(c, &s, &n, &esc))
+	if (scan_string(c, &s, &n, &esc))
 		return JL_PUNT;
 	return esc && decode(s, n, NULL) < 0 ? JL_PUNT : JL_OK;
 }
@@ -414,7 +417,7 @@ static int parse_member(jl_cursor *c)
 	const char *k;
 	size_t n;
 	int esc;
-	if (peek(c) != '"' || scan_string(c, &k, &n, &esc) || esc)
+	if (scan_string(c, &k, &n, &esc) || esc)
 		return JL_PUNT;
 	skip_ws(c);
 	if (!expect(c, ':'))
