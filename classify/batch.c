@@ -7,9 +7,11 @@
  * up only the writing behind it, until the ring is full.
  * The output is the same bytes for any thread count, and memory does not
  * grow with the input. */
+#define _GNU_SOURCE  /* fopencookie */
 #include "batch.h"
 #include "inputs.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +20,27 @@
 #define BLOCK_BYTES (256 << 10)
 #define SLOTS_PER_THREAD 4
 
+/* A buffer that a FILE writes into (see buffer_stream). */
+typedef struct {
+	char *p;
+	size_t len, cap;
+} outbuf;
+
+/* A line over --max-bytes: consumed, and left in the block as an empty line. */
+typedef struct {
+	long line;
+	size_t len;
+} long_line;
+
 typedef struct {
 	char *in;             /* whole lines, each ending in '\n' */
 	size_t len, cap;
 	long first_line;
-	char *out, *err;      /* what the block writes to stdout and stderr */
-	size_t outlen, errlen;
+	long_line *cut;       /* the block's lines over the limit, in order */
+	size_t ncut, cutcap;
+	outbuf out, err;      /* what the block writes to stdout and stderr */
 	int failed;           /* some record got an error record */
-	int io_error;
+	int no_memory;        /* the output could not be kept: the run stops */
 	int done;             /* tagged, waiting to be written */
 } block;
 
@@ -49,8 +64,8 @@ typedef struct {
 	size_t max_line;
 } feeder;
 
-/* A line over the limit is consumed and replaced by TOO_LONG and its length. */
-#define TOO_LONG '\x1f'
+/* What reading a block can meet besides lines. */
+enum { READ_OK = 0, READ_ERROR = -1, READ_NO_MEMORY = -2 };
 
 static int append(block *b, const char *p, size_t n)
 {
@@ -69,9 +84,10 @@ static int append(block *b, const char *p, size_t n)
 	return 0;
 }
 
-/* Appends the next line, with its '\n', to b.  1: a line; 0: end of input;
- * -1: read error or out of memory. */
-static int next_line(feeder *f, block *b)
+/* Appends the next line, with its '\n', to b; a line over the limit is
+ * consumed, appended empty and its length put in *over (else 0).
+ * 1: a line; 0: end of input; READ_ERROR or READ_NO_MEMORY. */
+static int next_line(feeder *f, block *b, size_t *over)
 {
 	size_t start = b->len, total = 0;
 	int got = 0, cut = 0;
@@ -82,7 +98,7 @@ static int next_line(feeder *f, block *b)
 			if (f->len == 0) {
 				f->eof = 1;
 				if (ferror(f->in))
-					return -1;
+					return READ_ERROR;
 				break;
 			}
 		}
@@ -91,7 +107,7 @@ static int next_line(feeder *f, block *b)
 		got = 1;
 		cut |= total + k > f->max_line;
 		if (!cut && append(b, p, k))
-			return -1;
+			return READ_NO_MEMORY;
 		total += k;
 		f->pos += k + (nl != NULL);
 		if (nl)
@@ -99,27 +115,46 @@ static int next_line(feeder *f, block *b)
 	}
 	if (!got)
 		return 0;
-	if (cut) {
-		char mark[32];
-		int m = snprintf(mark, sizeof mark, "%c%zu", TOO_LONG, total);
+	*over = cut ? total : 0;
+	if (cut)
 		b->len = start;
-		if (append(b, mark, (size_t)m))
-			return -1;
-	}
-	return append(b, "\n", 1) ? -1 : 1;
+	return append(b, "\n", 1) ? READ_NO_MEMORY : 1;
 }
 
-/* Takes whole lines until the block holds BLOCK_BYTES or the input ends. */
+static int note_long_line(block *b, long line, size_t len)
+{
+	if (b->ncut == b->cutcap) {
+		size_t nc = b->cutcap ? 2 * b->cutcap : 8;
+		long_line *n = realloc(b->cut, nc * sizeof *n);
+		if (!n)
+			return -1;
+		b->cut = n;
+		b->cutcap = nc;
+	}
+	b->cut[b->ncut++] = (long_line){line, len};
+	return 0;
+}
+
+/* Takes whole lines until the block holds BLOCK_BYTES or the input ends.
+ * On an error the block keeps the whole lines read before it. */
 static int read_block(feeder *f, block *b, long *line, int *eof)
 {
 	int r = 1;
-	b->len = 0;
+	size_t whole = 0, over = 0;
+	b->len = b->ncut = 0;
 	b->first_line = *line;
-	while (b->len < BLOCK_BYTES && (r = next_line(f, b)) == 1)
+	while (b->len < BLOCK_BYTES && (r = next_line(f, b, &over)) == 1) {
+		if (over && note_long_line(b, *line, over)) {
+			r = READ_NO_MEMORY;
+			break;
+		}
+		whole = b->len;
 		(*line)++;
-	if (r == 0)
+	}
+	b->len = whole;
+	if (r != 1)
 		*eof = 1;
-	return r < 0 ? -1 : 0;
+	return r < 0 ? r : READ_OK;
 }
 
 static int parse_line(const options *o, const char *p, size_t n, tagar_record *r, tagar_err *e)
@@ -137,17 +172,18 @@ static int tsv_header(const options *o, const char *p, size_t n, long line)
 	return o->format == IN_TSV && line == 1 && n == 13 && memcmp(p, "id\ttitle\ttext", 13) == 0;
 }
 
+static void refuse_long_line(ctx *c, FILE *err, block *b, const long_line *l)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "line of %zu bytes is over the limit of %zu (--max-bytes)", l->len,
+		 c->o->max_bytes);
+	b->failed = 1;
+	out_error_record(c->out, l->line, msg);
+	fprintf(err, "tagar-classify: %s:%ld: %s\n", c->o->input, l->line, msg);
+}
+
 static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long line)
 {
-	if (n && p[0] == TOO_LONG) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "line of %.*s bytes is over the limit of %zu (--max-bytes)",
-			 (int)(n - 1), p + 1, c->o->max_bytes);
-		b->failed = 1;
-		out_error_record(c->out, line, msg);
-		fprintf(err, "tagar-classify: %s:%ld: %s\n", c->o->input, line, msg);
-		return;
-	}
 	if (line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		p += 3;  /* UTF-8 byte order mark */
 		n -= 3;
@@ -177,11 +213,45 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 	free(owned);
 }
 
+/* open_memstream() does not flag a buffer it failed to grow (glibc), and
+ * records would be lost without a word; this stream's writes fail instead. */
+static ssize_t outbuf_write(void *cookie, const char *p, size_t n)
+{
+	outbuf *o = cookie;
+	if (o->len + n > o->cap) {
+		size_t nc = o->cap ? o->cap : 64 << 10;
+		while (nc < o->len + n)
+			nc *= 2;
+		char *np = realloc(o->p, nc);
+		if (!np)
+			return 0;  /* a short write: the stream's error flag is set */
+		o->p = np;
+		o->cap = nc;
+	}
+	memcpy(o->p + o->len, p, n);
+	o->len += n;
+	return (ssize_t)n;
+}
+
+/* A FILE writing into o, emptied first (its memory is kept for reuse). */
+static FILE *buffer_stream(outbuf *o)
+{
+	o->len = 0;
+	return fopencookie(o, "w", (cookie_io_functions_t){.write = outbuf_write});
+}
+
+/* 0, or -1 if anything written to f was lost; closes f either way. */
+static int close_stream(FILE *f)
+{
+	int lost = ferror(f);
+	return fclose(f) != 0 || lost ? -1 : 0;
+}
+
 static void tag_block(worker *w, block *b)
 {
-	FILE *out = open_memstream(&b->out, &b->outlen), *err = open_memstream(&b->err, &b->errlen);
+	FILE *out = buffer_stream(&b->out), *err = buffer_stream(&b->err);
 	if (!out || !err) {
-		b->io_error = 1;
+		b->no_memory = 1;
 		if (out)
 			fclose(out);
 		if (err)
@@ -190,14 +260,18 @@ static void tag_block(worker *w, block *b)
 	}
 	w->c.out = out;
 	long line = b->first_line;
+	size_t next_cut = 0;
 	for (size_t at = 0; at < b->len; line++) {
 		const char *p = b->in + at, *nl = memchr(p, '\n', b->len - at);
 		size_t n = (size_t)(nl - p);
-		tag_line(&w->c, err, b, p, n, line);
+		if (next_cut < b->ncut && b->cut[next_cut].line == line)
+			refuse_long_line(&w->c, err, b, &b->cut[next_cut++]);
+		else
+			tag_line(&w->c, err, b, p, n, line);
 		at += n + 1;
 	}
-	if (fclose(out) != 0 || fclose(err) != 0)
-		b->io_error = 1;
+	int out_lost = close_stream(out), err_lost = close_stream(err);
+	b->no_memory = out_lost || err_lost;
 }
 
 static int thread_count(const options *o)
@@ -242,6 +316,7 @@ typedef struct pipeline {
 	int reading, writing; /* a thread is reading (writing) outside the lock */
 	int eof, stop;
 	int rc, failed;
+	int write_errno;      /* errno of a failed write, for main() to report */
 	int nthreads;
 	feeder *f;
 	long line;            /* number of the next line read */
@@ -269,17 +344,17 @@ static void read_next(pipeline *p)
 	p->reading = 1;
 	pthread_mutex_unlock(&p->mu);
 	int r = read_block(p->f, b, &line, &eof);
+	if (r != READ_OK)  /* the lines read before it are still tagged and written */
+		fprintf(stderr, "tagar-classify: %s: %s\n", p->f->name,
+			r == READ_ERROR ? "read error" : "out of memory");
 	pthread_mutex_lock(&p->mu);
 	p->reading = 0;
 	p->line = line;
 	p->eof |= eof;
-	if (r) {
-		halt(p, EXIT_IO_ERROR);
-		fprintf(stderr, "tagar-classify: %s: read error\n", p->f->name);
-	} else if (b->len > 0) {
-		b->out = b->err = NULL;
-		b->outlen = b->errlen = 0;
-		b->failed = b->io_error = b->done = 0;
+	if (r != READ_OK)
+		p->rc = EXIT_IO_ERROR;
+	if (b->len > 0) {
+		b->failed = b->no_memory = b->done = 0;
 		p->read++;
 	}
 }
@@ -295,7 +370,25 @@ static void tag_next(worker *w)
 	b->done = 1;
 }
 
-/* Writes the finished blocks that are next in input order, outside the lock. */
+/* Writes one finished block: 0, or -1 with *werrno set (0 if it was
+ * memory, which is reported here). */
+static int write_block(pipeline *p, const block *b, int *werrno)
+{
+	if (b->no_memory) {
+		fputs("tagar-classify: out of memory\n", stderr);
+		return -1;
+	}
+	if (b->out.len && fwrite(b->out.p, 1, b->out.len, p->out) != b->out.len) {
+		*werrno = errno;
+		return -1;
+	}
+	if (b->err.len)
+		fwrite(b->err.p, 1, b->err.len, stderr);
+	return 0;
+}
+
+/* Writes the finished blocks that are next in input order, outside the
+ * lock; after a failure nothing more is written, so the output has no gap. */
 static void write_done(pipeline *p)
 {
 	unsigned long from = p->written, to = from;
@@ -303,26 +396,23 @@ static void write_done(pipeline *p)
 		to++;
 	p->writing = 1;
 	pthread_mutex_unlock(&p->mu);
-	int rc = 0, failed = 0;
-	for (unsigned long k = from; k < to; k++) {
-		block *b = slot_of(p, k);
-		if (b->io_error || fwrite(b->out, 1, b->outlen, p->out) != b->outlen)
-			rc = EXIT_IO_ERROR;
-		if (b->errlen)
-			fwrite(b->err, 1, b->errlen, stderr);
-		failed |= b->failed;
-		free(b->out);
-		free(b->err);
-		b->out = b->err = NULL;
+	int bad = 0, failed = 0, werrno = 0;
+	for (unsigned long k = from; k < to && !bad; k++) {
+		bad = write_block(p, slot_of(p, k), &werrno);
+		failed |= slot_of(p, k)->failed;
 	}
-	if (!rc && fflush(p->out) != 0)
-		rc = EXIT_IO_ERROR;
+	if (!bad && fflush(p->out) != 0) {
+		bad = -1;
+		werrno = errno;
+	}
 	pthread_mutex_lock(&p->mu);
 	p->writing = 0;
 	p->written = to;
 	p->failed |= failed;
-	if (rc)
-		halt(p, rc);
+	if (bad) {
+		p->write_errno = werrno;
+		halt(p, EXIT_IO_ERROR);
+	}
 }
 
 static int can_write(const pipeline *p)
@@ -370,8 +460,9 @@ static void pipeline_free(pipeline *p)
 {
 	for (unsigned long i = 0; p->slot && i < p->nslots; i++) {
 		free(p->slot[i].in);
-		free(p->slot[i].out);  /* left by a stop */
-		free(p->slot[i].err);
+		free(p->slot[i].cut);
+		free(p->slot[i].out.p);
+		free(p->slot[i].err.p);
 	}
 	free(p->slot);
 	pthread_mutex_destroy(&p->mu);
@@ -411,5 +502,7 @@ int tagar_batch_run(const ctx *c, FILE *in, long first_line)
 	free(w);
 	pipeline_free(&p);
 	free(f.raw);
+	if (p.write_errno)
+		errno = p.write_errno;  /* main() reports stdout's error; errno is per thread */
 	return p.rc ? p.rc : p.failed ? 1 : 0;
 }

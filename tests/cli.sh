@@ -130,6 +130,18 @@ for j in 2 8; do
 done
 [ "$(wc -l < "$tmp/j1.out")" -eq 3360 ] && ok || ko "3360 records out for 3360 in (several blocks)"
 
+# --- a line that starts with the byte 0x1f is an ordinary record
+printf '\037ok\tTitle\tVaksinasi dosis kedua\n' > "$tmp/us.tsv"
+expect 0 "a TSV line starting with 0x1f" -- "$classify" -m "$model" --tsv "$tmp/us.tsv"
+contains "$tmp/out" '"id": "\u001fok"' "0x1f line tagged as a record"
+
+# --- a write error on a worker thread is reported with its cause
+if [ -w /dev/full ]; then
+	expect 3 "write error, 8 threads" -- sh -c "\"$classify\" -m \"$model\" -j 8 \"$tmp/many.jsonl\" > /dev/full"
+	contains "$tmp/err" "standard output: " "write error reported"
+	lacks "$tmp/err" "Success" "write error has its cause, not another thread's errno"
+fi
+
 # --- a closed pipe: the run ends with a message and status 3, not silently
 ( "$classify" -m "$model" -j 2 "$tmp/many.jsonl" 2> "$tmp/pipe.err"; echo $? > "$tmp/pipe.status" ) | head -c 100 > /dev/null
 [ "$(cat "$tmp/pipe.status")" = 3 ] && ok || ko "closed pipe: exit $(cat "$tmp/pipe.status"), want 3"
@@ -138,6 +150,19 @@ contains "$tmp/pipe.err" "standard output" "closed pipe reported"
 # --- a read error ends the run with its cause named and status 3
 expect 3 "read error on the input" -- sh -c "\"$classify\" -m \"$model\" -j 2 --batch < /"
 contains "$tmp/err" "-: read error" "read error reported"
+# ... and the records read before it are still tagged and written: a
+# non-blocking pipe that holds the sample and stays open fails with EAGAIN
+python3 -c '
+import fcntl, os, subprocess, sys
+r, w = os.pipe()
+os.write(w, open(sys.argv[2], "rb").read())
+fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_NONBLOCK)
+p = subprocess.run([sys.argv[1], "-m", sys.argv[3], "-j", "2", "--batch"], stdin=r,
+                   stdout=open(sys.argv[4], "wb"), stderr=open(sys.argv[5], "wb"))
+sys.exit(p.returncode)' "$classify" data/sample-eval.jsonl "$model" "$tmp/rerr.out" "$tmp/rerr.err"
+[ $? -eq 3 ] && ok || ko "read error mid-stream: want status 3"
+lines "$tmp/rerr.out" 12 "the 12 records read before the error are written"
+contains "$tmp/rerr.err" "read error" "mid-stream read error reported"
 
 # --- evaluation
 expect 0 "--eval" -- "$classify" -m "$model" --eval data/sample-eval.jsonl
