@@ -163,6 +163,20 @@ sys.exit(p.returncode)' "$classify" data/sample-eval.jsonl "$model" "$tmp/rerr.o
 [ $? -eq 3 ] && ok || ko "read error mid-stream: want status 3"
 lines "$tmp/rerr.out" 12 "the 12 records read before the error are written"
 contains "$tmp/rerr.err" "read error" "mid-stream read error reported"
+# ... and so is running out of memory: a 100 MB line under a 60 MB address-space
+# limit (builds that cannot start under that limit, sanitizers and valgrind, skip)
+if (ulimit -v 60000 && "$classify" -m "$model" data/sample-article.txt) > /dev/null 2>&1; then
+	( ulimit -v 60000
+	  { head -3 data/sample-eval.jsonl; printf '{"text": "'; head -c 100000000 /dev/zero | tr '\0' a
+	    printf '"}\n'; sed -n 4,5p data/sample-eval.jsonl; } |
+	  "$classify" -m "$model" -j 2 --max-bytes 200000000 --batch > "$tmp/oom.out" 2> "$tmp/oom.err"
+	  echo $? > "$tmp/oom.status" )
+	[ "$(cat "$tmp/oom.status")" = 3 ] && ok || ko "out of memory: exit $(cat "$tmp/oom.status"), want 3"
+	lines "$tmp/oom.out" 3 "the 3 records before the line that exhausted memory are written"
+	contains "$tmp/oom.err" "-: out of memory" "out of memory named"
+else
+	echo "cli: skipped the out-of-memory test: this build does not start under ulimit -v 60000"
+fi
 
 # --- evaluation
 expect 0 "--eval" -- "$classify" -m "$model" --eval data/sample-eval.jsonl
