@@ -164,8 +164,11 @@ sys.exit(p.returncode)' "$classify" data/sample-eval.jsonl "$model" "$tmp/rerr.o
 lines "$tmp/rerr.out" 12 "the 12 records read before the error are written"
 contains "$tmp/rerr.err" "read error" "mid-stream read error reported"
 # ... and so is running out of memory: a 100 MB line under a 60 MB address-space
-# limit (builds that cannot start under that limit, sanitizers and valgrind, skip)
-if (ulimit -v 60000 && "$classify" -m "$model" data/sample-article.txt) > /dev/null 2>&1; then
+# limit.  Builds that cannot start under that limit skip: sanitizers, and
+# valgrind's wrapper scripts (not even tried: valgrind would log its failure)
+if [ "$(head -c 2 "$classify")" = "#!" ]; then
+	echo "cli: skipped the out-of-memory test: $classify is a wrapper script"
+elif (ulimit -v 60000 && "$classify" -m "$model" data/sample-article.txt) > /dev/null 2>&1; then
 	( ulimit -v 60000
 	  { head -3 data/sample-eval.jsonl; printf '{"text": "'; head -c 100000000 /dev/zero | tr '\0' a
 	    printf '"}\n'; sed -n 4,5p data/sample-eval.jsonl; } |
