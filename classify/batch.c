@@ -20,11 +20,12 @@
 #define BLOCK_BYTES (256 << 10)
 #define SLOTS_PER_THREAD 4
 
-/* A buffer that a FILE writes into (see buffer_stream). */
+/* A growing byte buffer: a block's input, and what a FILE writes into
+ * (see buffer_stream).  Its memory is kept from block to block. */
 typedef struct {
 	char *p;
 	size_t len, cap;
-} outbuf;
+} bytes;
 
 /* A line over --max-bytes: consumed, and left in the block as an empty line. */
 typedef struct {
@@ -33,12 +34,11 @@ typedef struct {
 } long_line;
 
 typedef struct {
-	char *in;             /* whole lines, each ending in '\n' */
-	size_t len, cap;
+	bytes in;             /* whole lines, each ending in '\n' */
 	long first_line;
 	long_line *cut;       /* the block's lines over the limit, in order */
 	size_t ncut, cutcap;
-	outbuf out, err;      /* what the block writes to stdout and stderr */
+	bytes out, err;       /* what the block writes to stdout and stderr */
 	int failed;           /* some record got an error record */
 	int no_memory;        /* the output could not be kept: the run stops */
 	int done;             /* tagged, waiting to be written */
@@ -67,19 +67,20 @@ typedef struct {
 /* What reading a block can meet besides lines. */
 enum { READ_OK = 0, READ_ERROR = -1, READ_NO_MEMORY = -2 };
 
-static int append(block *b, const char *p, size_t n)
+/* 0, or -1 when memory runs out (b is left as it was). */
+static int bytes_append(bytes *b, const char *p, size_t n)
 {
-	if (b->len + n + 32 > b->cap) {
-		size_t nc = b->cap ? b->cap : BLOCK_BYTES + 4096;
-		while (nc < b->len + n + 32)
+	if (b->len + n > b->cap) {
+		size_t nc = b->cap ? b->cap : 64 << 10;
+		while (nc < b->len + n)
 			nc *= 2;
-		char *nb = realloc(b->in, nc);
-		if (!nb)
+		char *np = realloc(b->p, nc);
+		if (!np)
 			return -1;
-		b->in = nb;
+		b->p = np;
 		b->cap = nc;
 	}
-	memcpy(b->in + b->len, p, n);
+	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	return 0;
 }
@@ -89,7 +90,7 @@ static int append(block *b, const char *p, size_t n)
  * 1: a line; 0: end of input; READ_ERROR or READ_NO_MEMORY. */
 static int next_line(feeder *f, block *b, size_t *over)
 {
-	size_t start = b->len, total = 0;
+	size_t start = b->in.len, total = 0;
 	int got = 0, cut = 0;
 	for (;;) {
 		if (f->pos == f->len) {
@@ -106,7 +107,7 @@ static int next_line(feeder *f, block *b, size_t *over)
 		size_t k = nl ? (size_t)(nl - p) : f->len - f->pos;
 		got = 1;
 		cut |= total + k > f->max_line;
-		if (!cut && append(b, p, k))
+		if (!cut && bytes_append(&b->in, p, k))
 			return READ_NO_MEMORY;
 		total += k;
 		f->pos += k + (nl != NULL);
@@ -117,8 +118,8 @@ static int next_line(feeder *f, block *b, size_t *over)
 		return 0;
 	*over = cut ? total : 0;
 	if (cut)
-		b->len = start;
-	return append(b, "\n", 1) ? READ_NO_MEMORY : 1;
+		b->in.len = start;
+	return bytes_append(&b->in, "\n", 1) ? READ_NO_MEMORY : 1;
 }
 
 static int note_long_line(block *b, long line, size_t len)
@@ -141,17 +142,17 @@ static int read_block(feeder *f, block *b, long *line, int *eof)
 {
 	int r = 1;
 	size_t whole = 0, over = 0;
-	b->len = b->ncut = 0;
+	b->in.len = b->ncut = 0;
 	b->first_line = *line;
-	while (b->len < BLOCK_BYTES && (r = next_line(f, b, &over)) == 1) {
+	while (b->in.len < BLOCK_BYTES && (r = next_line(f, b, &over)) == 1) {
 		if (over && note_long_line(b, *line, over)) {
 			r = READ_NO_MEMORY;
 			break;
 		}
-		whole = b->len;
+		whole = b->in.len;
 		(*line)++;
 	}
-	b->len = whole;
+	b->in.len = whole;
 	if (r != 1)
 		*eof = 1;
 	return r < 0 ? r : READ_OK;
@@ -214,30 +215,18 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 }
 
 /* open_memstream() does not flag a buffer it failed to grow (glibc), and
- * records would be lost without a word; this stream's writes fail instead. */
-static ssize_t outbuf_write(void *cookie, const char *p, size_t n)
+ * records would be lost without a word; this stream's writes fail instead
+ * (a short write sets the stream's error flag). */
+static ssize_t bytes_write(void *cookie, const char *p, size_t n)
 {
-	outbuf *o = cookie;
-	if (o->len + n > o->cap) {
-		size_t nc = o->cap ? o->cap : 64 << 10;
-		while (nc < o->len + n)
-			nc *= 2;
-		char *np = realloc(o->p, nc);
-		if (!np)
-			return 0;  /* a short write: the stream's error flag is set */
-		o->p = np;
-		o->cap = nc;
-	}
-	memcpy(o->p + o->len, p, n);
-	o->len += n;
-	return (ssize_t)n;
+	return bytes_append(cookie, p, n) ? 0 : (ssize_t)n;
 }
 
-/* A FILE writing into o, emptied first (its memory is kept for reuse). */
-static FILE *buffer_stream(outbuf *o)
+/* A FILE writing into o, emptied first. */
+static FILE *buffer_stream(bytes *o)
 {
 	o->len = 0;
-	return fopencookie(o, "w", (cookie_io_functions_t){.write = outbuf_write});
+	return fopencookie(o, "w", (cookie_io_functions_t){.write = bytes_write});
 }
 
 /* 0, or -1 if anything written to f was lost; closes f either way. */
@@ -261,8 +250,8 @@ static void tag_block(worker *w, block *b)
 	w->c.out = out;
 	long line = b->first_line;
 	size_t next_cut = 0;
-	for (size_t at = 0; at < b->len; line++) {
-		const char *p = b->in + at, *nl = memchr(p, '\n', b->len - at);
+	for (size_t at = 0; at < b->in.len; line++) {
+		const char *p = b->in.p + at, *nl = memchr(p, '\n', b->in.len - at);
 		size_t n = (size_t)(nl - p);
 		if (next_cut < b->ncut && b->cut[next_cut].line == line)
 			refuse_long_line(&w->c, err, b, &b->cut[next_cut++]);
@@ -353,7 +342,7 @@ static void read_next(pipeline *p)
 	p->eof |= eof;
 	if (r != READ_OK)
 		p->rc = EXIT_IO_ERROR;
-	if (b->len > 0) {
+	if (b->in.len > 0) {
 		b->failed = b->no_memory = b->done = 0;
 		p->read++;
 	}
@@ -398,8 +387,9 @@ static void write_done(pipeline *p)
 	pthread_mutex_unlock(&p->mu);
 	int bad = 0, failed = 0, werrno = 0;
 	for (unsigned long k = from; k < to && !bad; k++) {
-		bad = write_block(p, slot_of(p, k), &werrno);
-		failed |= slot_of(p, k)->failed;
+		const block *b = slot_of(p, k);
+		bad = write_block(p, b, &werrno);
+		failed |= b->failed;
 	}
 	if (!bad && fflush(p->out) != 0) {
 		bad = -1;
@@ -459,7 +449,7 @@ static void *run_jobs(void *arg)
 static void pipeline_free(pipeline *p)
 {
 	for (unsigned long i = 0; p->slot && i < p->nslots; i++) {
-		free(p->slot[i].in);
+		free(p->slot[i].in.p);
 		free(p->slot[i].cut);
 		free(p->slot[i].out.p);
 		free(p->slot[i].err.p);
