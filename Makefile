@@ -127,6 +127,12 @@ check: all $(TESTS)
 
 test: check
 
+# README.md's quick-start and test commands on a fresh Debian 12 minbase
+# root (root and debootstrap needed; see tests/fresh.sh)
+.PHONY: fresh-check
+fresh-check:
+	@tests/fresh.sh
+
 # The default model, from the shared government-news corpus.
 SHARED ?= ../shared
 model: bin/tagar-train
