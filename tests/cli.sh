@@ -219,10 +219,10 @@ done
 
 # --- libsvm: one kernel matrix for every tag and fold, the same models
 for k in linear rbf; do
-	"$train" -q -s libsvm -k $k -j 1 --seed 7 -o "$tmp/svm1.tgm" data/sample.jsonl
-	"$train" -q -s libsvm -k $k -j 2 --seed 7 -o "$tmp/svm2.tgm" data/sample.jsonl
+	"$train" -q -s libsvm --kernel $k -j 1 --seed 7 -o "$tmp/svm1.tgm" data/sample.jsonl
+	"$train" -q -s libsvm --kernel $k -j 2 --seed 7 -o "$tmp/svm2.tgm" data/sample.jsonl
 	cmp -s "$tmp/svm1.tgm" "$tmp/svm2.tgm" && ok || ko "libsvm $k: same bytes with 1 and 2 workers"
-	TAGAR_GRAM_MAX_MB=0 "$train" -q -s libsvm -k $k -j 2 --seed 7 -o "$tmp/svmsparse.tgm" data/sample.jsonl 2>/dev/null
+	TAGAR_GRAM_MAX_MB=0 "$train" -q -s libsvm --kernel $k -j 2 --seed 7 -o "$tmp/svmsparse.tgm" data/sample.jsonl 2>/dev/null
 	cmp -s "$tmp/svm2.tgm" "$tmp/svmsparse.tgm" && ok || ko "libsvm $k: kernel matrix and sparse rows give the same bytes"
 done
 expect 0 "libsvm rbf model classifies" -- "$classify" -m "$tmp/svm2.tgm" data/sample-article.txt

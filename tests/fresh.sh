@@ -98,10 +98,9 @@ total_start=$(date +%s)
 if [ -s "$tarball" ]; then
 	timed "unpack cached root $tarball" tar -xzf "$tarball" -C "$root"
 else
-	timed "debootstrap --variant=minbase --include=git,ca-certificates bookworm ($mirror)" \
-		debootstrap --variant=minbase --include=git,ca-certificates bookworm "$root" "$mirror" > "$root.log" 2>&1 \
-		|| { tail -n 20 "$root.log"; rm -f "$root.log"; exit 1; }
-	rm -f "$root.log"
+	quiet() { "$@" > "$root.log" 2>&1 || { tail -n 20 "$root.log"; return 1; }; }
+	timed "debootstrap --variant=minbase --include=git,ca-certificates bookworm $root $mirror" \
+		quiet debootstrap --variant=minbase --include=git,ca-certificates bookworm "$root" "$mirror"
 	rm -f "$root"/var/cache/apt/archives/*.deb
 	timed "cache the root as $tarball" tar -czf "$tarball.tmp" -C "$root" . && mv "$tarball.tmp" "$tarball"
 fi
