@@ -118,28 +118,16 @@ int in_utf8(const options *o, FILE *err, const char *what, long line, const char
  * which line is the title, together with the model's own patterns. */
 static const char HEAD_CLUTTER[] =
 	"^[ \t]*(?:ADVERTISEMENT|Iklan|SCROLL TO CONTINUE WITH CONTENT)[ \t]*$\n"
-	"^[ \t]*(?:(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Monday|Tuesday|Wednesday|Thursday|"
-	"Friday|Saturday|Sunday)[ \t]*,?[ \t]*)?\\d{1,2}[ \t]+(?:Jan|Feb|Mar|Apr|Mei|May|Jun|Jul|Agu|Aug|Sep|"
-	"Okt|Oct|Nov|Des|Dec)[a-z]*\\.?,?[ \t]+\\d{4}\\b.{0,40}$\n"
-	"^[ \t]*(?:(?:Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu)[ \t]*,?[ \t]*)?\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}\\b.{0,40}$\n"
+	/* "Senin, 12 Februari 2024 10:15 WIB", "12 Feb. 2024", "Monday 12/02/2024" */
+	"^[ \t]*(?:\\w+[ \t]*,?[ \t]*)?\\d{1,2}(?:[ \t]+[a-z]{3,9}\\.?,?[ \t]+|[/.-]\\d{1,2}[/.-])\\d{2,4}\\b"
+	"[ \t,|-]*(?:(?:pukul[ \t]+)?\\d{1,2}[:.]\\d{2}[ \t]*(?:WIB|WITA|WIT)?)?[ \t]*$\n"
 	"^[ \t]*(?:Share|Bagikan|Tweet|Facebook|Twitter|WhatsApp|Telegram|Copy link|Salin link|Salin tautan)[ \t]*$\n";
 
-/* The clutter patterns and the model's boilerplate patterns, compiled on
- * first use; NULL when out of memory (no line is then clutter). */
+/* The clutter patterns, compiled on first use; NULL when out of memory. */
 static tagar_cleaner *head_cleaner(ctx *c)
 {
-	if (!c->head) {
-		size_t blen = 0, hlen = sizeof HEAD_CLUTTER - 1;
-		const char *boil = tagar_model_boilerplate(c->m, &blen);
-		char *all = malloc(hlen + (boil ? blen : 0) + 1);
-		if (!all)
-			return NULL;
-		memcpy(all, HEAD_CLUTTER, hlen);
-		if (boil)
-			memcpy(all + hlen, boil, blen);
-		c->head = tagar_cleaner_new(all, hlen + (boil ? blen : 0), NULL);
-		free(all);
-	}
+	if (!c->head)
+		c->head = tagar_cleaner_new(HEAD_CLUTTER, sizeof HEAD_CLUTTER - 1, NULL);
 	return c->head;
 }
 
@@ -151,13 +139,19 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
-/* Whether a line is nothing but clutter or boilerplate. */
+/* Whether cl cuts the whole line (a NULL cleaner cuts nothing). */
+static int cut_whole(tagar_cleaner *cl, const char *line, size_t n)
+{
+	size_t left = n;
+	const char *t = cl ? tagar_clean(cl, line, n, &left) : NULL;
+	return t && blank(t, left);
+}
+
+/* Whether a line is nothing but clutter or the model's boilerplate (the
+ * classifier's own cleaner: no second compilation of its patterns). */
 static int clutter(ctx *c, const char *line, size_t n)
 {
-	tagar_cleaner *cl = head_cleaner(c);
-	size_t left = n;
-	const char *t = cl ? tagar_clean(cl, line, n, &left) : line;
-	return t && blank(t, left);
+	return cut_whole(head_cleaner(c), line, n) || cut_whole(tagar_classifier_cleaner(c->cl), line, n);
 }
 
 /* Plain text: the title is the first line that is neither blank, clutter

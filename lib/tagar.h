@@ -382,6 +382,10 @@ typedef struct tagar_classifier tagar_classifier;
  * libsvm cannot be opened: it is loaded on demand (dlopen). */
 tagar_classifier *tagar_classifier_new(const tagar_model *m);
 void tagar_classifier_free(tagar_classifier **c);
+/* The classifier's cleaner (the model's boilerplate patterns), or NULL when
+ * the model has none: for a caller that looks at text the way the model
+ * does, on the classifier's thread, between calls to tagar_classify. */
+tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c);
 
 typedef struct {
 	int tag;          /* index into the model's tags */

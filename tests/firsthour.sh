@@ -165,5 +165,8 @@ printf 'ADVERTISEMENT\nSenin, 12 Februari 2024 10:15 WIB\nShare\nKPK menahan bup
 expect 0 "an article with clutter first" -- "$classify" -m models/default.tgm --show-text "$tmp/clutter.txt"
 [ "$(head -n 1 "$tmp/out")" = "KPK menahan bupati dalam kasus suap" ] && ok || ko "title after clutter: '$(head -n 1 "$tmp/out")'"
 lacks "$tmp/out" "ADVERTISEMENT" "the clutter is cut"
+printf '12 Desember 2024, Hari Ibu dirayakan di Jakarta\nPeringatan Hari Ibu digelar di Monas.\n' > "$tmp/dated.txt"
+expect 0 "a headline that starts with a date" -- "$classify" -m models/default.tgm --show-text "$tmp/dated.txt"
+[ "$(head -n 1 "$tmp/out")" = "12 Desember 2024, Hari Ibu dirayakan di Jakarta" ] && ok || ko "a dated headline is kept: '$(head -n 1 "$tmp/out")'"
 
 finish
