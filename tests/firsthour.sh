@@ -62,6 +62,8 @@ grep -v '^tagar-train: ' "$tmp/err" > "$tmp/bare.err"
 [ ! -s "$tmp/bare.err" ] && ok || ko "tagar-train message without its name: $(head -n 1 "$tmp/bare.err")"
 contains "$tmp/err" 'tagar-train: warning: tag "KPK" has a single example' "the warning is prefixed"
 contains "$tmp/err" "tagar-train: $tmp/one.jsonl:4: invalid JSON" "a line's message is prefixed"
+expect 3 "a stopword file that is not there" -- "$train" -q --stopwords "$tmp/nowords.txt" -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "tagar-train: $tmp/nowords.txt: No such file" "a missing stopword file is named after the program"
 expect 1 "--eval with a malformed line" -- "$classify" -m "$model" --eval "$tmp/one.jsonl"
 grep -v '^tagar-classify: ' "$tmp/err" > "$tmp/bare.err"
 [ ! -s "$tmp/bare.err" ] || ko "tagar-classify --eval message without its name: $(head -n 1 "$tmp/bare.err")"

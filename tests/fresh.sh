@@ -110,6 +110,8 @@ mount_in /proc -t proc proc
 mount_in /sys -t sysfs sysfs
 mount_in /dev --rbind /dev
 mount --make-rslave "$root/dev"
+# apt downloads as its _apt user: the shared cache must be its to write
+chown "$(chroot "$root" id -u _apt 2>/dev/null || echo 0)" "$cache/archives/partial"
 mount_in /var/cache/apt/archives --bind "$cache/archives"
 
 # --- the commit under test, and the shared corpora beside it

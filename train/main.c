@@ -230,7 +230,7 @@ static tagar_stopset *make_stopset(const options *o)
 	size_t len = 0;
 	char *words = NULL;
 	if (o->stopfile && !(words = slurp(o->stopfile, &len))) {
-		perror(o->stopfile);
+		fprintf(stderr, "tagar-train: %s: %s\n", o->stopfile, strerror(errno));
 		return NULL;
 	}
 	tagar_stopset *s = tagar_stopset_new(o->text.stopwords, words, len);
