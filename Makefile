@@ -127,6 +127,12 @@ check: all $(TESTS)
 
 test: check
 
+# README.md's quick-start and test commands on a fresh Debian 12 minbase
+# root (root and debootstrap needed; see tests/fresh.sh)
+.PHONY: fresh-check
+fresh-check:
+	@tests/fresh.sh
+
 # The default model, from the shared government-news corpus.
 SHARED ?= ../shared
 model: bin/tagar-train
@@ -226,7 +232,7 @@ valgrind:
 	$(VG) build/release/tests/unit > $(VG_OUT)/unit.log 2>&1 || { cat $(VG_OUT)/unit.log; exit 1; }
 	$(VG) bin/tagar-train -q -j 1 -o $(VG_OUT)/sample.tgm data/sample.jsonl
 	$(VG) bin/tagar-train -q -j 2 --cv 3 -n 2 --stem indonesian -o $(VG_OUT)/bigram.tgm data/sample.jsonl > /dev/null
-	$(VG) bin/tagar-train -q -j 1 -s libsvm -k rbf -o $(VG_OUT)/rbf.tgm data/sample.ft
+	$(VG) bin/tagar-train -q -j 1 -s libsvm --kernel rbf -o $(VG_OUT)/rbf.tgm data/sample.ft
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm data/sample-article.txt > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/bigram.tgm --json -a --explain=3 data/sample-article.txt > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm -j 2 -b data/sample-eval.jsonl > /dev/null

@@ -2,9 +2,11 @@
 #include "output.h"
 #include "batch.h"
 #include "inputs.h"
+#include "info.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -44,12 +46,13 @@ static const char USAGE[] =
 	"  -k, --top-k=K            at most K tags per article\n"
 	"  -a, --all-scores         also report every tag's score\n"
 	"  -e, --explain[=N]        the N (default 5) terms that weighed most for each tag\n"
-	"      --max-bytes=N        longest record (JSONL line, article) accepted, default\n"
-	"                           16777216; a whole page or feed may be 4 times that\n"
+	"      --max-bytes=N        longest record (JSONL line, article) accepted: 1024 to\n"
+	"                           1000000000000, default 16777216; a whole page or\n"
+	"                           feed may be 4 times that\n"
 	"  -j, --threads=N          batch: worker threads (default: all cores);\n"
 	"                           output order and bytes do not depend on N\n"
 	"      --eval=FILE          labelled JSONL in: per-tag precision/recall/F1 out\n"
-	"      --info               print the model's metadata and exit\n"
+	"      --info               print the model's metadata and exit (--json: as JSON)\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
@@ -133,8 +136,11 @@ static int option(options *o, int c, const char *a)
 	case O_EVAL: o->eval = a; return 0;
 	case O_INFO: o->info = 1; return 0;
 	case O_MAXB:
-		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d)
-			return bad_value("max-bytes", a);
+		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d) {
+			fprintf(stderr, "tagar-classify: invalid value '%s': --max-bytes must be an integer "
+				"from 1024 to 1000000000000\n", a);
+			return EXIT_USAGE;
+		}
 		o->max_bytes = (size_t)d;
 		return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
@@ -215,7 +221,11 @@ static int run_eval(ctx *c)
 	tagar_corpus cor = {0};
 	tagar_err err = {0, ""};
 	int nbad = 0, T = tagar_model_ntags(c->m);
-	if (tagar_corpus_read(&cor, c->o->eval, TAGAR_FMT_JSONL, stderr, &nbad, &err)) {
+	FILE *msgs = tagar_prefixed_stream(stderr, "tagar-classify: ");  /* "FILE:LINE: ..." */
+	int failed = tagar_corpus_read(&cor, c->o->eval, TAGAR_FMT_JSONL, msgs ? msgs : stderr, &nbad, &err);
+	if (msgs)
+		fclose(msgs);
+	if (failed) {
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		tagar_corpus_free(&cor);
 		return EXIT_IO_ERROR;
@@ -251,16 +261,6 @@ static int run_eval(ctx *c)
 	free(names);
 	tagar_corpus_free(&cor);
 	return rc ? rc : nbad ? EXIT_RECORDS : 0;
-}
-
-static int run_info(ctx *c, const char *path)
-{
-	if (!c->o->json)
-		fprintf(c->out, "model: %s\ntags: %d\nterms: %ld\nmetadata:\n", path, tagar_model_ntags(c->m),
-			tagar_model_nterms(c->m));
-	fputs(tagar_model_meta(c->m), c->out);
-	fputc('\n', c->out);
-	return 0;
 }
 
 /* Skips leading white space and tells whether the input looks like JSONL.
@@ -334,11 +334,31 @@ static int run_input(ctx *c)
 	return rc;
 }
 
+/* Whether standard output is a pipe whose reader has gone (`| head`): a
+ * write error then is ordinary shell use, not a failure to report. */
+static int reader_gone(void)
+{
+	struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/* Ends the run quietly, as GNU tools do when their reader goes: killed by
+ * SIGPIPE (status 141 in the shell).  What was written is a prefix of the
+ * full output, as after any write error. */
+static void end_as_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(128 + SIGPIPE);
+}
+
 int main(int argc, char **argv)
 {
-	/* a closed pipe must end the run with a message and status 3, as any
-	 * other write error does, not kill it silently */
+	/* SIGPIPE is ignored while running, so a closed pipe is a write error
+	 * that stops the batch in order (see batch.c); main() then ends the
+	 * run as SIGPIPE would have, without a message */
 	signal(SIGPIPE, SIG_IGN);
+	argv[0] = "tagar-classify";  /* getopt's messages start with argv[0] */
 	options o = {0};
 	int rc = parse_args(&o, argc, argv);
 	if (rc)
@@ -351,24 +371,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		return EXIT_IO_ERROR;
 	}
-	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL};
+	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
 		fputs("tagar-classify: out of memory (or, for an RBF or polynomial model, libsvm could not be opened)\n",
 		      stderr);
 		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
-		rc = run_info(&c, path);
+		rc = info_print(&c, path);
 	} else if (o.eval) {
 		rc = run_eval(&c);
 	} else {
 		rc = run_input(&c);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (reader_gone())
+			end_as_sigpipe();
 		fprintf(stderr, "tagar-classify: standard output: %s\n", strerror(errno));
 		rc = EXIT_IO_ERROR;
 	}
 	free(c.contrib);
+	tagar_cleaner_free(&c.head);
 	tagar_classifier_free(&c.cl);
 	tagar_model_free(&m);
 	return rc;

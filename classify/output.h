@@ -34,6 +34,8 @@ typedef struct {
 	tagar_contrib *contrib;
 	const char *const *extra; /* NULL, or name, value, ... NULL: string fields
 				   * written after the id (feeds: link, date) */
+	tagar_cleaner *head;      /* plain text: what may stand before the title
+				   * (inputs.c); made on first use, main() frees */
 } ctx;
 
 /* Whether a tag is reported: the tuned threshold, or --threshold. */

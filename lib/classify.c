@@ -332,6 +332,11 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	return c;
 }
 
+tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c)
+{
+	return c->clean;
+}
+
 void tagar_classifier_free(tagar_classifier **cp)
 {
 	if (!cp || !*cp)

@@ -97,15 +97,37 @@ static int take_tags(const cJSON *o, int need, tagar_record *r, tagar_err *err)
 	return 0;
 }
 
+/* How deep arrays and objects are nested at byte n of a JSON text: what
+ * made cJSON stop when it is past cJSON's limit. */
+static long json_depth(const char *s, size_t n)
+{
+	long depth = 0;
+	int in_string = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (in_string && s[i] == '\\')
+			i++;  /* the escaped character */
+		else if (in_string)
+			in_string = s[i] != '"';
+		else if (s[i] == '"')
+			in_string = 1;
+		else
+			depth += (s[i] == '[' || s[i] == '{') - (s[i] == ']' || s[i] == '}');
+	}
+	return depth;
+}
+
 int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
 				  tagar_record *r, tagar_err *err)
 {
 	const char *end = NULL;
 	memset(r, 0, sizeof *r);
 	cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	long col = end && end >= line ? (long)(end - line) + 1 : 1L;
+	if (!o && json_depth(line, (size_t)col < len ? (size_t)col : len) > CJSON_NESTING_LIMIT)
+		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON: arrays and objects nested deeper than %d levels "
+				  "(column %ld)", CJSON_NESTING_LIMIT, col);
 	if (!o)
-		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON at column %ld",
-				  end && end >= line ? (long)(end - line) + 1 : 1L);
+		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON at column %ld", col);
 	int rc = 0;
 	size_t rest = (size_t)(end - line);
 	while (rest < len && (line[rest] == ' ' || line[rest] == '\t' || line[rest] == '\r'))

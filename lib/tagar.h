@@ -236,6 +236,11 @@ void tagar_corpus_free(tagar_corpus *c);
  * Returns its length without the newline, or -1 at end of file. */
 long tagar_getline(char **buf, size_t *cap, FILE *f);
 
+/* A stream that writes to `to`, starting every line (after \n or \r) with
+ * prefix (not copied: it must outlive the stream); unbuffered.  fclose()
+ * it, not `to`.  NULL when out of memory. */
+FILE *tagar_prefixed_stream(FILE *to, const char *prefix);
+
 /* -------------------------------------------------------------- numbers */
 
 /* Locale-independent formatting: shortest "%.Ng" that round-trips, with '.'. */
@@ -257,11 +262,14 @@ typedef struct {
 double tagar_f1(const tagar_counts *c);
 double tagar_precision(const tagar_counts *c);
 double tagar_recall(const tagar_counts *c);
-/* micro-F1 over all tags and macro-F1 over tags with support > 0 or
- * predictions (the usual definition: a tag never present nor predicted
- * is not counted). */
+/* Whether a tag is scored: in the labels (support > 0) or predicted at
+ * least once.  A tag with neither has no F1 to speak of. */
+int tagar_scored(const tagar_counts *c);
+/* micro-F1 over all tags and macro-F1 over the scored tags (the usual
+ * definition: a tag never present nor predicted is not counted). */
 void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *macro);
-/* Prints a per-tag table and the micro/macro line. */
+/* Prints a per-tag table of the scored tags, the rule macro-F1 follows
+ * (naming the tags it leaves out) and the micro/macro line last. */
 void tagar_report_text(FILE *out, const tagar_counts *c, const char *const *names, int ntags);
 void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *names, int ntags);
 
@@ -374,6 +382,10 @@ typedef struct tagar_classifier tagar_classifier;
  * libsvm cannot be opened: it is loaded on demand (dlopen). */
 tagar_classifier *tagar_classifier_new(const tagar_model *m);
 void tagar_classifier_free(tagar_classifier **c);
+/* The classifier's cleaner (the model's boilerplate patterns), or NULL when
+ * the model has none: for a caller that looks at text the way the model
+ * does, on the classifier's thread, between calls to tagar_classify. */
+tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c);
 
 typedef struct {
 	int tag;          /* index into the model's tags */

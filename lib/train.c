@@ -319,8 +319,8 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 	work_share(jb, 0, final, ctl, t0);
 	int crashed = join_workers(kids, nw);
 	free(kids);
-	if (ctl->verbose)
-		fputc('\n', ctl->log ? ctl->log : stderr);
+	if (ctl->verbose)  /* erase the progress line: it does not outlive the run */
+		fputs("\r\033[K", ctl->log ? ctl->log : stderr);
 	for (int t = 0; t < jb->ntags; t++)
 		if (crashed || jb->status[t])
 			return tagar_fail(err, TAGAR_ESOLVER, "training failed for tag \"%s\"%s", jb->tags[t],
@@ -553,7 +553,10 @@ static int grid_search(tagar_job *jb, const tagar_train_ctl *ctl, tagar_counts *
 			char a[32], b[32];
 			tagar_fmt_fixed(a, sizeof a, mi, 4);
 			tagar_fmt_fixed(b, sizeof b, ma, 4);
-			fprintf(log, "grid: C %g gamma %g: micro-F1 %s macro-F1 %s\n", jb->C, jb->gamma, a, b);
+			if (ng > 1)  /* gamma only where it applies: RBF and polynomial kernels */
+				fprintf(log, "grid: C %g gamma %g: micro-F1 %s macro-F1 %s\n", jb->C, jb->gamma, a, b);
+			else
+				fprintf(log, "grid: C %g: micro-F1 %s macro-F1 %s\n", jb->C, a, b);
 			if (mi + ma > best) {
 				best = mi + ma;
 				bc = jb->C;
@@ -562,7 +565,10 @@ static int grid_search(tagar_job *jb, const tagar_train_ctl *ctl, tagar_counts *
 		}
 	jb->C = bc;
 	jb->gamma = bg;
-	fprintf(log, "grid: chose C %g gamma %g\n", bc, bg);
+	if (ng > 1)
+		fprintf(log, "grid: chose C %g gamma %g\n", bc, bg);
+	else
+		fprintf(log, "grid: chose C %g\n", bc);
 	return 0;
 }
 

@@ -20,7 +20,7 @@ static const char USAGE[] =
 	"  -o, --output=MODEL       model file to write (required)\n"
 	"  -f, --format=FMT         auto (default), jsonl or fasttext\n"
 	"  -s, --solver=NAME        liblinear (default) or libsvm\n"
-	"  -k, --kernel=NAME        libsvm kernel: linear (default), rbf or poly\n"
+	"      --kernel=NAME        libsvm kernel: linear (default), rbf or poly\n"
 	"  -C, --cost=C             SVM cost (default 1)\n"
 	"  -g, --gamma=G            RBF/polynomial gamma (default 1)\n"
 	"      --degree=D           polynomial degree (default 2)\n"
@@ -117,11 +117,12 @@ static int stopwords(options *o, const char *v)
 	return 0;
 }
 
-enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
+/* --kernel has no short option: -k is --top-k in tagar-classify */
+enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
        O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL };
 
 static const struct option LONGOPTS[] = {
-	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
+	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, O_KERNEL},
 	{"cost", 1, 0, 'C'}, {"gamma", 1, 0, 'g'}, {"degree", 1, 0, O_DEGREE}, {"coef0", 1, 0, O_COEF0},
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
@@ -145,7 +146,7 @@ static int option(options *o, int c, const char *a)
 	case 'o': o->out = a; return 0;
 	case 'f': if (pick("format", a, fmts, &v)) return EXIT_USAGE; o->fmt = (tagar_format)v; return 0;
 	case 's': return pick("solver", a, solvers, &o->train.solver);
-	case 'k': return pick("kernel", a, kernels, &o->train.kernel);
+	case O_KERNEL: return pick("kernel", a, kernels, &o->train.kernel);
 	case 'C': return num("cost", a, 1e-6, 1e6, &o->train.C);
 	case 'g': return num("gamma", a, 1e-9, 1e6, &o->train.gamma);
 	case O_DEGREE: return integer("degree", a, 1, 10, &o->train.degree);
@@ -187,7 +188,7 @@ static int option(options *o, int c, const char *a)
 static int parse_args(options *o, int argc, char **argv)
 {
 	int c, rc;
-	while ((c = getopt_long(argc, argv, "o:f:s:k:C:g:n:j:qhV", LONGOPTS, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "o:f:s:C:g:n:j:qhV", LONGOPTS, NULL)) != -1)
 		if ((rc = option(o, c, optarg)))
 			return rc;
 	if (optind != argc - 1 || !o->out) {
@@ -229,7 +230,7 @@ static tagar_stopset *make_stopset(const options *o)
 	size_t len = 0;
 	char *words = NULL;
 	if (o->stopfile && !(words = slurp(o->stopfile, &len))) {
-		perror(o->stopfile);
+		fprintf(stderr, "tagar-train: %s: %s\n", o->stopfile, strerror(errno));
 		return NULL;
 	}
 	tagar_stopset *s = tagar_stopset_new(o->text.stopwords, words, len);
@@ -315,9 +316,24 @@ static int exit_for(int code)
 	return code == TAGAR_EIO ? EXIT_IO : EXIT_DATA;
 }
 
+/* The library's messages (a line's error, warnings, progress) start with
+ * the program's name, as main()'s own do. */
+static FILE *messages(void)
+{
+	FILE *f = tagar_prefixed_stream(stderr, "tagar-train: ");
+	return f ? f : stderr;
+}
+
+static void close_messages(FILE *f)
+{
+	if (f != stderr)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);  /* a closed pipe is a write error with a message */
+	argv[0] = "tagar-train";   /* getopt's messages start with argv[0] */
 	options o = {0};
 	tagar_text_opts_default(&o.text);
 	tagar_train_opts_default(&o.train);
@@ -327,23 +343,26 @@ int main(int argc, char **argv)
 	char *patterns = NULL;
 	if ((rc = load_boilerplate(&o, &patterns)))
 		return rc;
+	FILE *msgs = messages();
 	o.ctl.verbose = !o.quiet && isatty(2);
-	o.ctl.log = stderr;
+	o.ctl.log = msgs;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	tagar_corpus c = {0};
 	tagar_err err = {0, ""};
 	int nbad = 0;
-	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, stderr, &nbad, &err))) {
+	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, msgs, &nbad, &err))) {
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
 		tagar_corpus_free(&c);
 		free(patterns);
+		close_messages(msgs);
 		return exit_for(rc);
 	}
 	if (nbad && o.strict) {
 		fprintf(stderr, "tagar-train: %s: %d malformed line(s); stopping (--strict)\n", o.in, nbad);
 		tagar_corpus_free(&c);
 		free(patterns);
+		close_messages(msgs);
 		return EXIT_DATA;
 	}
 	if (nbad && !o.quiet)
@@ -351,11 +370,11 @@ int main(int argc, char **argv)
 	tagar_stopset *stop = make_stopset(&o);
 	tagar_model *m = NULL;
 	tagar_counts *cnt = NULL;
-	if (!stop)
-		rc = EXIT_IO;
-	else if ((rc = tagar_train(&c, &o.text, stop, &o.train, &o.ctl, &m, &cnt, &err)))
+	rc = stop ? tagar_train(&c, &o.text, stop, &o.train, &o.ctl, &m, &cnt, &err) : EXIT_IO;
+	close_messages(msgs);
+	if (stop && rc)
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
-	else if ((rc = tagar_model_save(m, o.out, &err)))
+	else if (stop && (rc = tagar_model_save(m, o.out, &err)))
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
 	if (!rc && o.cv_print) {
 		const char **names = malloc((size_t)tagar_model_ntags(m) * sizeof *names);
