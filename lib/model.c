@@ -301,50 +301,16 @@ out:
 	return rc;
 }
 
-/* The write goes to a temporary file beside the target, is flushed to disk
- * and renamed over it, so a crash never leaves a half-written model. */
 int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err)
 {
-	size_t pl = strlen(path);
-	char *tmp = malloc(pl + 16);
-	if (!tmp)
-		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	memcpy(tmp, path, pl);
-	memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int rc = tagar_fail(err, TAGAR_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	size_t done = 0;
-	while (done < m->size) {
-		ssize_t k = write(fd, m->base + done, m->size - done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		done += (size_t)k;
-	}
-	int saved = errno;
-	int ok = done == m->size && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-	if (!ok && done == m->size)
-		saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = 0;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = 0;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		free(tmp);
-		return tagar_fail(err, TAGAR_EIO, "%s: cannot write the model: %s", path, strerror(saved));
-	}
-	free(tmp);
-	return 0;
+	tagar_outfile *o = tagar_outfile_open(path, NULL, err);
+	return o ? tagar_outfile_commit(&o, m->base, m->size, err) : err ? err->code : TAGAR_EIO;
+}
+
+const void *tagar_model_image(const tagar_model *m, size_t *len)
+{
+	*len = m->size;
+	return m->base;
 }
 
 /* ------------------------------------------------------------- reading */

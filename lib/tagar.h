@@ -327,8 +327,10 @@ tagar_model *tagar_model_load(const char *path, tagar_err *err);
 /* The same from bytes the caller keeps alive (tests, fuzzing). */
 tagar_model *tagar_model_from_bytes(const void *p, size_t n, tagar_err *err);
 void tagar_model_free(tagar_model **m);
-/* Writes atomically: to PATH.tmp.PID, fsync, rename. */
+/* Writes atomically through tagar_outfile (no inputs to avoid). */
 int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err);
+/* The model's bytes, as a model file holds them. */
+const void *tagar_model_image(const tagar_model *m, size_t *len);
 
 int tagar_model_ntags(const tagar_model *m);
 const char *tagar_model_tag(const tagar_model *m, int i);
@@ -344,6 +346,34 @@ const char *tagar_model_boilerplate(const tagar_model *m, size_t *len);
 /* The metadata JSON text (options, tags, training set, CV figures). */
 const char *tagar_model_meta(const tagar_model *m);
 double tagar_model_threshold(const tagar_model *m, int tag);
+
+/* --------------------------------------------------------- output files */
+
+/* A file written whole or not at all.  tagar_outfile_open() resolves path
+ * through symlinks (the target is replaced, the link stays) and refuses,
+ * with TAGAR_EIO and a message naming path:
+ *  - a target that exists and is not a regular file (device, FIFO, socket,
+ *    directory): rename() would put a file in its place;
+ *  - a target that is one of inputs (NULL-terminated; "-" is standard
+ *    input), by any name: same device and inode;
+ *  - a directory where the file cannot be created: the temporary file,
+ *    PATH.tmp.PID.N, is created at once, so the caller learns it before
+ *    its long work, not after.
+ * It also removes the PATH.tmp.PID.N files of processes that are gone
+ * (runs killed by SIGKILL).  A new file's mode follows the umask; a
+ * replaced file keeps its mode (and, when allowed, owner and group).
+ * tagar_outfile_commit() writes the bytes to the temporary file, syncs it
+ * and renames it over the target; on any failure, and in
+ * tagar_outfile_abort(), the temporary file is removed and the target is
+ * left as it was.  Both free the object and set it to NULL. */
+typedef struct tagar_outfile tagar_outfile;
+
+tagar_outfile *tagar_outfile_open(const char *path, const char *const *inputs, tagar_err *err);
+/* The temporary file's name (for a signal handler that must remove it);
+ * owned by o. */
+const char *tagar_outfile_temp(const tagar_outfile *o);
+int tagar_outfile_commit(tagar_outfile **o, const void *bytes, size_t n, tagar_err *err);
+void tagar_outfile_abort(tagar_outfile **o);
 
 /* ------------------------------------------------------------- training */
 

@@ -13,7 +13,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,6 +282,19 @@ static int join_workers(const pid_t *kids, int nw)
 	return crashed;
 }
 
+/* A worker dies with the process that forked it (pid parent): killed,
+ * that process cannot collect its work, and an orphan would run on for
+ * the rest of the training.  Linux says so with a signal; a parent that
+ * died before the request took effect is seen by getppid(). */
+static void die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(1);
+}
+
 static void sparse_note(const tagar_train_ctl *ctl, const char *why)
 {
 	/* said like the data warnings: the run is going to be many times slower */
@@ -306,9 +323,11 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 	if (!kids)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	fflush(NULL);
+	pid_t parent = getpid();
 	for (int w = 1; w < nw; w++) {
 		kids[w] = fork();
 		if (kids[w] == 0) {
+			die_with_parent(parent);
 			work_share(jb, w, final, ctl, t0);
 			free(kids);  /* the child's only private allocation */
 			_exit(0);
