@@ -339,6 +339,8 @@ int main(int argc, char **argv)
 	/* a closed pipe must end the run with a message and status 3, as any
 	 * other write error does, not kill it silently */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);  /* the file size limit too: EFBIG, reported below */
+	off_t start = out_start();
 	options o = {0};
 	int rc = parse_args(&o, argc, argv);
 	if (rc)
@@ -365,7 +367,10 @@ int main(int argc, char **argv)
 		rc = run_input(&c);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "tagar-classify: standard output: %s\n", strerror(errno));
+		int e = errno;
+		out_keep_whole_lines(start);
+		fprintf(stderr, "tagar-classify: standard output: %s%s\n", strerror(e),
+			e == EFBIG ? " (over the file size limit: see ulimit -f); it ends with the last whole record" : "");
 		rc = EXIT_IO_ERROR;
 	}
 	free(c.contrib);
