@@ -203,7 +203,7 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 		if (s)
 			out_json_record(c, &r, s);
 		else
-			snprintf(e.msg, sizeof e.msg, "out of memory");
+			snprintf(e.msg, sizeof e.msg, "%s", tagar_classify_error(c->cl));
 		tagar_record_clear(&r);
 	}
 	if (!s) {

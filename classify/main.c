@@ -228,6 +228,8 @@ static int run_eval(ctx *c)
 	for (int d = 0; !rc && d < cor.n; d++) {
 		const tagar_tag_score *s = classify_record(c, &cor.rec[d]);
 		if (!s) {
+			fprintf(stderr, "tagar-classify: %s: record %d: %s\n", c->o->eval, d + 1,
+				tagar_classify_error(c->cl));
 			rc = EXIT_IO_ERROR;
 			break;
 		}

@@ -413,9 +413,14 @@ typedef struct {
 } tagar_tag_score;
 
 /* Scores every tag for one article.  Returns a pointer to ntags scores owned
- * by the classifier (valid until its next call), sorted by score descending. */
+ * by the classifier (valid until its next call), sorted by score descending;
+ * NULL when the article cannot be scored (tagar_classify_error() says why). */
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len);
+/* Why the last tagar_classify() returned NULL: out of memory, or a tag
+ * whose decision value is not a number (a kernel model overflowing on
+ * this text; scores are always numbers).  Owned by c. */
+const char *tagar_classify_error(tagar_classifier *c);
 
 typedef struct {
 	const char *term;
