@@ -471,10 +471,14 @@ static void run_threads(worker *w, int nt)
 			pthread_join(w[i].th, NULL);
 }
 
-int tagar_batch_run(const ctx *c, FILE *in, long first_line)
+int tagar_batch_run(const ctx *c, FILE *in, long first_line, const char *prefix, size_t nprefix)
 {
 	int nt = thread_count(c->o);
 	feeder f = {in, c->o->input, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
+	if (f.raw && nprefix && nprefix <= 64) {  /* read first, as if not yet taken */
+		memcpy(f.raw, prefix, nprefix);
+		f.len = nprefix;
+	}
 	pipeline p = {.nslots = (unsigned long)nt * SLOTS_PER_THREAD, .nthreads = nt,
 		      .f = &f, .line = first_line, .out = c->out};
 	pthread_mutex_init(&p.mu, NULL);

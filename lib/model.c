@@ -430,6 +430,9 @@ static int read_tags(tagar_model *m, const cJSON *root, tagar_err *err)
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tag");
 		if (!cJSON_IsString(name))
 			return tagar_fail(err, TAGAR_EMODEL, "model metadata: tag %d has no name", i);
+		char why[128];  /* training refuses such names; a model holding one was not made by it */
+		if (tagar_tag_check(name->valuestring, strlen(name->valuestring), why, sizeof why))
+			return tagar_fail(err, TAGAR_EMODEL, "model metadata: the name of tag %d %s", i, why);
 		if (!(m->tags[i++] = strdup(name->valuestring)))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}

@@ -208,6 +208,14 @@ typedef enum {
 	TAGAR_FMT_FASTTEXT = 2
 } tagar_format;
 
+/* What a tag name may be: 1 to TAGAR_TAG_MAX bytes of valid UTF-8 without
+ * control characters (tab, newline, C0, DEL, C1), line or paragraph
+ * separators or noncharacters, so it stays one field in TAG<TAB>SCORE
+ * output, one JSON string and one XML text node.  0, or TAGAR_EFORMAT with
+ * the reason in why ("is empty", "holds U+0009, a control character"). */
+#define TAGAR_TAG_MAX 200
+int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen);
+
 void tagar_record_clear(tagar_record *r);
 /* Parses one JSONL line.  need_tags: "tags" must be present.  On error
  * err->msg names the field (the caller adds file and line). */
@@ -225,9 +233,12 @@ typedef struct tagar_corpus_s {
 	int cap;
 } tagar_corpus;
 
-/* Reads a whole labelled file.  Malformed lines are reported on `errs`
- * (when not NULL) as "FILE:LINE: message" and counted in *nbad; reading
- * goes on.  Fails only on I/O errors or when no line is usable. */
+/* Reads a whole labelled file.  Malformed lines, and lines with a tag that
+ * tagar_tag_check() refuses, are reported on `errs` (when not NULL) as
+ * "FILE:LINE: message" and counted in *nbad; reading goes on.  Fails only
+ * on I/O errors or when no line is usable.  TAGAR_FMT_AUTO: the first line
+ * that starts with '{' (JSONL) or "__label__" (fastText) decides; the lines
+ * before it are then read in that format (fastText when none does). */
 int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 		      FILE *errs, int *nbad, tagar_err *err);
 void tagar_corpus_free(tagar_corpus *c);
