@@ -279,14 +279,14 @@ typedef struct {
 static int sniff_stream(FILE *in, sniffed *s)
 {
 	static const char label[] = "__label__", bom[] = "\xEF\xBB\xBF";
-	int ch;
+	int ch = EOF;
 	s->n = 0;
 	s->lines = 1;
 	while (s->n < 3 && (ch = getc(in)) != EOF && ch == (unsigned char)bom[s->n])
 		s->bytes[s->n++] = (char)ch;
 	if (s->n == 3)
 		s->n = 0;  /* a byte order mark: dropped */
-	else if (s->n < 3 && ch != EOF && ch != (unsigned char)bom[s->n])
+	else if (ch != EOF)  /* the byte that is not the mark's goes back */
 		ungetc(ch, in);
 	if (s->n)
 		return IN_AUTO;
