@@ -241,7 +241,7 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 	} else if (!rc && c->o->show_text)
 		rc = show_text(c, title, body);
 	else if (!rc && !(sc = tagar_classify(c->cl, title, strlen(title), body, strlen(body)))) {
-		fputs("tagar-classify: out of memory\n", stderr);
+		fprintf(stderr, "tagar-classify: %s\n", tagar_classify_error(c->cl));
 		rc = EXIT_IO_ERROR;
 	} else if (!rc && c->o->json) {
 		out_json_record(c, NULL, sc);
@@ -305,7 +305,7 @@ static int tag_items(ctx *c, tagar_feed *f)
 		}
 		if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
 		    (c->o->emit_feed && add_categories(c, f, i, s))) {
-			item_failed(c, it, "out of memory");
+			item_failed(c, it, s ? "out of memory" : tagar_classify_error(c->cl));
 			failed = 1;
 		} else if (!c->o->emit_feed) {
 			tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
@@ -393,7 +393,7 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 		if (empty_article(title, body))
 			snprintf(msg, sizeof msg, "empty article");
 		else if (!(sc = tagar_classify(c->cl, title, strlen(title), body, strlen(body))))
-			snprintf(msg, sizeof msg, "out of memory");
+			snprintf(msg, sizeof msg, "%s", tagar_classify_error(c->cl));
 		else
 			out_json_record(c, &(tagar_record){.id = (char *)name}, sc);
 	}

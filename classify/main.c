@@ -238,6 +238,8 @@ static int run_eval(ctx *c)
 	for (int d = 0; !rc && d < cor.n; d++) {
 		const tagar_tag_score *s = classify_record(c, &cor.rec[d]);
 		if (!s) {
+			fprintf(stderr, "tagar-classify: %s: record %d: %s\n", c->o->eval, d + 1,
+				tagar_classify_error(c->cl));
 			rc = EXIT_IO_ERROR;
 			break;
 		}
@@ -263,28 +265,69 @@ static int run_eval(ctx *c)
 	return rc ? rc : nbad ? EXIT_RECORDS : 0;
 }
 
-/* Skips leading white space and tells whether the input looks like JSONL.
- * *lines counts the newlines skipped, so error records keep true numbers. */
-static int sniff_jsonl(FILE *in, long *lines)
+/* What has been read of the input to tell its format. */
+typedef struct {
+	char bytes[16];
+	size_t n;
+	long lines;    /* the number of the line bytes[] starts on */
+} sniffed;
+
+/* Whether the input is a stream of records (JSON Lines, fastText lines),
+ * read without holding it whole: skips a UTF-8 byte order mark and white
+ * space (counting newlines), then keeps in s what it reads to decide, so
+ * either reader gets the input as it was, short of those. */
+static int sniff_stream(FILE *in, sniffed *s)
 {
-	int ch;
-	*lines = 1;
-	while ((ch = getc(in)) != EOF && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
-		*lines += ch == '\n';
-	if (ch != EOF)
+	static const char label[] = "__label__", bom[] = "\xEF\xBB\xBF";
+	int ch = EOF;
+	s->n = 0;
+	s->lines = 1;
+	while (s->n < 3 && (ch = getc(in)) != EOF && ch == (unsigned char)bom[s->n])
+		s->bytes[s->n++] = (char)ch;
+	if (s->n == 3)
+		s->n = 0;  /* a byte order mark: dropped */
+	else if (ch != EOF)  /* the byte that is not the mark's goes back */
 		ungetc(ch, in);
-	return ch == '{';
+	if (s->n)
+		return IN_AUTO;
+	while ((ch = getc(in)) != EOF && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
+		s->lines += ch == '\n';
+	for (; ch != EOF; ch = getc(in)) {
+		s->bytes[s->n++] = (char)ch;
+		if (ch != label[s->n - 1])
+			break;
+		if (s->n == sizeof label - 1)
+			return IN_FASTTEXT;
+	}
+	return s->n && s->bytes[0] == '{' ? IN_JSONL : IN_AUTO;
 }
 
 /* A whole input read into memory, by its (given or sniffed) format. */
-static int run_whole(ctx *c, FILE *in, long first)
+/* prefix: what was read of the input before it. */
+static char *read_all_after(FILE *in, const sniffed *prefix, size_t *len, size_t max)
+{
+	char *buf = in_read_all(in, len, max), *nb;
+	if (!buf || !prefix->n)
+		return buf;
+	if (!(nb = realloc(buf, *len + prefix->n + 1))) {
+		free(buf);
+		return NULL;
+	}
+	memmove(nb + prefix->n, nb, *len + 1);
+	memcpy(nb, prefix->bytes, prefix->n);
+	*len += prefix->n;
+	return nb;
+}
+
+static int run_whole(ctx *c, FILE *in, const sniffed *sn)
 {
 	size_t len;
+	long first = sn->lines;
 	errno = 0;
-	char *buf = in_read_all(in, &len, c->o->max_bytes * 4);
+	char *buf = read_all_after(in, sn, &len, c->o->max_bytes * 4);
 	if (!buf && errno == EFBIG) {
 		fprintf(stderr, "tagar-classify: %s: input over %zu bytes: a whole document (article, page, "
-			"feed) may be 4 times --max-bytes; stream records with --batch or --tsv\n",
+			"feed) may be 4 times --max-bytes; stream records with --batch, --tsv or --fasttext\n",
 			c->o->input, c->o->max_bytes * 4);
 		return EXIT_RECORDS;
 	}
@@ -306,7 +349,7 @@ static int run_whole(ctx *c, FILE *in, long first)
 		o.format = fmt;
 		bc.o = &o;
 		FILE *m = fmemopen(buf, len ? len : 1, "r");
-		rc = m ? tagar_batch_run(&bc, m, first) : EXIT_IO_ERROR;
+		rc = m ? tagar_batch_run(&bc, m, first, NULL, 0) : EXIT_IO_ERROR;
 		if (m)
 			fclose(m);
 	}
@@ -323,12 +366,19 @@ static int run_input(ctx *c)
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, strerror(errno));
 		return EXIT_IO_ERROR;
 	}
-	long first = 1;
-	int f = c->o->format, rc;
-	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT || (f == IN_AUTO && !c->o->emit_feed && sniff_jsonl(in, &first)))
-		rc = tagar_batch_run(c, in, first);  /* streamed: memory does not grow with the input */
-	else
-		rc = run_whole(c, in, first);
+	sniffed sn = {.lines = 1};
+	int f = c->o->format, rc, streamed = f == IN_AUTO && !c->o->emit_feed ? sniff_stream(in, &sn) : IN_AUTO;
+	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT) {
+		rc = tagar_batch_run(c, in, 1, NULL, 0);  /* streamed: memory does not grow with the input */
+	} else if (streamed != IN_AUTO) {
+		options o = *c->o;
+		ctx bc = *c;
+		o.format = streamed;
+		bc.o = &o;
+		rc = tagar_batch_run(&bc, in, sn.lines, sn.bytes, sn.n);
+	} else {
+		rc = run_whole(c, in, &sn);
+	}
 	if (in != stdin)
 		fclose(in);
 	return rc;
@@ -359,6 +409,8 @@ int main(int argc, char **argv)
 	 * run as SIGPIPE would have, without a message */
 	signal(SIGPIPE, SIG_IGN);
 	argv[0] = "tagar-classify";  /* getopt's messages start with argv[0] */
+	signal(SIGXFSZ, SIG_IGN);  /* the file size limit too: EFBIG, reported below */
+	off_t start = out_start();
 	options o = {0};
 	int rc = parse_args(&o, argc, argv);
 	if (rc)
@@ -385,9 +437,12 @@ int main(int argc, char **argv)
 		rc = run_input(&c);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
 		if (reader_gone())
 			end_as_sigpipe();
-		fprintf(stderr, "tagar-classify: standard output: %s\n", strerror(errno));
+		out_keep_whole_lines(start);
+		fprintf(stderr, "tagar-classify: standard output: %s%s\n", strerror(e),
+			e == EFBIG ? " (over the file size limit: see ulimit -f); it ends with the last whole record" : "");
 		rc = EXIT_IO_ERROR;
 	}
 	free(c.contrib);

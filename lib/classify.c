@@ -5,6 +5,7 @@
 #include "matrix.h"
 
 #include <dlfcn.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ struct tagar_classifier {
 	uint32_t gen;
 	tagar_vocab_table voc;
 	int failed;
+	int nan_tag;              /* the tag whose decision value was NaN, or -1 */
+	char why[320];            /* tagar_classify_error()'s message */
 	pending_token pend[PENDING];
 	int npend;
 	double *dec;
@@ -382,12 +385,39 @@ static void sort_scores(tagar_tag_score *s, int n)
 	}
 }
 
+/* Scores must be numbers.  A model's values are checked at load, but a
+ * kernel whose values overflow on this text sums infinities: an infinite
+ * decision is as sure as decisions get and is kept at the largest double
+ * (its score is then 0 or 1); NaN cannot be scored and fails the text. */
+static int finite_decisions(tagar_classifier *c)
+{
+	for (int t = 0; t < c->ntags; t++) {
+		if (isnan(c->dec[t])) {
+			c->nan_tag = t;
+			return 0;
+		}
+		if (isinf(c->dec[t]))
+			c->dec[t] = c->dec[t] > 0 ? DBL_MAX : -DBL_MAX;
+	}
+	return 1;
+}
+
+const char *tagar_classify_error(tagar_classifier *c)
+{
+	if (c->nan_tag < 0)
+		return "out of memory";
+	snprintf(c->why, sizeof c->why, "tag \"%.200s\": the model's decision value for this text is not a number "
+		 "(its kernel values overflow)", tagar_model_tag(c->m, c->nan_tag));
+	return c->why;
+}
+
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len)
 {
 	const tagar_text_opts *o = tagar_model_text_opts(c->m);
 	c->nx = 0;
 	c->failed = 0;
+	c->nan_tag = -1;
 	c->npend = 0;
 	if (++c->gen == 0) {  /* wrapped: old stamps could match again */
 		memset(c->seen, 0, ((size_t)tagar_model_nterms(c->m) + 1) * sizeof *c->seen);
@@ -406,7 +436,7 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 		linear_scores(c);
 	else
 		kernel_scores(c);
-	if (c->failed)
+	if (c->failed || !finite_decisions(c))
 		return NULL;
 	for (int t = 0; t < c->ntags; t++) {
 		const double *p = c->v.tagparam + 4 * t;

@@ -208,6 +208,14 @@ typedef enum {
 	TAGAR_FMT_FASTTEXT = 2
 } tagar_format;
 
+/* What a tag name may be: 1 to TAGAR_TAG_MAX bytes of valid UTF-8 without
+ * control characters (tab, newline, C0, DEL, C1), line or paragraph
+ * separators or noncharacters, so it stays one field in TAG<TAB>SCORE
+ * output, one JSON string and one XML text node.  0, or TAGAR_EFORMAT with
+ * the reason in why ("is empty", "holds U+0009, a control character"). */
+#define TAGAR_TAG_MAX 200
+int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen);
+
 void tagar_record_clear(tagar_record *r);
 /* Parses one JSONL line.  need_tags: "tags" must be present.  On error
  * err->msg names the field (the caller adds file and line). */
@@ -225,9 +233,12 @@ typedef struct tagar_corpus_s {
 	int cap;
 } tagar_corpus;
 
-/* Reads a whole labelled file.  Malformed lines are reported on `errs`
- * (when not NULL) as "FILE:LINE: message" and counted in *nbad; reading
- * goes on.  Fails only on I/O errors or when no line is usable. */
+/* Reads a whole labelled file.  Malformed lines, and lines with a tag that
+ * tagar_tag_check() refuses, are reported on `errs` (when not NULL) as
+ * "FILE:LINE: message" and counted in *nbad; reading goes on.  Fails only
+ * on I/O errors or when no line is usable.  TAGAR_FMT_AUTO: the first line
+ * that starts with '{' (JSONL) or "__label__" (fastText) decides; the lines
+ * before it are then read in that format (fastText when none does). */
 int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 		      FILE *errs, int *nbad, tagar_err *err);
 void tagar_corpus_free(tagar_corpus *c);
@@ -335,8 +346,10 @@ tagar_model *tagar_model_load(const char *path, tagar_err *err);
 /* The same from bytes the caller keeps alive (tests, fuzzing). */
 tagar_model *tagar_model_from_bytes(const void *p, size_t n, tagar_err *err);
 void tagar_model_free(tagar_model **m);
-/* Writes atomically: to PATH.tmp.PID, fsync, rename. */
+/* Writes atomically through tagar_outfile (no inputs to avoid). */
 int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err);
+/* The model's bytes, as a model file holds them. */
+const void *tagar_model_image(const tagar_model *m, size_t *len);
 
 int tagar_model_ntags(const tagar_model *m);
 const char *tagar_model_tag(const tagar_model *m, int i);
@@ -352,6 +365,34 @@ const char *tagar_model_boilerplate(const tagar_model *m, size_t *len);
 /* The metadata JSON text (options, tags, training set, CV figures). */
 const char *tagar_model_meta(const tagar_model *m);
 double tagar_model_threshold(const tagar_model *m, int tag);
+
+/* --------------------------------------------------------- output files */
+
+/* A file written whole or not at all.  tagar_outfile_open() resolves path
+ * through symlinks (the target is replaced, the link stays) and refuses,
+ * with TAGAR_EIO and a message naming path:
+ *  - a target that exists and is not a regular file (device, FIFO, socket,
+ *    directory): rename() would put a file in its place;
+ *  - a target that is one of inputs (NULL-terminated; "-" is standard
+ *    input), by any name: same device and inode;
+ *  - a directory where the file cannot be created: the temporary file,
+ *    PATH.tmp.PID.N, is created at once, so the caller learns it before
+ *    its long work, not after.
+ * It also removes the PATH.tmp.PID.N files of processes that are gone
+ * (runs killed by SIGKILL).  A new file's mode follows the umask; a
+ * replaced file keeps its mode (and, when allowed, owner and group).
+ * tagar_outfile_commit() writes the bytes to the temporary file, syncs it
+ * and renames it over the target; on any failure, and in
+ * tagar_outfile_abort(), the temporary file is removed and the target is
+ * left as it was.  Both free the object and set it to NULL. */
+typedef struct tagar_outfile tagar_outfile;
+
+tagar_outfile *tagar_outfile_open(const char *path, const char *const *inputs, tagar_err *err);
+/* The temporary file's name (for a signal handler that must remove it);
+ * owned by o. */
+const char *tagar_outfile_temp(const tagar_outfile *o);
+int tagar_outfile_commit(tagar_outfile **o, const void *bytes, size_t n, tagar_err *err);
+void tagar_outfile_abort(tagar_outfile **o);
 
 /* ------------------------------------------------------------- training */
 
@@ -395,9 +436,14 @@ typedef struct {
 } tagar_tag_score;
 
 /* Scores every tag for one article.  Returns a pointer to ntags scores owned
- * by the classifier (valid until its next call), sorted by score descending. */
+ * by the classifier (valid until its next call), sorted by score descending;
+ * NULL when the article cannot be scored (tagar_classify_error() says why). */
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len);
+/* Why the last tagar_classify() returned NULL: out of memory, or a tag
+ * whose decision value is not a number (a kernel model overflowing on
+ * this text; scores are always numbers).  Owned by c. */
+const char *tagar_classify_error(tagar_classifier *c);
 
 typedef struct {
 	const char *term;

@@ -13,7 +13,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,6 +282,19 @@ static int join_workers(const pid_t *kids, int nw)
 	return crashed;
 }
 
+/* A worker dies with the process that forked it (pid parent): killed,
+ * that process cannot collect its work, and an orphan would run on for
+ * the rest of the training.  Linux says so with a signal; a parent that
+ * died before the request took effect is seen by getppid(). */
+static void die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(1);
+}
+
 static void sparse_note(const tagar_train_ctl *ctl, const char *why)
 {
 	/* said like the data warnings: the run is going to be many times slower */
@@ -306,9 +323,11 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 	if (!kids)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	fflush(NULL);
+	pid_t parent = getpid();
 	for (int w = 1; w < nw; w++) {
 		kids[w] = fork();
 		if (kids[w] == 0) {
+			die_with_parent(parent);
 			work_share(jb, w, final, ctl, t0);
 			free(kids);  /* the child's only private allocation */
 			_exit(0);
@@ -675,6 +694,55 @@ static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tag
 	return s;
 }
 
+/* What to change when a fit gives values that are not numbers. */
+static const char *overflow_advice(const tagar_job *jb)
+{
+	if (jb->o->solver == TAGAR_SOLVER_LIBSVM && jb->o->kernel == TAGAR_KERNEL_POLY)
+		return "the polynomial kernel's values are too large: lower --degree, --coef0 or --gamma";
+	if (jb->o->solver == TAGAR_SOLVER_LIBSVM && jb->o->kernel == TAGAR_KERNEL_RBF)
+		return "lower --gamma or --cost";
+	return "lower --cost";
+}
+
+/* The first value of tag t's final model that is not a finite number:
+ * its name, or NULL when every one is.  Classifying with such a model
+ * prints NaN (invalid JSON) and assigns nothing, so it is never written. */
+static const char *nonfinite_part(const tagar_job *jb, int t)
+{
+	static const char *const param[] = {"the bias", "the threshold", "the calibration slope",
+					       "the calibration offset"};
+	size_t n = (size_t)jb->mx->ndocs;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(jb->scores[(size_t)t * n + i]))
+			return "a cross-validation decision value";
+	for (int k = 0; k < 4; k++)
+		if (!isfinite(jb->tagparam[4 * t + k]))
+			return param[k];
+	if (has_kernel_models(jb)) {
+		if (!isfinite(jb->kout.rho[t]))
+			return "the kernel bias";
+		for (uint32_t i = 0; i < jb->kout.count[t]; i++)
+			if (!isfinite(jb->kout.coef[(size_t)t * n + i]))
+				return "a support vector coefficient";
+		return NULL;
+	}
+	for (long j = 0; j < jb->mx->nterms; j++)
+		if (!isfinite(jb->weights[(size_t)j * jb->ntags + t]))
+			return "a weight";
+	return NULL;
+}
+
+static int check_finite(const tagar_job *jb, tagar_err *err)
+{
+	for (int t = 0; t < jb->ntags; t++) {
+		const char *what = nonfinite_part(jb, t);
+		if (what)
+			return tagar_fail(err, TAGAR_ESOLVER, "tag \"%s\": %s is not a finite number; %s",
+					  jb->tags[t], what, overflow_advice(jb));
+	}
+	return 0;
+}
+
 static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_stopset *stop,
 		       const tagar_cleaner *cl, const tagar_counts *cnt, tagar_kernel_parts *kv,
 		       tagar_model **out, tagar_err *err)
@@ -826,6 +894,8 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = grid_search(&jb, ctl, cnt, err);
 	if (!rc)
 		rc = run_tags(&jb, 1, ctl, err);
+	if (!rc)
+		rc = check_finite(&jb, err);
 	if (!rc && kernel && tagar_kernel_parts_collect(&jb, &kv))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc) {

@@ -59,6 +59,7 @@ static const char USAGE[] =
 typedef struct {
 	const char *out, *in, *stopfile;
 	const char *boilerfile;  /* NULL: the default file; "none": off */
+	char boilerpath[PATH_MAX + 64];  /* the patterns file read, "" when none */
 	tagar_format fmt;
 	tagar_text_opts text;
 	tagar_train_opts train;
@@ -84,7 +85,9 @@ static int num(const char *opt, const char *v, double lo, double hi, double *out
 static int integer(const char *opt, const char *v, long lo, long hi, int *out)
 {
 	double d;
-	if (num(opt, v, (double)lo, (double)hi, &d) || d != (long)d)
+	if (num(opt, v, (double)lo, (double)hi, &d))
+		return EXIT_USAGE;  /* num() said so */
+	if (d != (long)d)
 		return bad_value(opt, v);
 	*out = (int)d;
 	return 0;
@@ -273,6 +276,7 @@ static int load_boilerplate(options *o, char **patterns)
 	}
 	if (strcmp(path, "none") == 0)
 		return 0;
+	snprintf(o->boilerpath, sizeof o->boilerpath, "%s", path);
 	if (!(*patterns = slurp(path, &len))) {
 		fprintf(stderr, "tagar-train: %s: cannot read the boilerplate patterns: %s\n", path, strerror(errno));
 		return EXIT_IO;
@@ -330,9 +334,67 @@ static void close_messages(FILE *f)
 		fclose(f);
 }
 
+/* The temporary model file, removed when a signal ends the run (workers,
+ * which inherit the handler, leave it to this process). */
+static char temp_path[PATH_MAX + 64];
+static volatile sig_atomic_t have_temp;
+static pid_t owner;
+
+static void on_fatal_signal(int sig)
+{
+	if (have_temp && getpid() == owner)
+		unlink(temp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void handle_signals(void)
+{
+	static const int fatal[] = {SIGTERM, SIGINT, SIGHUP};
+	signal(SIGPIPE, SIG_IGN);  /* a closed pipe is a write error with a message */
+	signal(SIGXFSZ, SIG_IGN);  /* so is the file size limit (EFBIG) */
+	owner = getpid();
+	for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) {
+		struct sigaction sa = {0};
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(fatal[i], &sa, NULL);
+	}
+}
+
+/* The model file, checked and its temporary file created before any
+ * training: it must not be one of the files training reads. */
+static tagar_outfile *open_output(const options *o)
+{
+	const char *inputs[4] = {o->in, NULL, NULL, NULL};
+	int n = 1;
+	if (o->stopfile)
+		inputs[n++] = o->stopfile;
+	if (o->boilerpath[0])
+		inputs[n++] = o->boilerpath;
+	tagar_err err = {0, ""};
+	tagar_outfile *out = tagar_outfile_open(o->out, inputs, &err);
+	if (!out) {
+		fprintf(stderr, "tagar-train: %s\n", err.msg);
+		return NULL;
+	}
+	snprintf(temp_path, sizeof temp_path, "%s", tagar_outfile_temp(out));
+	have_temp = strlen(tagar_outfile_temp(out)) < sizeof temp_path;
+	return out;
+}
+
+static int save_model(const tagar_model *m, tagar_outfile **out, tagar_err *err)
+{
+	size_t len;
+	const void *img = tagar_model_image(m, &len);
+	int rc = tagar_outfile_commit(out, img, len, err);
+	have_temp = 0;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);  /* a closed pipe is a write error with a message */
+	handle_signals();
 	argv[0] = "tagar-train";   /* getopt's messages start with argv[0] */
 	options o = {0};
 	tagar_text_opts_default(&o.text);
@@ -343,6 +405,11 @@ int main(int argc, char **argv)
 	char *patterns = NULL;
 	if ((rc = load_boilerplate(&o, &patterns)))
 		return rc;
+	tagar_outfile *out = open_output(&o);
+	if (!out) {
+		free(patterns);
+		return EXIT_IO;
+	}
 	FILE *msgs = messages();
 	o.ctl.verbose = !o.quiet && isatty(2);
 	o.ctl.log = msgs;
@@ -353,6 +420,7 @@ int main(int argc, char **argv)
 	int nbad = 0;
 	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, msgs, &nbad, &err))) {
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
+		tagar_outfile_abort(&out);
 		tagar_corpus_free(&c);
 		free(patterns);
 		close_messages(msgs);
@@ -360,6 +428,7 @@ int main(int argc, char **argv)
 	}
 	if (nbad && o.strict) {
 		fprintf(stderr, "tagar-train: %s: %d malformed line(s); stopping (--strict)\n", o.in, nbad);
+		tagar_outfile_abort(&out);
 		tagar_corpus_free(&c);
 		free(patterns);
 		close_messages(msgs);
@@ -374,8 +443,10 @@ int main(int argc, char **argv)
 	close_messages(msgs);
 	if (stop && rc)
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
-	else if (stop && (rc = tagar_model_save(m, o.out, &err)))
+	else if (stop && (rc = save_model(m, &out, &err)))
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
+	tagar_outfile_abort(&out);  /* not saved: the temporary file goes */
+	have_temp = 0;
 	if (!rc && o.cv_print) {
 		const char **names = malloc((size_t)tagar_model_ntags(m) * sizeof *names);
 		for (int t = 0; names && t < tagar_model_ntags(m); t++)
