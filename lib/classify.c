@@ -240,7 +240,7 @@ static void kernel_scores(tagar_classifier *c)
 	}
 	c->xnode = xn;
 	for (size_t i = 0; i < c->nx; i++)
-		c->xnode[i] = (struct svm_node){(int)c->x[i].id + 1, c->x[i].v};
+		c->xnode[i] = (struct svm_node){.index = (int)c->x[i].id + 1, .value = c->x[i].v};
 	c->xnode[c->nx].index = -1;
 	for (int t = 0; t < c->ntags; t++) {
 		double d = -c->v.ksv[t].rho;
@@ -291,8 +291,8 @@ static int make_kernel_models(tagar_classifier *c)
 			c->sv_ptr[at + (size_t)i] = p;
 			c->sv_coef[at + (size_t)i] = k->coef[i];
 			for (uint32_t j = k->start[i]; j < k->start[i + 1]; j++)
-				*p++ = (struct svm_node){(int)k->idx[j] + 1, k->val[j]};
-			*p++ = (struct svm_node){-1, 0};
+				*p++ = (struct svm_node){.index = (int)k->idx[j] + 1, .value = k->val[j]};
+			*p++ = (struct svm_node){.index = -1};
 		}
 		at += (size_t)k->nsv;
 	}

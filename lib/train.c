@@ -90,40 +90,6 @@ double tagar_positive_weight(const tagar_job *jb, int npos, int n)
 	}
 }
 
-/* Fits on rows[0..nrows) and returns the model; NULL when only one class
- * is present (the caller then scores everything as negative). */
-static struct model *fit_linear(const tagar_job *jb, const signed char *y, const int *rows, int nrows,
-				unsigned seed)
-{
-	struct feature_node **x = malloc((size_t)nrows * sizeof *x);
-	double *yy = malloc((size_t)nrows * sizeof *yy);
-	int npos = 0;
-	for (int i = 0; x && yy && i < nrows; i++) {
-		x[i] = jb->mx->lin[rows[i]];
-		yy[i] = y[rows[i]] > 0 ? 1 : -1;
-		npos += y[rows[i]] > 0;
-	}
-	struct model *m = NULL;
-	if (x && yy && npos > 0 && npos < nrows) {
-		int wl = 1;
-		double wv = tagar_positive_weight(jb, npos, nrows);
-		struct problem p = {nrows, (int)jb->mx->nterms + 1, yy, x, 1.0};
-		struct parameter par = {L2R_L2LOSS_SVC_DUAL, jb->o->eps, jb->C, 1, &wl, &wv, 0.1, NULL};
-		srand(seed);
-		m = train(&p, &par);
-	}
-	free(x);
-	free(yy);
-	return m;
-}
-
-static double linear_decision(const struct model *m, const struct feature_node *x)
-{
-	double d = 0;
-	predict_values(m, x, &d);
-	return m->label[0] == 1 ? d : -d;
-}
-
 unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold)
 {
 	return (unsigned)tagar_mix(jb->o->seed * 1000003u + (uint64_t)tag * 131u + (uint64_t)fold);
@@ -154,43 +120,6 @@ int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner 
 	l->release(m);
 	free(tr);
 	free(te);
-	return 0;
-}
-
-static void *fit_linear_any(const tagar_job *jb, const signed char *y, const int *rows, int nrows, unsigned seed)
-{
-	return fit_linear(jb, y, rows, nrows, seed);
-}
-
-static double score_linear(const tagar_job *jb, const void *m, int row)
-{
-	return linear_decision(m, jb->mx->lin[row]);
-}
-
-static void release_linear(void *m)
-{
-	struct model *p = m;
-	free_and_destroy_model(&p);
-}
-
-static const tagar_learner liblinear_learner = {fit_linear_any, score_linear, release_linear};
-
-static int final_linear(const tagar_job *jb, int tag)
-{
-	int n = jb->mx->ndocs;
-	long nt = jb->mx->nterms;
-	int *rows = malloc((size_t)n * sizeof *rows);
-	if (!rows)
-		return -1;
-	for (int i = 0; i < n; i++)
-		rows[i] = i;
-	struct model *m = fit_linear(jb, jb->y + (size_t)tag * n, rows, n, tagar_fit_seed(jb, tag, -1));
-	free(rows);
-	double sign = m && m->label[0] != 1 ? -1 : 1;
-	for (long j = 0; j < nt; j++)
-		jb->weights[(size_t)j * jb->ntags + tag] = m ? (float)(sign * m->w[j]) : 0.0f;
-	jb->tagparam[4 * tag] = m ? sign * m->w[nt] : -1.0;
-	free_and_destroy_model(&m);
 	return 0;
 }
 
@@ -230,9 +159,9 @@ static int run_unit(tagar_job *jb, int tag, int part)
 	size_t at = (size_t)tag * (size_t)jb->mx->ndocs;
 	int kernel = jb->o->solver == TAGAR_SOLVER_LIBSVM;
 	if (part < jb->o->folds)
-		return tagar_cross_validate_fold(jb, tag, kernel ? &tagar_svm_learner : &liblinear_learner,
+		return tagar_cross_validate_fold(jb, tag, kernel ? &tagar_svm_learner : &tagar_linear_learner,
 						 jb->scores + at, jb->fold + at, part);
-	return kernel ? tagar_svm_final(jb, tag) : final_linear(jb, tag);
+	return kernel ? tagar_svm_final(jb, tag) : tagar_linear_final(jb, tag);
 }
 
 static void progress(const tagar_job *jb, long per, const tagar_train_ctl *ctl, struct timespec t0)

@@ -3,6 +3,7 @@
 #include "tagar.h"
 #include "jsonline.h"
 #include "trainjob.h"
+#include "check.h"
 
 #include <locale.h>
 #include <math.h>
@@ -10,15 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <xxhash.h>
-
-typedef struct {
-	int passed, failed;
-} tally;
-
-#define CHECK(t, cond, ...) do { \
-	if (cond) { (t)->passed++; } \
-	else { (t)->failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); putchar('\n'); } \
-} while (0)
 
 /* ------------------------------------------------------------ helpers */
 
