@@ -263,7 +263,7 @@ valgrind-suite:
 	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VG_WRAP)' '$(CURDIR)/$(VG_BIN)/real/'$$p > $(VG_BIN)/$$p; \
 	  chmod +x $(VG_BIN)/$$p; \
 	done
-	@rc=0; for s in cli feeds stream; do \
+	@rc=0; for s in cli feeds stream reliability-read; do \
 	  echo "== tests/$$s.sh $(VG_BIN)"; \
 	  sh tests/$$s.sh $(VG_BIN) || rc=1; \
 	done; \
