@@ -16,8 +16,9 @@
  *  - duplicate keys: the first wins, as cJSON_GetObjectItemCaseSensitive
  *    finds the first member with that name; later ones are only checked;
  *  - after the closing brace only ' ', '\t' and '\r' (what record.c allows);
- *  - every field check of record.c (types, empty tags, a missing "tags", no
- *    title or text) is punted, so its messages stay the cJSON path's.
+ *  - every field check of record.c (types, empty tags, too many tags, a
+ *    missing "tags", no title or text) is punted, so its messages stay the
+ *    cJSON path's.
  */
 #include "jsonline.h"
 
@@ -359,15 +360,6 @@ static int skip_value(jl_cursor *c)
 	}
 }
 
-/* Whether r already has tag t: add_tag() in record.c keeps one of each. */
-static int has_tag(const tagar_record *r, const char *t, size_t n)
-{
-	for (int i = 0; i < r->ntags; i++)
-		if (strlen(r->tags[i]) == n && memcmp(r->tags[i], t, n) == 0)
-			return 1;
-	return 0;
-}
-
 static int take_tag(jl_cursor *c)
 {
 	tagar_record *r = c->r;
@@ -376,9 +368,9 @@ static int take_tag(jl_cursor *c)
 	int rc = take_string(c, &t, &n);
 	if (rc)
 		return rc;
-	if (n == 0 || has_tag(r, t, n)) {
+	if (n == 0 || r->ntags == TAGAR_RECORD_MAX_TAGS) {
 		free(t);
-		return n ? JL_OK : JL_PUNT;  /* the cJSON path reports an empty tag */
+		return JL_PUNT;  /* the cJSON path reports an empty tag, or too many */
 	}
 	if (r->ntags == c->tagcap) {
 		int cap = c->tagcap ? c->tagcap * 2 : 4;
@@ -454,7 +446,7 @@ static int finish(jl_cursor *c, int need_tags)
 		return JL_PUNT;
 	if ((!r->title && !(r->title = calloc(1, 1))) || (!r->text && !(r->text = calloc(1, 1))))
 		return JL_NOMEM;
-	return JL_OK;
+	return tagar_tags_dedupe(r->tags, &r->ntags) ? JL_NOMEM : JL_OK;  /* as record.c keeps them */
 }
 
 int tagar_jsonline_parse(const char *line, size_t len, int need_tags, tagar_record *r)

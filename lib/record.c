@@ -32,15 +32,47 @@ static char *dup_n(const char *s, size_t n)
 	return d;
 }
 
-static int add_tag(tagar_record *r, const char *s, size_t n)
+int tagar_tags_dedupe(char **tags, int *n)
 {
-	for (int i = 0; i < r->ntags; i++)  /* a tag listed twice counts once */
-		if (strlen(r->tags[i]) == n && memcmp(r->tags[i], s, n) == 0)
-			return 0;
-	char **nt = realloc(r->tags, (size_t)(r->ntags + 1) * sizeof *nt);
-	if (!nt)
+	if (*n < 2)
+		return 0;
+	size_t cap = 64, mask;
+	while (cap < 2 * (size_t)*n)
+		cap *= 2;
+	int small[64], *slot = cap == 64 ? small : malloc(cap * sizeof *slot), k = 0;
+	if (!slot)
 		return TAGAR_ENOMEM;
-	r->tags = nt;
+	mask = cap - 1;
+	memset(slot, 0xff, cap * sizeof *slot);  /* -1: empty */
+	for (int i = 0; i < *n; i++) {
+		size_t h = (size_t)tagar_hash(tags[i], strlen(tags[i])) & mask;
+		while (slot[h] >= 0 && strcmp(tags[slot[h]], tags[i]) != 0)
+			h = (h + 1) & mask;
+		if (slot[h] >= 0) {  /* a tag listed twice counts once */
+			free(tags[i]);
+			continue;
+		}
+		tags[k] = tags[i];
+		slot[h] = k++;
+	}
+	*n = k;
+	if (slot != small)
+		free(slot);
+	return 0;
+}
+
+/* Appends a copy of s; repeats are removed once the record is read
+ * (tagar_tags_dedupe), so each tag costs the same whatever came before. */
+static int add_tag(tagar_record *r, const char *s, size_t n, int *cap)
+{
+	if (r->ntags == *cap) {
+		int nc = *cap ? *cap * 2 : 4;
+		char **nt = realloc(r->tags, (size_t)nc * sizeof *nt);
+		if (!nt)
+			return TAGAR_ENOMEM;
+		r->tags = nt;
+		*cap = nc;
+	}
 	if (!(r->tags[r->ntags] = dup_n(s, n)))
 		return TAGAR_ENOMEM;
 	r->ntags++;
@@ -86,15 +118,18 @@ static int take_tags(const cJSON *o, int need, tagar_record *r, tagar_err *err)
 		return need ? tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" is missing") : 0;
 	if (!cJSON_IsArray(v))
 		return tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" must be an array of strings");
-	int i = 0;
+	int i = 0, cap = 0;
 	cJSON_ArrayForEach(t, v) {
+		if (i == TAGAR_RECORD_MAX_TAGS)
+			return tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" lists more than %d tags",
+					  TAGAR_RECORD_MAX_TAGS);
 		if (!cJSON_IsString(t) || !t->valuestring[0])
 			return tagar_fail(err, TAGAR_EFORMAT, "tags[%d] must be a non-empty string", i);
-		if (add_tag(r, t->valuestring, strlen(t->valuestring)))
+		if (add_tag(r, t->valuestring, strlen(t->valuestring), &cap))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		i++;
 	}
-	return 0;
+	return tagar_tags_dedupe(r->tags, &r->ntags) ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
 }
 
 int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
@@ -147,6 +182,7 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 {
 	static const char pre[] = "__label__";
 	size_t i = 0;
+	int cap = 0;
 	memset(r, 0, sizeof *r);
 	for (;;) {
 		while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -160,11 +196,19 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 			tagar_record_clear(r);
 			return tagar_fail(err, TAGAR_EFORMAT, "empty __label__ at column %zu", i + 1);
 		}
-		if (add_tag(r, line + a, b - a)) {
+		if (r->ntags == TAGAR_RECORD_MAX_TAGS) {
+			tagar_record_clear(r);
+			return tagar_fail(err, TAGAR_EFORMAT, "line lists more than %d labels", TAGAR_RECORD_MAX_TAGS);
+		}
+		if (add_tag(r, line + a, b - a, &cap)) {
 			tagar_record_clear(r);
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		}
 		i = b;
+	}
+	if (tagar_tags_dedupe(r->tags, &r->ntags)) {
+		tagar_record_clear(r);
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
 	r->title = dup_n("", 0);
 	r->text = dup_n(line + i, len - i);

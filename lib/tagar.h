@@ -193,12 +193,17 @@ int tagar_feed_write(const tagar_feed *f, FILE *out, tagar_err *err);
 
 /* -------------------------------------------------------------- records */
 
+/* The most tags one record may list (JSONL "tags", fastText __label__s),
+ * repeats included: a record listing more is refused while it is parsed,
+ * so no single line can make the work on it grow faster than its bytes. */
+#define TAGAR_RECORD_MAX_TAGS 1000
+
 typedef struct {
 	char *id;        /* NULL when the record has none */
 	int id_is_number;/* the id was a JSON integer (written back unquoted) */
 	char *title;     /* "" when absent */
 	char *text;      /* "" when absent */
-	char **tags;
+	char **tags;     /* distinct, in the order first listed */
 	int ntags;
 } tagar_record;
 

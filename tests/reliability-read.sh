@@ -43,6 +43,28 @@ expect 3 "model with a 4 GB tail is refused" -- timeout 10 "$classify" -m "$tmp/
 contains "$tmp/err" "trailing data" "model with a 4 GB tail: the size is named"
 rm -f "$tmp/sparse.tgm"
 
+# --- 3. one line cannot make the work on it grow faster than its bytes:
+# 80,000 tags on one line (10 s when each tag was compared with every
+# earlier one) are refused at once; 1000 long distinct tags are read in
+# linear time
+awk 'BEGIN { printf "{\"id\": \"many\", \"text\": \"KPK menahan tersangka korupsi\", \"tags\": [";
+	for (i = 0; i < 80000; i++) printf "%s\"t%d\"", (i ? ", " : ""), i; print "]}" }' > "$tmp/tags.jsonl"
+expect 1 "80,000 tags on one line: an error record, quickly" -- timeout 10 "$classify" -m "$model" "$tmp/tags.jsonl"
+contains "$tmp/out" "lists more than 1000 tags" "80,000 tags: the limit is named"
+expect 1 "80,000 tags in training: the line is refused, quickly" -- timeout 10 "$train" -q -o "$tmp/t.tgm" "$tmp/tags.jsonl"
+contains "$tmp/err" "tags.jsonl:1: field \"tags\" lists more than 1000 tags" "training names the line"
+awk 'BEGIN { s = sprintf("%4000s", ""); gsub(/ /, "x", s);
+	printf "{\"id\": \"long\", \"text\": \"KPK menahan tersangka korupsi\", \"tags\": [";
+	for (i = 0; i < 1000; i++) printf "%s\"%s%d\"", (i ? ", " : ""), s, i % 500; print "]}" }' > "$tmp/longtags.jsonl"
+expect 0 "1000 long tags (half repeats) are read quickly" -- timeout 10 "$classify" -m "$model" "$tmp/longtags.jsonl"
+printf '%s\n' '{"text": "KPK menahan tersangka korupsi", "tags": ["KPK", "hukum", "KPK", "korupsi", "hukum"]}' \
+	'{"text": "banjir di Jakarta", "tags": ["bencana", "Jakarta", "bencana"]}' > "$tmp/dup.jsonl"
+expect 0 "repeated tags count once in --eval" -- "$classify" -m "$model" --eval "$tmp/dup.jsonl" --json
+# nested <article>s: the largest is found in one pass, not one per level
+awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 250; i++) printf "<article><p>kata %d</p>", i;
+	for (i = 0; i < 200000; i++) printf "korupsi KPK "; for (i = 0; i < 250; i++) printf "</article>"; print "</body></html>" }' > "$tmp/nested.html"
+expect 0 "250 nested <article>s around 2 MB of text: tagged quickly" -- timeout 10 "$classify" -m "$model" --html "$tmp/nested.html"
+
 # --- 7. a FIFO as the model is refused, not waited on
 rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
 expect 3 "-m FIFO is refused at once" -- timeout 10 "$classify" -m "$tmp/fifo" data/sample-article.txt
