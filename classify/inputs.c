@@ -5,37 +5,49 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-char *in_read_all(FILE *f, size_t *len, size_t max)
+ssize_t in_read(int fd, void *buf, size_t n)
 {
-	size_t cap = 1 << 16, n = 0, k;
-	char *buf = malloc(cap + 1);
-	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += k;
-		if (n > max) {  /* refuse, rather than hold, an input over the limit */
+	ssize_t k;
+	while ((k = read(fd, buf, n)) < 0 && errno == EINTR)
+		;
+	return k;
+}
+
+char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max)
+{
+	if (cap < (1 << 16)) {
+		cap = 1 << 16;
+		char *nb = realloc(buf, cap + 1);
+		if (!nb)
 			free(buf);
-			*len = n;
-			errno = EFBIG;
-			return NULL;
-		}
-		if (n == cap) {
+		buf = nb;
+	}
+	ssize_t k = 0;
+	while (buf && have <= max && (k = in_read(fd, buf + have, cap - have)) > 0) {
+		have += (size_t)k;
+		if (have == cap) {
 			char *nb = realloc(buf, (cap *= 2) + 1);
 			if (!nb)
 				free(buf);
 			buf = nb;
 		}
 	}
-	if (buf && ferror(f)) {
+	if (buf && (k < 0 || have > max)) {  /* refuse, rather than hold, an input over the limit */
+		int e = have > max ? EFBIG : errno;
 		free(buf);
 		buf = NULL;
+		errno = e;
 	}
 	if (buf)
-		buf[n] = 0;
-	*len = n;
+		buf[have] = 0;
+	*len = have;
 	return buf;
 }
 
@@ -290,6 +302,44 @@ static int article_name(const struct dirent *d)
 	return d->d_name[0] != '.' && (html_name(d->d_name) || (l > 4 && strcasecmp(d->d_name + l - 4, ".txt") == 0));
 }
 
+/* A whole file of the directory, by the rule for every whole document: a
+ * regular file (a FIFO would block, a device never end) of at most 4 times
+ * --max-bytes.  Opened without blocking, so a FIFO is refused, not waited
+ * on.  NULL with the reason in msg. */
+static char *read_dir_file(const ctx *c, const char *path, size_t *len, char *msg, size_t msgn)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t max = c->o->max_bytes * 4;
+	if (fd < 0 || fstat(fd, &st) != 0)
+		snprintf(msg, msgn, "%s", strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(msg, msgn, "not a regular file");
+	else if ((unsigned long long)st.st_size > max)
+		snprintf(msg, msgn, "file of %llu bytes is over the limit of %zu (4 times --max-bytes)",
+			 (unsigned long long)st.st_size, max);
+	else if (!(buf = in_read_all(fd, NULL, 0, 0, len, max)))
+		snprintf(msg, msgn, "%s", errno == EFBIG ? "the file grew over the limit (4 times --max-bytes)"
+						      : strerror(errno ? errno : EIO));
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+/* The file name as the record's id: names are bytes, JSON strings UTF-8,
+ * so invalid bytes become U+FFFD (with a warning naming the file). */
+static char *name_id(const char *path, const char *name)
+{
+	size_t n = strlen(name), len;
+	long bad = 0;
+	char *id = tagar_utf8_invalid(name, n) < 0 ? strdup(name) : tagar_utf8_repair(name, n, &len, &bad);
+	if (id && bad)
+		fprintf(stderr, "tagar-classify: %s: warning: the file name is not UTF-8; its id has %ld byte(s) "
+			"replaced by U+FFFD\n", path, bad);
+	return id;
+}
+
 /* One file of the directory: its JSONL record, or an error record. */
 static int dir_entry(ctx *c, const char *dir, const char *name)
 {
@@ -297,14 +347,12 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	size_t len = 0;
 	tagar_err err = {0, ""};
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	char *buf = f ? in_read_all(f, &len, c->o->max_bytes) : NULL;
+	char *id = name_id(path, name);
+	char *buf = id ? read_dir_file(c, path, &len, msg, sizeof msg) : NULL;
 	const char *s = buf ? skip_bom(buf, &len) : NULL;
-	if (f)
-		fclose(f);
-	if (!buf)
-		snprintf(msg, sizeof msg, "%s", strerror(errno ? errno : EIO));
-	else if (!in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
+	if (!id)
+		snprintf(msg, sizeof msg, "out of memory");
+	else if (buf && !in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
 		 tagar_html_article(s, len, &ht, &hb, &err))
 		snprintf(msg, sizeof msg, "%s", err.msg);
 	if (!msg[0]) {
@@ -320,16 +368,17 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 		else if (!(sc = tagar_classify(c->cl, title, strlen(title), body, strlen(body))))
 			snprintf(msg, sizeof msg, "out of memory");
 		else
-			out_json_record(c, &(tagar_record){.id = (char *)name}, sc);
+			out_json_record(c, &(tagar_record){.id = id}, sc);
 	}
 	if (msg[0]) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", path, msg);
-		out_error_id(c->out, name, msg);
+		out_error_id(c->out, id ? id : "", msg);
 	}
 	free(ht);
 	free(hb);
 	free(owned);
 	free(buf);
+	free(id);
 	return msg[0] ? EXIT_RECORDS : 0;
 }
 

@@ -6,9 +6,16 @@
 
 #include "output.h"
 
-/* The whole of f, NUL-terminated; NULL on a read error. */
-/* Reads all of f; NULL on a read error, or with errno EFBIG past max bytes. */
-char *in_read_all(FILE *f, size_t *len, size_t max);
+#include <sys/types.h>
+
+/* read(2), retried when interrupted: what one read gives, 0 at the end,
+ * -1 on an error (EAGAIN too: a descriptor left non-blocking is an error,
+ * as for cat). */
+ssize_t in_read(int fd, void *buf, size_t n);
+/* The rest of fd after buf[0..have) (buf malloc'ed with room for cap + 1
+ * bytes, or NULL): the whole input, NUL-terminated, *len its length.  buf
+ * is taken over.  NULL on a read error, or with errno EFBIG past max bytes. */
+char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max);
 /* IN_JSONL, IN_FASTTEXT, IN_FEED, IN_HTML or IN_TEXT, from the first bytes. */
 int in_sniff(const char *buf, size_t len);
 /* Checks that *s (n bytes) is UTF-8.  Invalid bytes are replaced by U+FFFD

@@ -4,6 +4,7 @@
 #include "inputs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <limits.h>
@@ -263,25 +264,38 @@ static int run_info(ctx *c, const char *path)
 	return 0;
 }
 
-/* Skips leading white space and tells whether the input looks like JSONL.
- * *lines counts the newlines skipped, so error records keep true numbers. */
-static int sniff_jsonl(FILE *in, long *lines)
+/* The first bytes of fd, enough for in_sniff(): up to the first non-blank
+ * line's newline, or 64 bytes past its start, or the end.  Each read takes
+ * what a pipe has ready, so a live stream is not waited on for more.
+ * *buf is malloc'ed with room for *cap + 1 bytes; -1 on a read error. */
+static int read_head(int fd, char **buf, size_t *len, size_t *cap)
 {
-	int ch;
-	*lines = 1;
-	while ((ch = getc(in)) != EOF && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
-		*lines += ch == '\n';
-	if (ch != EOF)
-		ungetc(ch, in);
-	return ch == '{';
+	*cap = 1 << 16;
+	*len = 0;
+	if (!(*buf = malloc(*cap + 1)))
+		return -1;
+	for (;;) {
+		const char *s = *buf, *end = s + *len;
+		if (*len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3;
+		while (s < end && strchr(" \t\r\n", *s))
+			s++;
+		if ((s < end && memchr(s, '\n', (size_t)(end - s))) || end - s >= 64 || *len == *cap)
+			return 0;
+		ssize_t k = in_read(fd, *buf + *len, *cap - *len);
+		if (k <= 0)
+			return k < 0 ? -1 : 0;
+		*len += (size_t)k;
+	}
 }
 
-/* A whole input read into memory, by its (given or sniffed) format. */
-static int run_whole(ctx *c, FILE *in, long first)
+/* A whole input read into memory, by its (given or sniffed) format; buf
+ * holds the first `have` bytes of fd (taken over). */
+static int run_whole(ctx *c, int fd, char *buf, size_t have, size_t cap)
 {
 	size_t len;
 	errno = 0;
-	char *buf = in_read_all(in, &len, c->o->max_bytes * 4);
+	buf = in_read_all(fd, buf, have, cap, &len, c->o->max_bytes * 4);
 	if (!buf && errno == EFBIG) {
 		fprintf(stderr, "tagar-classify: %s: input over %zu bytes: a whole document (article, page, "
 			"feed) may be 4 times --max-bytes; stream records with --batch or --tsv\n",
@@ -300,17 +314,47 @@ static int run_whole(ctx *c, FILE *in, long first)
 		rc = in_feed(c, buf, len);
 	} else if (fmt == IN_HTML || fmt == IN_TEXT) {
 		rc = in_article(c, buf, len, fmt == IN_HTML);
-	} else {  /* sniffed line formats: the batch reads them from memory */
+	} else {  /* JSONL or fastText after more leading white space than
+		   * read_head looks at: from memory */
 		options o = *c->o;
 		ctx bc = *c;
 		o.format = fmt;
 		bc.o = &o;
-		FILE *m = fmemopen(buf, len ? len : 1, "r");
-		rc = m ? tagar_batch_run(&bc, m, first) : EXIT_IO_ERROR;
-		if (m)
-			fclose(m);
+		rc = tagar_batch_run(&bc, &(batch_input){-1, buf, len});
 	}
 	free(buf);
+	return rc;
+}
+
+static int line_format(int f)
+{
+	return f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT;
+}
+
+/* Line formats (given, or sniffed from the first bytes: JSONL, fastText)
+ * are streamed: memory does not grow with the input, and from a pipe each
+ * record is written as soon as it is tagged.  The rest is read whole. */
+static int run_fd(ctx *c, int fd)
+{
+	char *head = NULL;
+	size_t len = 0, cap = 0;
+	int f = c->o->format, rc;
+	if (!line_format(f) && read_head(fd, &head, &len, &cap)) {
+		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, head ? "read error" : "out of memory");
+		free(head);
+		return EXIT_IO_ERROR;
+	}
+	int sniffed = f == IN_AUTO && !c->o->emit_feed ? in_sniff(head, len) : IN_AUTO;
+	if (line_format(f) || line_format(sniffed)) {
+		options o = *c->o;
+		ctx bc = *c;
+		o.format = line_format(f) ? f : sniffed;
+		bc.o = &o;
+		rc = tagar_batch_run(&bc, &(batch_input){fd, head, len});
+		free(head);
+	} else {
+		rc = run_whole(c, fd, head, len, cap);
+	}
 	return rc;
 }
 
@@ -318,19 +362,14 @@ static int run_input(ctx *c)
 {
 	if (c->o->dir)
 		return in_dir(c, c->o->dir);
-	FILE *in = strcmp(c->o->input, "-") == 0 ? stdin : fopen(c->o->input, "r");
-	if (!in) {
+	int fd = strcmp(c->o->input, "-") == 0 ? STDIN_FILENO : open(c->o->input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, strerror(errno));
 		return EXIT_IO_ERROR;
 	}
-	long first = 1;
-	int f = c->o->format, rc;
-	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT || (f == IN_AUTO && !c->o->emit_feed && sniff_jsonl(in, &first)))
-		rc = tagar_batch_run(c, in, first);  /* streamed: memory does not grow with the input */
-	else
-		rc = run_whole(c, in, first);
-	if (in != stdin)
-		fclose(in);
+	int rc = run_fd(c, fd);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return rc;
 }
 

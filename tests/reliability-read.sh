@@ -16,6 +16,11 @@ wait_for() {
 	i=0
 	while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 }
+# waits (at most 10 s) until FILE has N lines
+wait_lines() {
+	i=0
+	while [ "$(wc -l < "$1")" -lt "$2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
 
 # --- 2. a model changed in place while tagging: the tagger keeps the
 # model it loaded (same output as an unchanged run), no signal
@@ -69,5 +74,62 @@ expect 0 "250 nested <article>s around 2 MB of text: tagged quickly" -- timeout 
 rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
 expect 3 "-m FIFO is refused at once" -- timeout 10 "$classify" -m "$tmp/fifo" data/sample-article.txt
 contains "$tmp/err" "not a regular file" "-m FIFO: the reason is given"
+
+# --- 7. records from a pipe are written as soon as they are tagged, not
+# held until 64 KiB more arrive: 3 records, then a pause with the pipe open
+for j in 1 2; do
+	rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
+	: > "$tmp/live.out"
+	"$classify" -m "$model" -j $j < "$tmp/fifo" > "$tmp/live.out" &
+	pid=$!
+	exec 3> "$tmp/fifo"
+	head -n 3 data/sample-eval.jsonl >&3
+	wait_lines "$tmp/live.out" 3
+	[ "$(wc -l < "$tmp/live.out")" -eq 3 ] && ok || ko "-j $j: 3 records piped then a pause: $(wc -l < "$tmp/live.out") written, want 3"
+	# a line caught half-written: the whole line before it still comes out
+	{ sed -n 4p data/sample-eval.jsonl; sed -n 5p data/sample-eval.jsonl | head -c 100; } >&3
+	wait_lines "$tmp/live.out" 4
+	[ "$(wc -l < "$tmp/live.out")" -eq 4 ] && ok || ko "-j $j: a half-written line holds back only itself"
+	sed -n 5p data/sample-eval.jsonl | tail -c +101 >&3
+	wait_lines "$tmp/live.out" 5
+	[ "$(wc -l < "$tmp/live.out")" -eq 5 ] && ok || ko "-j $j: the half-written line is tagged once complete"
+	sed -n '6,$p' data/sample-eval.jsonl >&3
+	exec 3>&-
+	wait $pid
+	"$classify" -m "$model" -j $j < data/sample-eval.jsonl > "$tmp/file.out"
+	cmp -s "$tmp/live.out" "$tmp/file.out" && ok || ko "-j $j: a paused stream gives the bytes a file gives"
+done
+# the same over TSV
+rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
+: > "$tmp/live.out"
+"$classify" -m "$model" --tsv < "$tmp/fifo" > "$tmp/live.out" &
+pid=$!
+exec 3> "$tmp/fifo"
+printf 'a\tKPK tahan tersangka\tkorupsi suap\nb\tBanjir\tbanjir Jakarta\n' >&3
+wait_lines "$tmp/live.out" 2
+[ "$(wc -l < "$tmp/live.out")" -eq 2 ] && ok || ko "TSV: 2 records piped then a pause are written"
+exec 3>&-
+wait $pid
+
+# --- 7. a FIFO under --dir is refused (error record), not waited on;
+# every whole file has the same limit as a FILE: 4 times --max-bytes
+mkdir "$tmp/dir"
+cp data/sample-article.txt "$tmp/dir/a.txt"
+mkfifo "$tmp/dir/b.txt"
+head -c 10000 /dev/zero | tr '\0' 'a' > "$tmp/dir/c.txt"
+head -c 20000 /dev/zero | tr '\0' 'a' > "$tmp/dir/d.txt"
+expect 1 "--dir with a FIFO: done at once" -- timeout 10 "$classify" -m "$model" --max-bytes 4096 --dir "$tmp/dir"
+lines "$tmp/out" 4 "--dir: one record per file"
+contains "$tmp/out" '{"id": "b.txt", "error": "not a regular file"}' "--dir: the FIFO gets an error record"
+lacks "$tmp/out" '"id": "c.txt", "error"' "--dir: a file of 2.5x --max-bytes is read, as a FILE would be"
+contains "$tmp/out" '"id": "d.txt", "error": "file of 20000 bytes is over the limit of 16384' "--dir: over 4x --max-bytes is refused"
+expect 0 "a FILE of 2.5x --max-bytes is read" -- "$classify" -m "$model" --max-bytes 4096 "$tmp/dir/c.txt"
+
+# --- 10. --dir: a file name that is not UTF-8 gives a valid JSON id
+mkdir "$tmp/names"
+cp data/sample-article.txt "$tmp/names/$(printf 'berita-\377.txt')"
+expect 0 "--dir with a non-UTF-8 file name" -- "$classify" -m "$model" --dir "$tmp/names"
+contains "$tmp/out" "$(printf '"id": "berita-\357\277\275.txt"')" "--dir: invalid bytes of a name become U+FFFD"
+contains "$tmp/err" "not UTF-8" "--dir: the repaired name is reported"
 
 finish
