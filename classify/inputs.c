@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,6 +50,76 @@ char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_
 		buf[have] = 0;
 	*len = have;
 	return buf;
+}
+
+/* The encoding of a document in UTF-16 or UTF-32, from its byte order
+ * mark (*bom its length) or, without one, from where its NUL bytes fall:
+ * text in UTF-16 has one in every other byte, in UTF-32 three in four
+ * (news text is mostly ASCII).  NULL for anything else. */
+static const char *wide_encoding(const char *s, size_t n, size_t *bom)
+{
+	static const struct { const char *mark, *name; size_t len; } marks[] = {
+		{"\xFF\xFE\0\0", "UTF-32LE", 4}, {"\0\0\xFE\xFF", "UTF-32BE", 4},
+		{"\xFF\xFE", "UTF-16LE", 2}, {"\xFE\xFF", "UTF-16BE", 2}};
+	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+		if (n >= marks[i].len && memcmp(s, marks[i].mark, marks[i].len) == 0) {
+			*bom = marks[i].len;
+			return marks[i].name;
+		}
+	*bom = 0;
+	size_t m = (n < 4096 ? n : 4096) & ~(size_t)3, zero[4] = {0, 0, 0, 0}, q = m / 4;
+	for (size_t i = 0; i < m; i++)
+		zero[i % 4] += s[i] == 0;
+	if (q < 2)
+		return NULL;
+	int z[4];  /* which positions of four are (nearly) always NUL, which (nearly) never */
+	for (int k = 0; k < 4; k++)
+		z[k] = zero[k] * 10 >= q * 9 ? 1 : zero[k] * 10 <= q ? 0 : -1;
+	if (!z[0] && z[1] == 1 && z[2] == 1 && z[3] == 1)
+		return "UTF-32LE";
+	if (z[0] == 1 && z[1] == 1 && z[2] == 1 && !z[3])
+		return "UTF-32BE";
+	if (!z[0] && z[1] == 1 && !z[2] && z[3] == 1)
+		return "UTF-16LE";
+	if (z[0] == 1 && !z[1] && z[2] == 1 && !z[3])
+		return "UTF-16BE";
+	return NULL;
+}
+
+int in_is_wide(const char *s, size_t n)
+{
+	size_t bom;
+	return wide_encoding(s, n, &bom) != NULL;
+}
+
+int in_wide(char **s, size_t *n, char **owned, char *msg, size_t msgn)
+{
+	size_t bom;
+	const char *enc = wide_encoding(*s, *n, &bom);
+	if (!enc)
+		return 0;
+	iconv_t cd = iconv_open("UTF-8", enc);
+	char *out = cd == (iconv_t)-1 ? NULL : malloc(2 * *n + 1);  /* UTF-8 is at most 1.5 times UTF-16 */
+	char *in = *s + bom, *o = out;
+	size_t left = *n - bom, room = 2 * *n;
+	if (out && iconv(cd, &in, &left, &o, &room) == (size_t)-1) {
+		snprintf(msg, msgn, "%s: %s at byte %zu", enc, errno == EINVAL ? "the text ends inside a character"
+								: "invalid character", (size_t)(in - *s) + 1);
+		free(out);
+		out = NULL;
+	} else if (!out) {
+		snprintf(msg, msgn, "cannot convert from %s", enc);
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	if (!out)
+		return -1;
+	*o = 0;
+	free(*owned);
+	*owned = out;
+	*s = out;
+	*n = (size_t)(o - out);
+	return 0;
 }
 
 static const char *skip_bom(const char *s, size_t *n)
@@ -161,6 +232,7 @@ static int show_text(ctx *c, const char *title, const char *body)
 
 int in_article(ctx *c, char *buf, size_t len, int html)
 {
+	tagar_nuls_to_spaces(buf, len);
 	const char *s = skip_bom(buf, &len);
 	char *owned = NULL, msg[256], *title = "", *body = "", *ht = NULL, *hb = NULL;
 	tagar_err err = {0, ""};
@@ -265,7 +337,8 @@ int in_feed(ctx *c, const char *buf, size_t len)
 	char *owned = NULL, msg[256];
 	tagar_err err = {0, ""};
 	tagar_feed *f = NULL;
-	if (!declares_other_encoding(s, len) && in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg))
+	/* a feed in another encoding is libxml2's to decode, from its bytes */
+	if (!in_is_wide(s, len) && !declares_other_encoding(s, len) && in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg))
 		snprintf(err.msg, sizeof err.msg, "%.200s: %.250s", c->o->input, msg);
 	else
 		f = tagar_feed_parse(s, len, c->o->input, &err);
@@ -347,13 +420,17 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	size_t len = 0;
 	tagar_err err = {0, ""};
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char *id = name_id(path, name);
-	char *buf = id ? read_dir_file(c, path, &len, msg, sizeof msg) : NULL;
-	const char *s = buf ? skip_bom(buf, &len) : NULL;
+	char *id = name_id(path, name), *conv = NULL;
+	char *buf = id ? read_dir_file(c, path, &len, msg, sizeof msg) : NULL, *doc = buf;
+	const char *s = NULL;
 	if (!id)
 		snprintf(msg, sizeof msg, "out of memory");
-	else if (buf && !in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
-		 tagar_html_article(s, len, &ht, &hb, &err))
+	else if (buf && !in_wide(&doc, &len, &conv, msg, sizeof msg)) {
+		tagar_nuls_to_spaces(doc, len);
+		s = skip_bom(doc, &len);
+	}
+	if (s && !in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
+	    tagar_html_article(s, len, &ht, &hb, &err))
 		snprintf(msg, sizeof msg, "%s", err.msg);
 	if (!msg[0]) {
 		if (ht) {
@@ -377,6 +454,7 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	free(ht);
 	free(hb);
 	free(owned);
+	free(conv);
 	free(buf);
 	free(id);
 	return msg[0] ? EXIT_RECORDS : 0;

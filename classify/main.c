@@ -306,22 +306,31 @@ static int run_whole(ctx *c, int fd, char *buf, size_t have, size_t cap)
 		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
 		return EXIT_IO_ERROR;
 	}
-	int fmt = c->o->format ? c->o->format : in_sniff(buf, len), rc;
+	/* UTF-16 and UTF-32 are read as UTF-8 (a feed's own bytes go to libxml2) */
+	char *doc = buf, *conv = NULL, msg[256];
+	size_t dlen = len;
+	if (in_wide(&doc, &dlen, &conv, msg, sizeof msg)) {
+		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, msg);
+		free(buf);
+		return EXIT_RECORDS;
+	}
+	int fmt = c->o->format ? c->o->format : in_sniff(doc, dlen), rc;
 	if (c->o->emit_feed && fmt != IN_FEED) {
 		fprintf(stderr, "tagar-classify: %s: --emit=feed needs a feed as input\n", c->o->input);
 		rc = EXIT_USAGE;
 	} else if (fmt == IN_FEED) {
 		rc = in_feed(c, buf, len);
 	} else if (fmt == IN_HTML || fmt == IN_TEXT) {
-		rc = in_article(c, buf, len, fmt == IN_HTML);
+		rc = in_article(c, doc, dlen, fmt == IN_HTML);
 	} else {  /* JSONL or fastText after more leading white space than
 		   * read_head looks at: from memory */
 		options o = *c->o;
 		ctx bc = *c;
 		o.format = fmt;
 		bc.o = &o;
-		rc = tagar_batch_run(&bc, &(batch_input){-1, buf, len});
+		rc = tagar_batch_run(&bc, &(batch_input){-1, doc, dlen});
 	}
+	free(conv);
 	free(buf);
 	return rc;
 }

@@ -2,6 +2,7 @@
  * parses our corpora about ten times faster than jansson, behind the fast
  * path of jsonline.c for the common shape) and
  * fastText "__label__" lines, and whole corpora read from files. */
+#define _GNU_SOURCE  /* memmem */
 #include "tagar.h"
 #include "jsonline.h"
 
@@ -132,8 +133,86 @@ static int take_tags(const cJSON *o, int need, tagar_record *r, tagar_err *err)
 	return tagar_tags_dedupe(r->tags, &r->ntags) ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
 }
 
+/* ------------------------------------------------------ NUL characters
+ * cJSON hands out C strings, cut at a NUL (raw, or written \u0000), and
+ * would lose the rest of the text in silence.  So a line holding one is
+ * read with each NUL in a string turned into a space, which separates
+ * words as a NUL does; an id or tag, which must come out as it went in,
+ * holding one is refused.  To tell which field held one, the line is read
+ * a second time with the NULs turned into '!': the fields that differ. */
+
+static int has_nul(const char *line, size_t len)
+{
+	return memchr(line, 0, len) || memmem(line, len, "\\u0000", 6);
+}
+
+/* A copy of line with every NUL, raw or \u0000, replaced by the character
+ * sub (written \u00XX where it was escaped).  An escape starts at a
+ * backslash that is not itself escaped: backslashes are taken in pairs. */
+static char *replace_nuls(const char *line, size_t len, char sub)
+{
+	char *s = dup_n(line, len), hex[3];
+	if (!s)
+		return NULL;
+	snprintf(hex, sizeof hex, "%02x", (unsigned char)sub);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == 0) {
+			s[i] = sub;
+		} else if (s[i] == '\\' && i + 1 < len) {
+			if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+				memcpy(s + i + 4, hex, 2);
+			i++;
+		}
+	}
+	return s;
+}
+
+static int parse_tree(const char *line, size_t len, int need_tags, tagar_record *r, tagar_err *err);
+
+/* The field that read differently in a and b (see above), or NULL. */
+static const char *nul_field(const tagar_record *a, const tagar_record *b)
+{
+	if ((a->id || b->id) && (!a->id || !b->id || strcmp(a->id, b->id) != 0))
+		return "id";
+	if (a->ntags != b->ntags)
+		return "tags";
+	for (int i = 0; i < a->ntags; i++)
+		if (strcmp(a->tags[i], b->tags[i]) != 0)
+			return "tags";
+	return NULL;
+}
+
+static int parse_with_nuls(const char *line, size_t len, int need_tags, tagar_record *r, tagar_err *err)
+{
+	char *spaced = replace_nuls(line, len, ' '), *marked = replace_nuls(line, len, '!');
+	tagar_record other;
+	int rc = spaced && marked ? parse_tree(spaced, len, need_tags, r, err) : TAGAR_ENOMEM;
+	if (!spaced || !marked)
+		tagar_fail(err, rc, "out of memory");
+	if (!rc && (rc = parse_tree(marked, len, need_tags, &other, err)) == 0) {
+		const char *f = nul_field(r, &other);
+		if (f)
+			rc = tagar_fail(err, TAGAR_EFORMAT, "field \"%s\" holds a NUL character (\\u0000)", f);
+		tagar_record_clear(&other);
+	}
+	if (rc)
+		tagar_record_clear(r);
+	free(spaced);
+	free(marked);
+	return rc;
+}
+
 int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
 				  tagar_record *r, tagar_err *err)
+{
+	if (has_nul(line, len)) {
+		memset(r, 0, sizeof *r);
+		return parse_with_nuls(line, len, need_tags, r, err);
+	}
+	return parse_tree(line, len, need_tags, r, err);
+}
+
+static int parse_tree(const char *line, size_t len, int need_tags, tagar_record *r, tagar_err *err)
 {
 	const char *end = NULL;
 	memset(r, 0, sizeof *r);
@@ -196,6 +275,10 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 			tagar_record_clear(r);
 			return tagar_fail(err, TAGAR_EFORMAT, "empty __label__ at column %zu", i + 1);
 		}
+		if (memchr(line + a, 0, b - a)) {
+			tagar_record_clear(r);
+			return tagar_fail(err, TAGAR_EFORMAT, "__label__ at column %zu holds a NUL byte", i + 1);
+		}
 		if (r->ntags == TAGAR_RECORD_MAX_TAGS) {
 			tagar_record_clear(r);
 			return tagar_fail(err, TAGAR_EFORMAT, "line lists more than %d labels", TAGAR_RECORD_MAX_TAGS);
@@ -216,6 +299,7 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 		tagar_record_clear(r);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
+	tagar_nuls_to_spaces(r->text, len - i);
 	if (!r->text[0]) {
 		tagar_record_clear(r);
 		return tagar_fail(err, TAGAR_EFORMAT, "line has labels but no text");
@@ -229,13 +313,17 @@ int tagar_record_parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *
 	memset(r, 0, sizeof *r);
 	if (!t2)
 		return tagar_fail(e, TAGAR_EFORMAT, "expected id<TAB>title<TAB>text");
-	r->id = t1 > p ? strndup(p, (size_t)(t1 - p)) : NULL;
-	r->title = strndup(t1 + 1, (size_t)(t2 - t1 - 1));
-	r->text = strndup(t2 + 1, n - (size_t)(t2 + 1 - p));
+	if (memchr(p, 0, (size_t)(t1 - p)))
+		return tagar_fail(e, TAGAR_EFORMAT, "the id holds a NUL byte");
+	r->id = t1 > p ? dup_n(p, (size_t)(t1 - p)) : NULL;
+	r->title = dup_n(t1 + 1, (size_t)(t2 - t1 - 1));
+	r->text = dup_n(t2 + 1, n - (size_t)(t2 + 1 - p));
 	if ((t1 > p && !r->id) || !r->title || !r->text) {
 		tagar_record_clear(r);
 		return tagar_fail(e, TAGAR_ENOMEM, "out of memory");
 	}
+	tagar_nuls_to_spaces(r->title, (size_t)(t2 - t1 - 1));
+	tagar_nuls_to_spaces(r->text, n - (size_t)(t2 + 1 - p));
 	if (!r->title[0] && !r->text[0]) {
 		tagar_record_clear(r);
 		return tagar_fail(e, TAGAR_EFORMAT, "record has neither title nor text");

@@ -144,6 +144,9 @@ int tagar_cleaner_count(const tagar_cleaner *c);
  * call; NULL when out of memory. */
 const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen);
 
+/* Turns every NUL byte of s[0..n) into a space: in text a NUL separates
+ * words, and left in it would end the C string and lose the rest. */
+void tagar_nuls_to_spaces(char *s, size_t n);
 /* Offset of the first byte that is not valid UTF-8, or -1. */
 long tagar_utf8_invalid(const char *s, size_t n);
 /* A malloc'ed, NUL-terminated copy with every invalid byte replaced by

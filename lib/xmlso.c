@@ -25,7 +25,8 @@ static int bind_all(tagar_xml *x)
 	if (!free_var)
 		return 0;
 	x->xmlFree = *(xmlFreeFunc *)free_var;
-	return BIND(x, htmlReadMemory) && BIND(x, xmlAddChild) && BIND(x, xmlAddPrevSibling) &&
+	return BIND(x, htmlCtxtReadMemory) && BIND(x, htmlFreeParserCtxt) && BIND(x, htmlNewParserCtxt) &&
+	       BIND(x, htmlReadMemory) && BIND(x, xmlAddChild) && BIND(x, xmlAddPrevSibling) &&
 	       BIND(x, xmlCtxtGetLastError) && BIND(x, xmlCtxtReadMemory) && BIND(x, xmlDocDumpMemoryEnc) &&
 	       BIND(x, xmlDocGetRootElement) && BIND(x, xmlEncodeSpecialChars) && BIND(x, xmlFreeDoc) &&
 	       BIND(x, xmlFreeNode) && BIND(x, xmlFreeParserCtxt) && BIND(x, xmlGetLineNo) && BIND(x, xmlGetProp) &&

@@ -20,6 +20,9 @@
 
 typedef struct {
 	void *so;
+	TAGAR_XML_FN(htmlCtxtReadMemory);
+	TAGAR_XML_FN(htmlFreeParserCtxt);
+	TAGAR_XML_FN(htmlNewParserCtxt);
 	TAGAR_XML_FN(htmlReadMemory);
 	TAGAR_XML_FN(xmlAddChild);
 	TAGAR_XML_FN(xmlAddPrevSibling);

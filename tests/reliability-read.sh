@@ -75,6 +75,72 @@ rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
 expect 3 "-m FIFO is refused at once" -- timeout 10 "$classify" -m "$tmp/fifo" data/sample-article.txt
 contains "$tmp/err" "not a regular file" "-m FIFO: the reason is given"
 
+# --- 5. no text lost in silence: a NUL (raw or \u0000) separates words
+printf '%s\n' '{"id": "a", "text": "\u0000korupsi KPK"}' '{"id": "b", "title": "x", "text": "a\u0000b KPK menahan tersangka korupsi"}' \
+	'{"id": "c\u0000d", "text": "KPK"}' '{"id": "e", "text": "KPK", "tags": ["KPK\u0000"]}' \
+	'{"id": "f", "title": "KPK\\u0000", "text": "korupsi"}' > "$tmp/nul.jsonl"
+printf '{"id": "g", "text": "suap\000 korupsi KPK"}\n' >> "$tmp/nul.jsonl"
+expect 1 "NULs in JSONL" -- "$classify" -m "$model" "$tmp/nul.jsonl"
+lines "$tmp/out" 6 "NULs in JSONL: one record out per record in"
+contains "$tmp/out" '{"id": "a", "tags": [{"tag": "KPK"' "\\u0000 before the text: tagged from the rest"
+contains "$tmp/out" '{"id": "b", "tags": [{"tag": "KPK"' "\\u0000 inside the text: the text after it is kept"
+contains "$tmp/out" '{"line": 3, "error": "field \"id\" holds a NUL character' "an id with \\u0000 is refused, not cut"
+contains "$tmp/out" '{"line": 4, "error": "field \"tags\" holds a NUL character' "a tag with \\u0000 is refused, not cut"
+contains "$tmp/out" '{"id": "f", "tags": [' "an escaped backslash before u0000 is no NUL"
+contains "$tmp/out" '{"id": "g", "tags": [{"tag": "KPK"' "a raw NUL byte inside the text: the text after it is kept"
+printf 'a\tJudul\t\000korupsi KPK\nb\000c\tx\ty\n' > "$tmp/nul.tsv"
+expect 1 "NULs in TSV" -- "$classify" -m "$model" --tsv "$tmp/nul.tsv"
+contains "$tmp/out" '{"id": "a", "tags": [{"tag": "KPK"' "TSV: text after a NUL is kept"
+contains "$tmp/out" '{"line": 2, "error": "the id holds a NUL byte"}' "TSV: an id with a NUL is refused"
+printf '__label__x \000korupsi KPK\n' > "$tmp/nul.ft"
+expect 0 "NULs in fastText lines" -- "$classify" -m "$model" --fasttext "$tmp/nul.ft"
+contains "$tmp/out" '"tag": "KPK"' "fastText: text after a NUL is kept"
+printf 'Judul\n\000korupsi KPK menahan tersangka\n' > "$tmp/nul.txt"
+expect 0 "a NUL in a plain-text article" -- "$classify" -m "$model" "$tmp/nul.txt"
+contains "$tmp/out" "KPK" "plain text: the text after a NUL is kept"
+printf '<html><body><article><p>\000KPK menahan tersangka korupsi</p></article></body></html>' > "$tmp/nul.html"
+expect 0 "a NUL in an HTML page" -- "$classify" -m "$model" --show-text "$tmp/nul.html"
+contains "$tmp/out" "KPK menahan" "HTML: the text after a NUL is kept"
+mkdir "$tmp/nuldir" && cp "$tmp/nul.txt" "$tmp/nuldir/a.txt"
+expect 0 "a NUL in a file under --dir" -- "$classify" -m "$model" --dir "$tmp/nuldir"
+contains "$tmp/out" '"tag": "KPK"' "--dir: the text after a NUL is kept"
+printf '<?xml version="1.0"?><rss version="2.0"><channel><item><title>KPK\000</title></item></channel></rss>' > "$tmp/nul.rss"
+expect 1 "a NUL in a feed is an error, not a cut" -- "$classify" -m "$model" "$tmp/nul.rss"
+contains "$tmp/err" "malformed XML" "feed with a NUL: libxml2's reason is given"
+
+# UTF-16 and UTF-32 articles: by byte order mark, or by their NULs
+article='KPK Tahan Tersangka Korupsi
+Komisi Pemberantasan Korupsi menahan tersangka kasus suap proyek jalan.'
+for enc in UTF-16 UTF-16LE UTF-16BE UTF-32 UTF-32LE; do
+	printf '%s\n' "$article" | iconv -f UTF-8 -t $enc > "$tmp/wide.txt"
+	expect 0 "a $enc article" -- "$classify" -m "$model" --json "$tmp/wide.txt"
+	contains "$tmp/out" '"tag": "KPK"' "a $enc article is tagged"
+	lacks "$tmp/err" "invalid UTF-8" "a $enc article is not taken for bad UTF-8"
+done
+mkdir -p "$tmp/widedir" && printf '%s\n' "$article" | iconv -f UTF-8 -t UTF-16 > "$tmp/widedir/wide.txt"
+expect 0 "a UTF-16 article under --dir" -- "$classify" -m "$model" --dir "$tmp/widedir"
+contains "$tmp/out" '{"id": "wide.txt", "tags": [{"tag": "KPK"' "--dir: a UTF-16 article is tagged"
+printf '%s\n' '{"id": "w", "text": "KPK menahan tersangka korupsi"}' | iconv -f UTF-8 -t UTF-16 > "$tmp/wide.jsonl"
+expect 0 "UTF-16 JSONL" -- "$classify" -m "$model" "$tmp/wide.jsonl"
+contains "$tmp/out" '{"id": "w", "tags": [{"tag": "KPK"' "UTF-16 JSONL is tagged"
+{ printf '\377\376'; printf 'KPK\n' | iconv -f UTF-8 -t UTF-16LE; printf '\000\334'; } > "$tmp/badwide.txt"
+expect 1 "invalid UTF-16 is refused" -- "$classify" -m "$model" "$tmp/badwide.txt"
+contains "$tmp/err" "UTF-16LE: invalid character" "invalid UTF-16: the reason is given"
+
+# HTML deeper than libxml2 reads (256 elements) is reported, not cut
+awk 'BEGIN { printf "<html><body><article><p>awal berita</p>"; for (i = 0; i < 300; i++) printf "<div>";
+	printf "<p>KPK menahan tersangka</p>"; for (i = 0; i < 300; i++) printf "</div>"; print "<p>akhir</p></article></body></html>" }' > "$tmp/deep.html"
+expect 1 "HTML nested 300 deep: an error, not a silent cut" -- "$classify" -m "$model" "$tmp/deep.html"
+contains "$tmp/err" "nested more than 256 elements deep" "deep HTML: the reason is given"
+# a page wrapped in <form> (ASP.NET WebForms) keeps its article; a form stays out
+printf '%s' '<html><body><form id="form1" action="x.aspx"><nav>Beranda Berita</nav><article><h1>KPK Tahan Tersangka</h1>' \
+	'<p>Komisi Pemberantasan Korupsi menahan tersangka kasus suap proyek jalan di Jawa Timur pada Senin malam.</p></article>' \
+	'</form><form><p>Cari berita</p><input name="q"></form></body></html>' > "$tmp/form.html"
+expect 0 "a page inside <form>" -- "$classify" -m "$model" --show-text "$tmp/form.html"
+contains "$tmp/out" "Komisi Pemberantasan Korupsi" "a page inside <form>: its article is read"
+lacks "$tmp/out" "Cari berita" "a search form is still left out"
+lacks "$tmp/out" "Beranda" "navigation inside the page's form is still left out"
+
 # --- 7. records from a pipe are written as soon as they are tagged, not
 # held until 64 KiB more arrive: 3 records, then a pause with the pipe open
 for j in 1 2; do
