@@ -1,6 +1,7 @@
 /* inputs.c - whole-document inputs (one article, a feed, a directory),
  * format sniffing and UTF-8 repair.  Every record read gives exactly one
  * output record, in order: its tags, or an error record in its place. */
+#define _GNU_SOURCE  /* memmem */
 #include "inputs.h"
 
 #include <dirent.h>
@@ -137,18 +138,46 @@ static int starts(const char *s, const char *end, const char *prefix)
 	return (size_t)(end - s) >= k && strncasecmp(s, prefix, k) == 0;
 }
 
-/* A feed's root element comes after the XML declaration, comments and
- * processing instructions; anything else starting with '<' is HTML. */
+/* The end of the prolog item at s (the XML declaration or another
+ * processing instruction, a comment, a DOCTYPE with or without an
+ * internal subset), or NULL when s starts none. */
+static const char *prolog_item_end(const char *s, const char *end)
+{
+	const char *close = NULL;
+	if (starts(s, end, "<?"))
+		close = memmem(s, (size_t)(end - s), "?>", 2);
+	else if (starts(s, end, "<!--"))
+		close = memmem(s, (size_t)(end - s), "-->", 3);
+	else if (starts(s, end, "<!DOCTYPE")) {
+		const char *gt = memchr(s, '>', (size_t)(end - s)), *sub = memchr(s, '[', (size_t)(end - s));
+		if (sub && gt && sub < gt)  /* an internal subset: up to "]" and the '>' after it */
+			gt = (sub = memchr(sub, ']', (size_t)(end - sub))) ? memchr(sub, '>', (size_t)(end - sub)) : NULL;
+		return gt ? gt + 1 : NULL;
+	}
+	return close ? close + (*close == '?' ? 2 : 3) : NULL;
+}
+
+/* A feed's root element comes after the prolog (XML declaration,
+ * comments, processing instructions, a DOCTYPE); it is told by its local
+ * name, whatever its prefix (<a:feed xmlns:a="...Atom">, <rdf:RDF>):
+ * rss, feed or RDF.  Anything else starting with '<' is HTML. */
 static int sniff_markup(const char *s, const char *end)
 {
-	while (s < end) {
-		s += strspn(s, " \t\r\n");
-		const char *close = starts(s, end, "<?") ? strstr(s, "?>") : starts(s, end, "<!--") ? strstr(s, "-->") : NULL;
-		if (!close)
+	for (const char *next; s < end; s = next) {
+		while (s < end && strchr(" \t\r\n", *s) && *s)
+			s++;
+		if (!(next = prolog_item_end(s, end)))
 			break;
-		s = close + 2;
 	}
-	if (starts(s, end, "<rss") || starts(s, end, "<feed") || starts(s, end, "<rdf:rdf"))
+	if (!starts(s, end, "<"))
+		return IN_HTML;
+	const char *name = ++s;
+	while (s < end && *s && (strchr("_-.:", *s) || (*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z')))
+		s++;  /* ASCII names: the feeds' roots are ASCII */
+	const char *colon = memchr(name, ':', (size_t)(s - name)), *local = colon ? colon + 1 : name;
+	size_t n = (size_t)(s - local);
+	if ((n == 3 && strncasecmp(local, "rss", 3) == 0) || (n == 4 && strncasecmp(local, "feed", 4) == 0) ||
+	    (n == 3 && strncasecmp(local, "rdf", 3) == 0))
 		return IN_FEED;
 	return IN_HTML;
 }
@@ -243,7 +272,7 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 	int rc = 0;
 	if (html && tagar_html_article(s, len, &ht, &hb, &err)) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, err.msg);
-		rc = EXIT_RECORDS;
+		rc = err.code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
 	} else if (html) {
 		title = c->o->no_title ? "" : ht;
 		body = hb;
@@ -316,6 +345,11 @@ static int tag_items(ctx *c, tagar_feed *f)
 			failed = 1;
 			continue;
 		}
+		if (c->o->show_text) {  /* the text of each item, a blank line between */
+			if ((i && fputc('\n', c->out) == EOF) || show_text(c, it->title, it->text))
+				return EXIT_IO_ERROR;
+			continue;
+		}
 		if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
 		    (c->o->emit_feed && add_categories(c, f, i, s))) {
 			item_failed(c, it, "out of memory");
@@ -347,12 +381,12 @@ int in_feed(ctx *c, const char *buf, size_t len)
 		if (!c->o->emit_feed)
 			out_error_id(c->out, c->o->input, err.msg);
 		free(owned);
-		return EXIT_RECORDS;
+		return err.code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
 	}
 	if (tagar_feed_count(f) == 0)
 		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
 	int rc = tag_items(c, f);
-	if (c->o->emit_feed && tagar_feed_write(f, c->out, &err)) {
+	if (c->o->emit_feed && !c->o->show_text && tagar_feed_write(f, c->out, &err)) {
 		fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
 		rc = EXIT_IO_ERROR;
 	}
@@ -421,6 +455,7 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	tagar_err err = {0, ""};
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	char *id = name_id(path, name), *conv = NULL;
+	int io_error = 0;
 	char *buf = id ? read_dir_file(c, path, &len, msg, sizeof msg) : NULL, *doc = buf;
 	const char *s = NULL;
 	if (!id)
@@ -430,8 +465,10 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 		s = skip_bom(doc, &len);
 	}
 	if (s && !in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
-	    tagar_html_article(s, len, &ht, &hb, &err))
+	    tagar_html_article(s, len, &ht, &hb, &err)) {
 		snprintf(msg, sizeof msg, "%s", err.msg);
+		io_error = err.code == TAGAR_EIO;  /* libxml2 cannot be opened */
+	}
 	if (!msg[0]) {
 		if (ht) {
 			title = ht;
@@ -457,7 +494,7 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	free(conv);
 	free(buf);
 	free(id);
-	return msg[0] ? EXIT_RECORDS : 0;
+	return io_error ? EXIT_IO_ERROR : msg[0] ? EXIT_RECORDS : 0;
 }
 
 /* Byte order, not alphasort's collation: the same order in every locale. */
@@ -476,7 +513,7 @@ int in_dir(ctx *c, const char *dir)
 	}
 	for (int i = 0; i < n; i++) {
 		int r = dir_entry(c, dir, names[i]->d_name);
-		rc = rc ? rc : r;
+		rc = r > rc ? r : rc;  /* an I/O error (3) outranks a record's (1) */
 		free(names[i]);
 	}
 	free(names);

@@ -463,3 +463,78 @@ int tagar_jsonline_parse(const char *line, size_t len, int need_tags, tagar_reco
 	tagar_record_clear(r);
 	return rc == JL_PUNT ? 0 : TAGAR_ENOMEM;
 }
+
+/* ------------------------------------------------ a member's raw text */
+
+/* cJSON skips every byte up to ' ' as white space. */
+static const char *skip_cjson_ws(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)*p <= ' ')
+		p++;
+	return p;
+}
+
+/* Past the string whose opening quote is at p, or NULL. */
+static const char *skip_raw_string(const char *p, const char *end)
+{
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\')
+			p++;
+	return p < end ? p + 1 : NULL;
+}
+
+/* Past the value at p of a line cJSON has accepted, or NULL. */
+static const char *skip_raw_value(const char *p, const char *end)
+{
+	if (p < end && *p == '"')
+		return skip_raw_string(p, end);
+	if (p < end && *p != '{' && *p != '[') {  /* a number or a literal */
+		while (p < end && (unsigned char)*p > ' ' && !strchr(",]}", *p))
+			p++;
+		return p;
+	}
+	long depth = 0;
+	while (p < end) {
+		if (*p == '"') {
+			if (!(p = skip_raw_string(p, end)))
+				return NULL;
+			continue;
+		}
+		depth += (*p == '{' || *p == '[') - (*p == '}' || *p == ']');
+		p++;
+		if (depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+int tagar_jsonline_member(const char *line, size_t len, const char *key, const char **v, size_t *vn)
+{
+	const char *p = skip_cjson_ws(line, line + len), *end = line + len;
+	size_t klen = strlen(key);
+	if (p == end || *p++ != '{')
+		return 0;
+	for (;;) {
+		p = skip_cjson_ws(p, end);
+		const char *k = p, *kend = p < end && *p == '"' ? skip_raw_string(p, end) : NULL;
+		if (!kend)
+			return 0;
+		char name[64];  /* the key decoded, when it is short enough to be `key` */
+		long nlen = kend - k - 2 < (long)sizeof name ? decode(k + 1, (size_t)(kend - k - 2), name) : -1;
+		p = skip_cjson_ws(kend, end);
+		if (p == end || *p++ != ':')
+			return 0;
+		p = skip_cjson_ws(p, end);
+		const char *val = p;
+		if (!(p = skip_raw_value(p, end)))
+			return 0;
+		if (nlen == (long)klen && memcmp(name, key, klen) == 0) {  /* the first wins, as in cJSON */
+			*v = val;
+			*vn = (size_t)(p - val);
+			return 1;
+		}
+		p = skip_cjson_ws(p, end);
+		if (p == end || *p++ != ',')
+			return 0;
+	}
+}

@@ -93,13 +93,34 @@ static int take_string(const cJSON *o, const char *key, char **dst, tagar_err *e
 	return *dst ? 0 : tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 }
 
-static int take_id(const cJSON *o, tagar_record *r, tagar_err *err)
+/* Whether s[0..n) is a JSON integer as the grammar writes it: no
+ * fraction, no exponent, no leading zero. */
+static int integer_literal(const char *s, size_t n)
+{
+	size_t i = n && s[0] == '-';
+	if (i == n || (s[i] == '0' && n - i > 1))
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* An integer id is kept as its text, so 9007199254740993 stays that (as a
+ * double it would be ...992); 1e3 or 1.0 are written as the integer they
+ * are, when a double holds it exactly. */
+static int take_id(const cJSON *o, const char *line, size_t len, tagar_record *r, tagar_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
+	const char *raw;
+	size_t rn;
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (cJSON_IsString(v)) {
 		r->id = dup_n(v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsNumber(v) && tagar_jsonline_member(line, len, "id", &raw, &rn) && integer_literal(raw, rn)) {
+		r->id = dup_n(raw, rn);
+		r->id_is_number = 1;
 	} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		   fabs(v->valuedouble) <= 9007199254740992.0) {
 		char buf[32];  /* integral: "%.0f" has no decimal point in any locale */
@@ -229,7 +250,7 @@ static int parse_tree(const char *line, size_t len, int need_tags, tagar_record 
 	else if (!cJSON_IsObject(o))
 		rc = tagar_fail(err, TAGAR_EFORMAT, "a record must be a JSON object");
 	if (!rc)
-		rc = take_id(o, r, err);
+		rc = take_id(o, line, len, r, err);
 	if (!rc)
 		rc = take_string(o, "title", &r->title, err);
 	if (!rc)

@@ -2,6 +2,7 @@
 #include "xmlso.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef TAGAR_LIBXML2_SONAME
@@ -42,9 +43,11 @@ int tagar_xml_open(tagar_xml *x, tagar_err *err)
 	if (x->so && bind_all(x))
 		return 0;
 	const char *why = dlerror();
+	char reason[256];  /* dlerror's text lives only until dlclose */
+	snprintf(reason, sizeof reason, "%s", why ? why : "missing symbols");
 	tagar_xml_close(x);
 	return tagar_fail(err, TAGAR_EIO, "cannot open %s, needed for feeds and HTML: %s", TAGAR_LIBXML2_SONAME,
-			  why ? why : "missing symbols");
+			  reason);
 }
 
 void tagar_xml_close(tagar_xml *x)
