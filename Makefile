@@ -156,7 +156,8 @@ clean:
 #   make fuzz            every harness for FUZZ_SECONDS (default 300) each
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
-#                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline)
+#                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline,
+#                        fuzz-sniff)
 # fuzz_jsonline is differential: it aborts when the JSONL fast path
 # (lib/jsonline.c) and the cJSON path read a line differently.
 # Harnesses run one after another; make -j2 fuzz runs two at a time.

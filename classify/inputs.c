@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,24 +23,24 @@ ssize_t in_read(int fd, void *buf, size_t n)
 
 char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max)
 {
-	if (cap < (1 << 16)) {
-		cap = 1 << 16;
-		char *nb = realloc(buf, cap + 1);
-		if (!nb)
-			free(buf);
-		buf = nb;
-	}
-	ssize_t k = 0;
-	while (buf && have <= max && (k = in_read(fd, buf + have, cap - have)) > 0) {
-		have += (size_t)k;
-		if (have == cap) {
-			char *nb = realloc(buf, (cap *= 2) + 1);
-			if (!nb)
+	ssize_t k = 1;
+	if (!buf)
+		cap = 0;
+	while (have <= max && k > 0) {
+		if (have == cap) {  /* room for the next read (and a NUL) */
+			cap = cap < (1 << 16) ? 1 << 16 : cap * 2;
+			char *nb = realloc(buf, cap + 1);
+			if (!nb) {
 				free(buf);
+				*len = have;
+				return NULL;
+			}
 			buf = nb;
 		}
+		if ((k = in_read(fd, buf + have, cap - have)) > 0)
+			have += (size_t)k;
 	}
-	if (buf && (k < 0 || have > max)) {  /* refuse, rather than hold, an input over the limit */
+	if (k < 0 || have > max) {  /* refuse, rather than hold, an input over the limit */
 		int e = have > max ? EFBIG : errno;
 		free(buf);
 		buf = NULL;
@@ -53,76 +52,6 @@ char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_
 	return buf;
 }
 
-/* The encoding of a document in UTF-16 or UTF-32, from its byte order
- * mark (*bom its length) or, without one, from where its NUL bytes fall:
- * text in UTF-16 has one in every other byte, in UTF-32 three in four
- * (news text is mostly ASCII).  NULL for anything else. */
-static const char *wide_encoding(const char *s, size_t n, size_t *bom)
-{
-	static const struct { const char *mark, *name; size_t len; } marks[] = {
-		{"\xFF\xFE\0\0", "UTF-32LE", 4}, {"\0\0\xFE\xFF", "UTF-32BE", 4},
-		{"\xFF\xFE", "UTF-16LE", 2}, {"\xFE\xFF", "UTF-16BE", 2}};
-	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
-		if (n >= marks[i].len && memcmp(s, marks[i].mark, marks[i].len) == 0) {
-			*bom = marks[i].len;
-			return marks[i].name;
-		}
-	*bom = 0;
-	size_t m = (n < 4096 ? n : 4096) & ~(size_t)3, zero[4] = {0, 0, 0, 0}, q = m / 4;
-	for (size_t i = 0; i < m; i++)
-		zero[i % 4] += s[i] == 0;
-	if (q < 2)
-		return NULL;
-	int z[4];  /* which positions of four are (nearly) always NUL, which (nearly) never */
-	for (int k = 0; k < 4; k++)
-		z[k] = zero[k] * 10 >= q * 9 ? 1 : zero[k] * 10 <= q ? 0 : -1;
-	if (!z[0] && z[1] == 1 && z[2] == 1 && z[3] == 1)
-		return "UTF-32LE";
-	if (z[0] == 1 && z[1] == 1 && z[2] == 1 && !z[3])
-		return "UTF-32BE";
-	if (!z[0] && z[1] == 1 && !z[2] && z[3] == 1)
-		return "UTF-16LE";
-	if (z[0] == 1 && !z[1] && z[2] == 1 && !z[3])
-		return "UTF-16BE";
-	return NULL;
-}
-
-int in_is_wide(const char *s, size_t n)
-{
-	size_t bom;
-	return wide_encoding(s, n, &bom) != NULL;
-}
-
-int in_wide(char **s, size_t *n, char **owned, char *msg, size_t msgn)
-{
-	size_t bom;
-	const char *enc = wide_encoding(*s, *n, &bom);
-	if (!enc)
-		return 0;
-	iconv_t cd = iconv_open("UTF-8", enc);
-	char *out = cd == (iconv_t)-1 ? NULL : malloc(2 * *n + 1);  /* UTF-8 is at most 1.5 times UTF-16 */
-	char *in = *s + bom, *o = out;
-	size_t left = *n - bom, room = 2 * *n;
-	if (out && iconv(cd, &in, &left, &o, &room) == (size_t)-1) {
-		snprintf(msg, msgn, "%s: %s at byte %zu", enc, errno == EINVAL ? "the text ends inside a character"
-								: "invalid character", (size_t)(in - *s) + 1);
-		free(out);
-		out = NULL;
-	} else if (!out) {
-		snprintf(msg, msgn, "cannot convert from %s", enc);
-	}
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	if (!out)
-		return -1;
-	*o = 0;
-	free(*owned);
-	*owned = out;
-	*s = out;
-	*n = (size_t)(o - out);
-	return 0;
-}
-
 static const char *skip_bom(const char *s, size_t *n)
 {
 	if (*n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
@@ -132,67 +61,35 @@ static const char *skip_bom(const char *s, size_t *n)
 	return s;
 }
 
-static int starts(const char *s, const char *end, const char *prefix)
-{
-	size_t k = strlen(prefix);
-	return (size_t)(end - s) >= k && strncasecmp(s, prefix, k) == 0;
-}
-
-/* The end of the prolog item at s (the XML declaration or another
- * processing instruction, a comment, a DOCTYPE with or without an
- * internal subset), or NULL when s starts none. */
-static const char *prolog_item_end(const char *s, const char *end)
-{
-	const char *close = NULL;
-	if (starts(s, end, "<?"))
-		close = memmem(s, (size_t)(end - s), "?>", 2);
-	else if (starts(s, end, "<!--"))
-		close = memmem(s, (size_t)(end - s), "-->", 3);
-	else if (starts(s, end, "<!DOCTYPE")) {
-		const char *gt = memchr(s, '>', (size_t)(end - s)), *sub = memchr(s, '[', (size_t)(end - s));
-		if (sub && gt && sub < gt)  /* an internal subset: up to "]" and the '>' after it */
-			gt = (sub = memchr(sub, ']', (size_t)(end - sub))) ? memchr(sub, '>', (size_t)(end - sub)) : NULL;
-		return gt ? gt + 1 : NULL;
-	}
-	return close ? close + (*close == '?' ? 2 : 3) : NULL;
-}
-
-/* A feed's root element comes after the prolog (XML declaration,
- * comments, processing instructions, a DOCTYPE); it is told by its local
- * name, whatever its prefix (<a:feed xmlns:a="...Atom">, <rdf:RDF>):
- * rss, feed or RDF.  Anything else starting with '<' is HTML. */
-static int sniff_markup(const char *s, const char *end)
-{
-	for (const char *next; s < end; s = next) {
-		while (s < end && strchr(" \t\r\n", *s) && *s)
-			s++;
-		if (!(next = prolog_item_end(s, end)))
-			break;
-	}
-	if (!starts(s, end, "<"))
-		return IN_HTML;
-	const char *name = ++s;
-	while (s < end && *s && (strchr("_-.:", *s) || (*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z')))
-		s++;  /* ASCII names: the feeds' roots are ASCII */
-	const char *colon = memchr(name, ':', (size_t)(s - name)), *local = colon ? colon + 1 : name;
-	size_t n = (size_t)(s - local);
-	if ((n == 3 && strncasecmp(local, "rss", 3) == 0) || (n == 4 && strncasecmp(local, "feed", 4) == 0) ||
-	    (n == 3 && strncasecmp(local, "rdf", 3) == 0))
-		return IN_FEED;
-	return IN_HTML;
-}
-
 int in_sniff(const char *buf, size_t len)
 {
-	const char *s = skip_bom(buf, &len), *end = s + len;
-	s += strspn(s, " \t\r\n");
-	if (s < end && *s == '{')
-		return IN_JSONL;
-	if (starts(s, end, "__label__"))
-		return IN_FASTTEXT;
-	if (s < end && *s == '<')
-		return sniff_markup(s, end);
-	return IN_TEXT;
+	static const int formats[] = {[TAGAR_DOC_JSONL] = IN_JSONL, [TAGAR_DOC_FASTTEXT] = IN_FASTTEXT,
+				      [TAGAR_DOC_FEED] = IN_FEED, [TAGAR_DOC_HTML] = IN_HTML, [TAGAR_DOC_TEXT] = IN_TEXT};
+	return formats[tagar_sniff(buf, len)];
+}
+
+int in_is_wide(const char *s, size_t n)
+{
+	size_t bom;
+	return tagar_wide_encoding(s, n, &bom) != NULL;
+}
+
+int in_wide(char **s, size_t *n, char **owned, char *msg, size_t msgn)
+{
+	size_t bom, len;
+	tagar_err err = {0, ""};
+	if (!tagar_wide_encoding(*s, *n, &bom))
+		return 0;
+	char *out = tagar_wide_to_utf8(*s, *n, &len, &err);
+	if (!out) {
+		snprintf(msg, msgn, "%s", err.msg);
+		return -1;
+	}
+	free(*owned);
+	*owned = out;
+	*s = out;
+	*n = len;
+	return 0;
 }
 
 int in_utf8(const options *o, FILE *err, const char *what, long line, const char **s, size_t *n, char **owned,
@@ -302,7 +199,7 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 static int declares_other_encoding(const char *s, size_t n)
 {
 	const char *end = memchr(s, '>', n < 200 ? n : 200), *e;
-	if (!starts(s, s + n, "<?xml") || !end)
+	if (n < 5 || memcmp(s, "<?xml", 5) != 0 || !end)
 		return 0;
 	for (e = s; e + 9 < end && strncmp(e, "encoding=", 9) != 0; e++)
 		;

@@ -153,6 +153,29 @@ long tagar_utf8_invalid(const char *s, size_t n);
  * U+FFFD; *nbad (when not NULL) gets how many were replaced. */
 char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad);
 
+/* ------------------------------------------------------ whole documents */
+
+typedef enum {
+	TAGAR_DOC_TEXT = 0,     /* plain text */
+	TAGAR_DOC_JSONL,        /* starts with '{' */
+	TAGAR_DOC_FASTTEXT,     /* starts with __label__ */
+	TAGAR_DOC_FEED,         /* root element rss, feed or RDF, whatever its prefix */
+	TAGAR_DOC_HTML          /* any other markup */
+} tagar_doc_format;
+
+/* A document's format from its first bytes (past a UTF-8 byte order mark,
+ * white space and, for markup, the XML declaration, processing
+ * instructions, comments and a DOCTYPE).  Give it UTF-8: see below. */
+tagar_doc_format tagar_sniff(const char *buf, size_t len);
+/* "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" when s is a document in
+ * that encoding, by its byte order mark (*bom gets its length) or, without
+ * one, by where its NUL bytes fall (every other byte, or three in four, in
+ * mostly-ASCII text); NULL for anything else. */
+const char *tagar_wide_encoding(const char *s, size_t n, size_t *bom);
+/* Such a document in UTF-8 (iconv), malloc'ed and NUL-terminated; NULL
+ * with the reason (the byte of an invalid character) in err. */
+char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err);
+
 /* ------------------------------------------------------- HTML and feeds */
 
 /* The story of an HTML page (libxml2's HTML parser, no network access):

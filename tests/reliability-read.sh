@@ -178,6 +178,15 @@ sed 's/encoding="utf-8"//' "$tmp/prefixed.xml" | iconv -f UTF-8 -t UTF-16LE > "$
 expect 0 "a UTF-16 feed without a byte order mark" -- "$classify" -m "$model" "$tmp/wide-feed-nobom.xml"
 contains "$tmp/out" '"tags": [{"tag": "KPK"' "a UTF-16 feed without a BOM is tagged"
 
+# a feed longer than the first read (64 KiB), piped and from a file: every item
+awk 'BEGIN { printf "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>x</title>\n";
+	for (i = 0; i < 400; i++) printf "<item><guid>g%d</guid><title>KPK tahan tersangka %d</title><description>Komisi Pemberantasan Korupsi menahan tersangka kasus suap proyek jalan di Jawa Timur.</description></item>\n", i, i;
+	print "</channel></rss>" }' > "$tmp/long.rss"
+expect 0 "a 90 KB feed from a file" -- "$classify" -m "$model" "$tmp/long.rss"
+lines "$tmp/out" 400 "a 90 KB feed from a file: every item"
+expect 0 "a 90 KB feed from a pipe" -- sh -c "cat '$tmp/long.rss' | '$classify' -m '$model'"
+lines "$tmp/out" 400 "a 90 KB feed from a pipe: every item"
+
 # --- 10. --show-text shows each feed item's text
 expect 0 "--show-text on a feed" -- "$classify" -m "$model" --show-text "$tmp/prefixed.xml"
 contains "$tmp/out" "Komisi Pemberantasan Korupsi menahan" "--show-text on a feed: the item's text"
