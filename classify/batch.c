@@ -6,7 +6,8 @@
  * before them are done.  No thread waits at a barrier: a slow block holds
  * up only the writing behind it, until the ring is full.
  * The output is the same bytes for any thread count, and memory does not
- * grow with the input. */
+ * grow with the input.  From a pipe, a block also ends where the input
+ * pauses (see feeder), so a live stream's records are not held back. */
 #define _GNU_SOURCE  /* fopencookie */
 #include "batch.h"
 #include "inputs.h"
