@@ -231,63 +231,109 @@ static int add_categories(ctx *c, tagar_feed *f, int i, const tagar_tag_score *s
 	return 0;
 }
 
-static int tag_items(ctx *c, tagar_feed *f)
+/* Tagging a feed's items, one after another. */
+typedef struct {
+	ctx *c;
+	tagar_feed *f;            /* --emit=feed: the tree the categories go into */
+	int emit;                 /* --emit=feed */
+	int index;                /* of the next item */
+	int failed;               /* some item got an error record */
+} feed_run;
+
+/* One item: its record, its text (--show-text) or its categories
+ * (--emit=feed).  0, or EXIT_IO_ERROR to stop. */
+static int tag_item(const tagar_feed_item *it, void *ud)
 {
-	int failed = 0;
-	for (int i = 0; i < tagar_feed_count(f); i++) {
-		const tagar_feed_item *it = tagar_feed_item_at(f, i);
-		const tagar_tag_score *s = NULL;
-		if (!*it->title && !*it->text) {
-			item_failed(c, it, "item has neither title nor text");
-			failed = 1;
-			continue;
-		}
-		if (c->o->show_text) {  /* the text of each item, a blank line between */
-			if ((i && fputc('\n', c->out) == EOF) || show_text(c, it->title, it->text))
-				return EXIT_IO_ERROR;
-			continue;
-		}
-		if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
-		    (c->o->emit_feed && add_categories(c, f, i, s))) {
-			item_failed(c, it, "out of memory");
-			failed = 1;
-		} else if (!c->o->emit_feed) {
-			tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
-			const char *const extra[] = {"link", it->link, "date", it->date, NULL};
-			c->extra = extra;
-			out_json_record(c, &r, s);
-			c->extra = NULL;
-		}
+	feed_run *fr = ud;
+	ctx *c = fr->c;
+	int i = fr->index++;
+	const tagar_tag_score *s = NULL;
+	if (!*it->title && !*it->text) {
+		item_failed(c, it, "item has neither title nor text");
+		fr->failed = 1;
+	} else if (c->o->show_text) {  /* the text of each item, a blank line between */
+		if ((i && fputc('\n', c->out) == EOF) || show_text(c, it->title, it->text))
+			return EXIT_IO_ERROR;
+	} else if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
+		   (fr->emit && add_categories(c, fr->f, i, s))) {
+		item_failed(c, it, "out of memory");
+		fr->failed = 1;
+	} else if (!fr->emit) {
+		tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
+		const char *const extra[] = {"link", it->link, "date", it->date, NULL};
+		c->extra = extra;
+		out_json_record(c, &r, s);
+		c->extra = NULL;
 	}
-	return failed ? EXIT_RECORDS : 0;
+	return 0;
+}
+
+/* A feed that cannot be read (further): one error record for it. */
+static int feed_failed(ctx *c, const tagar_err *err)
+{
+	fprintf(stderr, "tagar-classify: %s\n", err->msg);
+	if (!c->o->emit_feed)
+		out_error_id(c->out, c->o->input, err->msg);
+	return err->code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
+}
+
+/* The feed's tree, its items tagged; with --emit=feed, categories added
+ * and the feed written back. */
+static int tree_feed(ctx *c, const char *s, size_t len)
+{
+	tagar_err err = {0, ""};
+	tagar_feed *f = tagar_feed_parse(s, len, c->o->input, &err);
+	if (!f)
+		return feed_failed(c, &err);
+	if (tagar_feed_count(f) == 0)
+		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
+	feed_run fr = {c, f, c->o->emit_feed, 0, 0};
+	int rc = 0;
+	for (int i = 0; !rc && i < tagar_feed_count(f); i++)
+		rc = tag_item(tagar_feed_item_at(f, i), &fr);
+	if (!rc && fr.emit && !c->o->show_text && tagar_feed_write(f, c->out, &err)) {
+		fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
+		rc = EXIT_IO_ERROR;
+	}
+	tagar_feed_free(&f);
+	return rc ? rc : fr.failed ? EXIT_RECORDS : 0;
+}
+
+/* JSONL records (or --show-text), an item at a time: memory holds one
+ * item, not the feed; items before a malformed part keep their records.
+ * libxml2's streaming reader is stricter than its tree reader about some
+ * things past the root (a trailing NUL): when it fails before the first
+ * item, nothing is written yet, and the tree reader decides. */
+static int stream_feed(ctx *c, const char *s, size_t len)
+{
+	feed_run fr = {c, NULL, 0, 0, 0};
+	tagar_err err = {0, ""};
+	int count, rc = tagar_feed_each(s, len, c->o->input, tag_item, &fr, &count, &err);
+	if (rc > 0)
+		return rc;  /* tag_item's EXIT_IO_ERROR */
+	if (rc < 0 && count == 0)
+		return err.code == TAGAR_EIO ? feed_failed(c, &err) : tree_feed(c, s, len);
+	if (rc < 0)
+		return feed_failed(c, &err);
+	if (count == 0)
+		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
+	return fr.failed ? EXIT_RECORDS : 0;
 }
 
 int in_feed(ctx *c, const char *buf, size_t len)
 {
 	const char *s = buf;
 	char *owned = NULL, msg[256];
-	tagar_err err = {0, ""};
-	tagar_feed *f = NULL;
+	int rc;
 	/* a feed in another encoding is libxml2's to decode, from its bytes */
-	if (!in_is_wide(s, len) && !declares_other_encoding(s, len) && in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg))
+	if (!in_is_wide(s, len) && !declares_other_encoding(s, len) &&
+	    in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg)) {
+		tagar_err err = {TAGAR_EFORMAT, ""};
 		snprintf(err.msg, sizeof err.msg, "%.200s: %.250s", c->o->input, msg);
-	else
-		f = tagar_feed_parse(s, len, c->o->input, &err);
-	if (!f) {  /* nothing can be read from it: one error record for the feed */
-		fprintf(stderr, "tagar-classify: %s\n", err.msg);
-		if (!c->o->emit_feed)
-			out_error_id(c->out, c->o->input, err.msg);
-		free(owned);
-		return err.code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
+		rc = feed_failed(c, &err);
+	} else {
+		rc = c->o->emit_feed ? tree_feed(c, s, len) : stream_feed(c, s, len);
 	}
-	if (tagar_feed_count(f) == 0)
-		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
-	int rc = tag_items(c, f);
-	if (c->o->emit_feed && !c->o->show_text && tagar_feed_write(f, c->out, &err)) {
-		fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
-		rc = EXIT_IO_ERROR;
-	}
-	tagar_feed_free(&f);
 	free(owned);
 	return rc;
 }

@@ -207,6 +207,16 @@ typedef struct {
  * line and libxml2's reason. */
 tagar_feed *tagar_feed_parse(const char *buf, size_t n, const char *name, tagar_err *err);
 void tagar_feed_free(tagar_feed **f);
+/* The same items one at a time, with libxml2's streaming reader: memory
+ * holds one item, not the whole feed (tagar_feed_parse keeps the tree, as
+ * writing the feed back needs it: some 4 to 20 times the feed's size).
+ * fn gets each item (valid during the call); a non-zero return from it
+ * stops the reading and is returned.  *count gets the items handed over,
+ * also when the feed turns out malformed after them (the error then names
+ * its line, as tagar_feed_parse's does). */
+typedef int (*tagar_feed_fn)(const tagar_feed_item *it, void *ud);
+int tagar_feed_each(const char *buf, size_t n, const char *name, tagar_feed_fn fn, void *ud, int *count,
+		    tagar_err *err);
 int tagar_feed_count(const tagar_feed *f);
 const tagar_feed_item *tagar_feed_item_at(const tagar_feed *f, int i);
 int tagar_feed_is_atom(const tagar_feed *f);

@@ -33,7 +33,10 @@ static int bind_all(tagar_xml *x)
 	       BIND(x, xmlFreeNode) && BIND(x, xmlFreeParserCtxt) && BIND(x, xmlGetLineNo) && BIND(x, xmlGetProp) &&
 	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
 	       BIND(x, xmlNewText) && BIND(x, xmlNodeGetContent) && BIND(x, xmlStrcasecmp) && BIND(x, xmlStrcmp) &&
-	       BIND(x, xmlUnlinkNode);
+	       BIND(x, xmlUnlinkNode) && BIND(x, xmlReaderForMemory) && BIND(x, xmlTextReaderRead) &&
+	       BIND(x, xmlTextReaderNext) && BIND(x, xmlTextReaderNodeType) && BIND(x, xmlTextReaderDepth) &&
+	       BIND(x, xmlTextReaderCurrentNode) && BIND(x, xmlTextReaderExpand) &&
+	       BIND(x, xmlTextReaderSetStructuredErrorHandler) && BIND(x, xmlFreeTextReader);
 }
 
 int tagar_xml_open(tagar_xml *x, tagar_err *err)

@@ -15,6 +15,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #define TAGAR_XML_FN(name) __typeof__(name) *name
 
@@ -45,6 +46,15 @@ typedef struct {
 	TAGAR_XML_FN(xmlStrcasecmp);
 	TAGAR_XML_FN(xmlStrcmp);
 	TAGAR_XML_FN(xmlUnlinkNode);
+	TAGAR_XML_FN(xmlReaderForMemory);
+	TAGAR_XML_FN(xmlTextReaderRead);
+	TAGAR_XML_FN(xmlTextReaderNext);
+	TAGAR_XML_FN(xmlTextReaderNodeType);
+	TAGAR_XML_FN(xmlTextReaderDepth);
+	TAGAR_XML_FN(xmlTextReaderCurrentNode);
+	TAGAR_XML_FN(xmlTextReaderExpand);
+	TAGAR_XML_FN(xmlTextReaderSetStructuredErrorHandler);
+	TAGAR_XML_FN(xmlFreeTextReader);
 	xmlFreeFunc xmlFree;         /* a variable in libxml2, copied here */
 } tagar_xml;
 
