@@ -242,7 +242,8 @@ clean:
 #   make fuzz            every harness for FUZZ_SECONDS (default 300) each
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
-#                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline)
+#                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline,
+#                        fuzz-sniff)
 # fuzz_jsonline is differential: it aborts when the JSONL fast path
 # (lib/jsonline.c) and the cJSON path read a line differently.
 # Harnesses run one after another; make -j2 fuzz runs two at a time.
@@ -345,7 +346,7 @@ valgrind-suite:
 	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VG_WRAP)' '$(CURDIR)/$(VG_BIN)/real/'$$p > $(VG_BIN)/$$p; \
 	  chmod +x $(VG_BIN)/$$p; \
 	done
-	@rc=0; for s in cli feeds stream reliability-train; do \
+	@rc=0; for s in cli firsthour feeds stream reliability-train reliability-read; do \
 	  echo "== tests/$$s.sh $(VG_BIN)"; \
 	  sh tests/$$s.sh $(VG_BIN) || rc=1; \
 	done; \

@@ -6,7 +6,8 @@
  * before them are done.  No thread waits at a barrier: a slow block holds
  * up only the writing behind it, until the ring is full.
  * The output is the same bytes for any thread count, and memory does not
- * grow with the input. */
+ * grow with the input.  From a pipe, a block also ends where the input
+ * pauses (see feeder), so a live stream's records are not held back. */
 #define _GNU_SOURCE  /* fopencookie */
 #include "batch.h"
 #include "inputs.h"
@@ -15,6 +16,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK_BYTES (256 << 10)
@@ -54,18 +57,29 @@ typedef struct {
 } worker;
 
 /* The input, read in large chunks and cut into lines here, so that a line
- * of any length costs at most max_line bytes of memory. */
+ * of any length costs at most max_line bytes of memory.
+ * Streaming: from a pipe, socket or terminal, a block ends early when the
+ * input has no more bytes ready (poll), so records read are tagged and
+ * written at once rather than held until a full block arrives; the start
+ * of a line caught half-read is kept here (part) for the next block.  A
+ * regular file is never polled: it always has its next bytes. */
 typedef struct {
-	FILE *in;
+	int fd;               /* -1: the bytes in raw are the whole input */
+	int may_block;        /* fd is not a regular file: see above */
 	const char *name;     /* for messages */
-	char *raw;            /* read but not yet taken */
+	char *buf;            /* what raw points to when reading fd */
+	const char *raw;      /* read but not yet taken: raw[pos..len) */
 	size_t pos, len, cap;
 	int eof;
 	size_t max_line;
+	bytes part;           /* a line's start, read before a pause */
+	size_t part_total;    /* its length (more than part.len when over the limit) */
+	int part_held, part_cut;
 } feeder;
 
-/* What reading a block can meet besides lines. */
-enum { READ_OK = 0, READ_ERROR = -1, READ_NO_MEMORY = -2 };
+/* What reading a block can meet besides lines; READ_PAUSE: the input has
+ * nothing ready, so the block ends here. */
+enum { READ_OK = 0, READ_ERROR = -1, READ_NO_MEMORY = -2, READ_PAUSE = 2 };
 
 /* 0, or -1 when memory runs out (b is left as it was). */
 static int bytes_append(bytes *b, const char *p, size_t n)
@@ -85,23 +99,65 @@ static int bytes_append(bytes *b, const char *p, size_t n)
 	return 0;
 }
 
+/* More input into raw: 1, 0 at the end, READ_ERROR. */
+static int refill(feeder *f)
+{
+	ssize_t k = f->eof || f->fd < 0 ? 0 : in_read(f->fd, f->buf, f->cap);
+	if (k < 0)
+		return READ_ERROR;
+	f->raw = f->buf;
+	f->pos = 0;
+	f->len = (size_t)k;
+	f->eof |= k == 0;
+	return k > 0;
+}
+
+/* Whether a pipe (socket, terminal) has no byte ready: reading would wait. */
+static int input_idle(const feeder *f)
+{
+	struct pollfd p = {f->fd, POLLIN, 0};
+	return f->may_block && !f->eof && poll(&p, 1, 0) == 0;
+}
+
+/* A pause in the middle of a line: its start, b->in[start..), is kept in
+ * the feeder and taken back by the next call of next_line. */
+static int hold_line(feeder *f, block *b, size_t start, size_t total, int cut, int got)
+{
+	f->part.len = 0;
+	if (got && !cut && bytes_append(&f->part, b->in.p + start, b->in.len - start))
+		return READ_NO_MEMORY;
+	f->part_held = got;
+	f->part_total = total;
+	f->part_cut = cut;
+	b->in.len = start;
+	return READ_PAUSE;
+}
+
 /* Appends the next line, with its '\n', to b; a line over the limit is
  * consumed, appended empty and its length put in *over (else 0).
- * 1: a line; 0: end of input; READ_ERROR or READ_NO_MEMORY. */
+ * 1: a line; 0: end of input; READ_PAUSE (only when b already holds a
+ * line); READ_ERROR or READ_NO_MEMORY. */
 static int next_line(feeder *f, block *b, size_t *over)
 {
 	size_t start = b->in.len, total = 0;
 	int got = 0, cut = 0;
+	if (f->part_held) {  /* the start of this line came before a pause */
+		if (!f->part_cut && bytes_append(&b->in, f->part.p, f->part.len))
+			return READ_NO_MEMORY;
+		total = f->part_total;
+		cut = f->part_cut;
+		got = 1;
+		f->part_held = 0;
+	}
 	for (;;) {
 		if (f->pos == f->len) {
-			f->pos = 0;
-			f->len = f->eof ? 0 : fread(f->raw, 1, f->cap, f->in);
-			if (f->len == 0) {
-				f->eof = 1;
-				if (ferror(f->in))
-					return READ_ERROR;
+			if (start > 0 && input_idle(f))
+				return hold_line(f, b, start, total, cut, got);
+			int r = refill(f);
+			if (r < 0)
+				return r;
+			if (r == 0)
 				break;
-			}
 		}
 		const char *p = f->raw + f->pos, *nl = memchr(p, '\n', f->len - f->pos);
 		size_t k = nl ? (size_t)(nl - p) : f->len - f->pos;
@@ -136,7 +192,8 @@ static int note_long_line(block *b, long line, size_t len)
 	return 0;
 }
 
-/* Takes whole lines until the block holds BLOCK_BYTES or the input ends.
+/* Takes whole lines until the block holds BLOCK_BYTES, the input ends or
+ * pauses.
  * On an error the block keeps the whole lines read before it. */
 static int read_block(feeder *f, block *b, long *line, int *eof)
 {
@@ -153,7 +210,7 @@ static int read_block(feeder *f, block *b, long *line, int *eof)
 		(*line)++;
 	}
 	b->in.len = whole;
-	if (r != 1)
+	if (r != 1 && r != READ_PAUSE)
 		*eof = 1;
 	return r < 0 ? r : READ_OK;
 }
@@ -471,21 +528,40 @@ static void run_threads(worker *w, int nt)
 			pthread_join(w[i].th, NULL);
 }
 
-int tagar_batch_run(const ctx *c, FILE *in, long first_line, const char *prefix, size_t nprefix)
+/* Reads from src->fd (with src->head first), or src->head alone. */
+static int feeder_init(feeder *f, const ctx *c, const batch_input *src)
+{
+	struct stat st;
+	*f = (feeder){.fd = src->fd, .name = c->o->input, .max_line = c->o->max_bytes};
+	if (src->fd < 0) {
+		f->raw = src->head;
+		f->len = src->headlen;
+		f->eof = 1;
+		return 0;
+	}
+	f->may_block = fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode);
+	f->cap = src->headlen > (1 << 16) ? src->headlen : 1 << 16;
+	if (!(f->buf = malloc(f->cap)))
+		return -1;
+	if (src->headlen)
+		memcpy(f->buf, src->head, src->headlen);
+	f->raw = f->buf;
+	f->len = src->headlen;
+	return 0;
+}
+
+int tagar_batch_run(const ctx *c, const batch_input *src)
 {
 	int nt = thread_count(c->o);
-	feeder f = {in, c->o->input, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
-	if (f.raw && nprefix && nprefix <= 64) {  /* read first, as if not yet taken */
-		memcpy(f.raw, prefix, nprefix);
-		f.len = nprefix;
-	}
+	feeder f;
+	int fed = feeder_init(&f, c, src);
 	pipeline p = {.nslots = (unsigned long)nt * SLOTS_PER_THREAD, .nthreads = nt,
-		      .f = &f, .line = first_line, .out = c->out};
+		      .f = &f, .line = 1, .out = c->out};
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	p.slot = calloc(p.nslots, sizeof *p.slot);
 	worker *w = calloc((size_t)nt, sizeof *w);
-	if (!w || !p.slot || !f.raw || workers_new(w, nt, c, &p)) {
+	if (!w || !p.slot || fed || workers_new(w, nt, c, &p)) {
 		fputs("tagar-classify: out of memory\n", stderr);
 		p.rc = EXIT_IO_ERROR;
 	} else {
@@ -495,7 +571,8 @@ int tagar_batch_run(const ctx *c, FILE *in, long first_line, const char *prefix,
 		workers_free(w, nt);
 	free(w);
 	pipeline_free(&p);
-	free(f.raw);
+	free(f.buf);
+	free(f.part.p);
 	if (p.write_errno)
 		errno = p.write_errno;  /* main() reports stdout's error; errno is per thread */
 	return p.rc ? p.rc : p.failed ? 1 : 0;

@@ -6,11 +6,18 @@
 
 #include "output.h"
 
-/* Tags every record of `in` (its first line is number first_line) and writes
- * to c->out.  c supplies the options and model; threads get classifiers of
- * their own.  prefix[0..nprefix) (at most 64 bytes: what sniffing the
- * format read) comes before the rest of `in`.  Returns 0, 1 when some
- * record failed, 3 on an I/O error. */
-int tagar_batch_run(const ctx *c, FILE *in, long first_line, const char *prefix, size_t nprefix);
+/* Where the lines come from: fd (read with read(2), head[0..headlen) being
+ * bytes already read from it), or, when fd is -1, head[0..headlen) alone. */
+typedef struct {
+	int fd;
+	const char *head;
+	size_t headlen;
+} batch_input;
+
+/* Tags every record of src and writes to c->out.  c supplies the options
+ * and model; threads get classifiers of their own.  From a pipe, records
+ * are written as soon as they are tagged whenever the input pauses.
+ * Returns 0, 1 when some record failed, 3 on an I/O error. */
+int tagar_batch_run(const ctx *c, const batch_input *src);
 
 #endif

@@ -1,41 +1,54 @@
 /* inputs.c - whole-document inputs (one article, a feed, a directory),
  * format sniffing and UTF-8 repair.  Every record read gives exactly one
  * output record, in order: its tags, or an error record in its place. */
+#define _GNU_SOURCE  /* memmem */
 #include "inputs.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-char *in_read_all(FILE *f, size_t *len, size_t max)
+ssize_t in_read(int fd, void *buf, size_t n)
 {
-	size_t cap = 1 << 16, n = 0, k;
-	char *buf = malloc(cap + 1);
-	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += k;
-		if (n > max) {  /* refuse, rather than hold, an input over the limit */
-			free(buf);
-			*len = n;
-			errno = EFBIG;
-			return NULL;
-		}
-		if (n == cap) {
-			char *nb = realloc(buf, (cap *= 2) + 1);
-			if (!nb)
+	ssize_t k;
+	while ((k = read(fd, buf, n)) < 0 && errno == EINTR)
+		;
+	return k;
+}
+
+char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max)
+{
+	ssize_t k = 1;
+	if (!buf)
+		cap = 0;
+	while (have <= max && k > 0) {
+		if (have == cap) {  /* room for the next read (and a NUL) */
+			cap = cap < (1 << 16) ? 1 << 16 : cap * 2;
+			char *nb = realloc(buf, cap + 1);
+			if (!nb) {
 				free(buf);
+				*len = have;
+				return NULL;
+			}
 			buf = nb;
 		}
+		if ((k = in_read(fd, buf + have, cap - have)) > 0)
+			have += (size_t)k;
 	}
-	if (buf && ferror(f)) {
+	if (k < 0 || have > max) {  /* refuse, rather than hold, an input over the limit */
+		int e = have > max ? EFBIG : errno;
 		free(buf);
 		buf = NULL;
+		errno = e;
 	}
 	if (buf)
-		buf[n] = 0;
-	*len = n;
+		buf[have] = 0;
+	*len = have;
 	return buf;
 }
 
@@ -48,39 +61,35 @@ static const char *skip_bom(const char *s, size_t *n)
 	return s;
 }
 
-static int starts(const char *s, const char *end, const char *prefix)
-{
-	size_t k = strlen(prefix);
-	return (size_t)(end - s) >= k && strncasecmp(s, prefix, k) == 0;
-}
-
-/* A feed's root element comes after the XML declaration, comments and
- * processing instructions; anything else starting with '<' is HTML. */
-static int sniff_markup(const char *s, const char *end)
-{
-	while (s < end) {
-		s += strspn(s, " \t\r\n");
-		const char *close = starts(s, end, "<?") ? strstr(s, "?>") : starts(s, end, "<!--") ? strstr(s, "-->") : NULL;
-		if (!close)
-			break;
-		s = close + 2;
-	}
-	if (starts(s, end, "<rss") || starts(s, end, "<feed") || starts(s, end, "<rdf:rdf"))
-		return IN_FEED;
-	return IN_HTML;
-}
-
 int in_sniff(const char *buf, size_t len)
 {
-	const char *s = skip_bom(buf, &len), *end = s + len;
-	s += strspn(s, " \t\r\n");
-	if (s < end && *s == '{')
-		return IN_JSONL;
-	if (starts(s, end, "__label__"))
-		return IN_FASTTEXT;
-	if (s < end && *s == '<')
-		return sniff_markup(s, end);
-	return IN_TEXT;
+	static const int formats[] = {[TAGAR_DOC_JSONL] = IN_JSONL, [TAGAR_DOC_FASTTEXT] = IN_FASTTEXT,
+				      [TAGAR_DOC_FEED] = IN_FEED, [TAGAR_DOC_HTML] = IN_HTML, [TAGAR_DOC_TEXT] = IN_TEXT};
+	return formats[tagar_sniff(buf, len)];
+}
+
+int in_is_wide(const char *s, size_t n)
+{
+	size_t bom;
+	return tagar_wide_encoding(s, n, &bom) != NULL;
+}
+
+int in_wide(char **s, size_t *n, char **owned, char *msg, size_t msgn)
+{
+	size_t bom, len;
+	tagar_err err = {0, ""};
+	if (!tagar_wide_encoding(*s, *n, &bom))
+		return 0;
+	char *out = tagar_wide_to_utf8(*s, *n, &len, &err);
+	if (!out) {
+		snprintf(msg, msgn, "%s", err.msg);
+		return -1;
+	}
+	free(*owned);
+	*owned = out;
+	*s = out;
+	*n = len;
+	return 0;
 }
 
 int in_utf8(const options *o, FILE *err, const char *what, long line, const char **s, size_t *n, char **owned,
@@ -217,6 +226,7 @@ static int show_text(ctx *c, const char *title, const char *body)
 
 int in_article(ctx *c, char *buf, size_t len, int html)
 {
+	tagar_nuls_to_spaces(buf, len);
 	const char *s = skip_bom(buf, &len);
 	char *owned = NULL, msg[256], *title = "", *body = "", *ht = NULL, *hb = NULL;
 	tagar_err err = {0, ""};
@@ -227,7 +237,7 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 	int rc = 0;
 	if (html && tagar_html_article(s, len, &ht, &hb, &err)) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, err.msg);
-		rc = EXIT_RECORDS;
+		rc = err.code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
 	} else if (html) {
 		title = c->o->no_title ? "" : ht;
 		body = hb;
@@ -260,7 +270,7 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 static int declares_other_encoding(const char *s, size_t n)
 {
 	const char *end = memchr(s, '>', n < 200 ? n : 200), *e;
-	if (!starts(s, s + n, "<?xml") || !end)
+	if (n < 5 || memcmp(s, "<?xml", 5) != 0 || !end)
 		return 0;
 	for (e = s; e + 9 < end && strncmp(e, "encoding=", 9) != 0; e++)
 		;
@@ -292,58 +302,110 @@ static int add_categories(ctx *c, tagar_feed *f, int i, const tagar_tag_score *s
 	return 0;
 }
 
-static int tag_items(ctx *c, tagar_feed *f)
+/* Tagging a feed's items, one after another. */
+typedef struct {
+	ctx *c;
+	tagar_feed *f;            /* --emit=feed: the tree the categories go into */
+	int emit;                 /* --emit=feed */
+	int index;                /* of the next item */
+	int failed;               /* some item got an error record */
+} feed_run;
+
+/* One item: its record, its text (--show-text) or its categories
+ * (--emit=feed).  0, or EXIT_IO_ERROR to stop. */
+static int tag_item(const tagar_feed_item *it, void *ud)
 {
-	int failed = 0;
-	for (int i = 0; i < tagar_feed_count(f); i++) {
-		const tagar_feed_item *it = tagar_feed_item_at(f, i);
-		const tagar_tag_score *s = NULL;
-		if (empty_article(it->title, it->text)) {
-			item_failed(c, it, "empty article");
-			failed = 1;
-			continue;
-		}
-		if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
-		    (c->o->emit_feed && add_categories(c, f, i, s))) {
-			item_failed(c, it, s ? "out of memory" : tagar_classify_error(c->cl));
-			failed = 1;
-		} else if (!c->o->emit_feed) {
-			tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
-			const char *const extra[] = {"link", it->link, "date", it->date, NULL};
-			c->extra = extra;
-			out_json_record(c, &r, s);
-			c->extra = NULL;
-		}
+	feed_run *fr = ud;
+	ctx *c = fr->c;
+	int i = fr->index++;
+	const tagar_tag_score *s = NULL;
+	if (empty_article(it->title, it->text)) {
+		item_failed(c, it, "empty article");
+		fr->failed = 1;
+	} else if (c->o->show_text) {  /* the text of each item, a blank line between */
+		if ((i && fputc('\n', c->out) == EOF) || show_text(c, it->title, it->text))
+			return EXIT_IO_ERROR;
+	} else if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
+		   (fr->emit && add_categories(c, fr->f, i, s))) {
+		item_failed(c, it, s ? "out of memory" : tagar_classify_error(c->cl));
+		fr->failed = 1;
+	} else if (!fr->emit) {
+		tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
+		const char *const extra[] = {"link", it->link, "date", it->date, NULL};
+		c->extra = extra;
+		out_json_record(c, &r, s);
+		c->extra = NULL;
 	}
-	return failed ? EXIT_RECORDS : 0;
+	return 0;
+}
+
+/* A feed that cannot be read (further): one error record for it. */
+static int feed_failed(ctx *c, const tagar_err *err)
+{
+	fprintf(stderr, "tagar-classify: %s\n", err->msg);
+	if (!c->o->emit_feed)
+		out_error_id(c->out, c->o->input, err->msg);
+	return err->code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
+}
+
+/* The feed's tree, its items tagged; with --emit=feed, categories added
+ * and the feed written back. */
+static int tree_feed(ctx *c, const char *s, size_t len)
+{
+	tagar_err err = {0, ""};
+	tagar_feed *f = tagar_feed_parse(s, len, c->o->input, &err);
+	if (!f)
+		return feed_failed(c, &err);
+	if (tagar_feed_count(f) == 0)
+		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
+	feed_run fr = {c, f, c->o->emit_feed, 0, 0};
+	int rc = 0;
+	for (int i = 0; !rc && i < tagar_feed_count(f); i++)
+		rc = tag_item(tagar_feed_item_at(f, i), &fr);
+	if (!rc && fr.emit && !c->o->show_text && tagar_feed_write(f, c->out, &err)) {
+		if (errno != EPIPE)  /* a reader that went is main()'s to handle */
+			fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
+		rc = EXIT_IO_ERROR;
+	}
+	tagar_feed_free(&f);
+	return rc ? rc : fr.failed ? EXIT_RECORDS : 0;
+}
+
+/* JSONL records (or --show-text), an item at a time: memory holds one
+ * item, not the feed; items before a malformed part keep their records.
+ * libxml2's streaming reader is stricter than its tree reader about some
+ * things past the root (a trailing NUL): when it fails before the first
+ * item, nothing is written yet, and the tree reader decides. */
+static int stream_feed(ctx *c, const char *s, size_t len)
+{
+	feed_run fr = {c, NULL, 0, 0, 0};
+	tagar_err err = {0, ""};
+	int count, rc = tagar_feed_each(s, len, c->o->input, tag_item, &fr, &count, &err);
+	if (rc > 0)
+		return rc;  /* tag_item's EXIT_IO_ERROR */
+	if (rc < 0 && count == 0)
+		return err.code == TAGAR_EIO ? feed_failed(c, &err) : tree_feed(c, s, len);
+	if (rc < 0)
+		return feed_failed(c, &err);
+	if (count == 0)
+		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
+	return fr.failed ? EXIT_RECORDS : 0;
 }
 
 int in_feed(ctx *c, const char *buf, size_t len)
 {
 	const char *s = buf;
 	char *owned = NULL, msg[256];
-	tagar_err err = {0, ""};
-	tagar_feed *f = NULL;
-	if (!declares_other_encoding(s, len) && in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg))
+	int rc;
+	/* a feed in another encoding is libxml2's to decode, from its bytes */
+	if (!in_is_wide(s, len) && !declares_other_encoding(s, len) &&
+	    in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg)) {
+		tagar_err err = {TAGAR_EFORMAT, ""};
 		snprintf(err.msg, sizeof err.msg, "%.200s: %.250s", c->o->input, msg);
-	else
-		f = tagar_feed_parse(s, len, c->o->input, &err);
-	if (!f) {  /* nothing can be read from it: one error record for the feed */
-		fprintf(stderr, "tagar-classify: %s\n", err.msg);
-		if (!c->o->emit_feed)
-			out_error_id(c->out, c->o->input, err.msg);
-		free(owned);
-		return EXIT_RECORDS;
+		rc = feed_failed(c, &err);
+	} else {
+		rc = c->o->emit_feed ? tree_feed(c, s, len) : stream_feed(c, s, len);
 	}
-	if (tagar_feed_count(f) == 0)
-		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
-	int rc = tag_items(c, f);
-	if (c->o->emit_feed && tagar_feed_write(f, c->out, &err)) {
-		if (errno != EPIPE)  /* a reader that went is main()'s to handle */
-			fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
-		rc = EXIT_IO_ERROR;
-	}
-	tagar_feed_free(&f);
 	free(owned);
 	return rc;
 }
@@ -362,6 +424,44 @@ static int article_name(const struct dirent *d)
 	return d->d_name[0] != '.' && (html_name(d->d_name) || (l > 4 && strcasecmp(d->d_name + l - 4, ".txt") == 0));
 }
 
+/* A whole file of the directory, by the rule for every whole document: a
+ * regular file (a FIFO would block, a device never end) of at most 4 times
+ * --max-bytes.  Opened without blocking, so a FIFO is refused, not waited
+ * on.  NULL with the reason in msg. */
+static char *read_dir_file(const ctx *c, const char *path, size_t *len, char *msg, size_t msgn)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t max = c->o->max_bytes * 4;
+	if (fd < 0 || fstat(fd, &st) != 0)
+		snprintf(msg, msgn, "%s", strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(msg, msgn, "not a regular file");
+	else if ((unsigned long long)st.st_size > max)
+		snprintf(msg, msgn, "file of %llu bytes is over the limit of %zu (4 times --max-bytes)",
+			 (unsigned long long)st.st_size, max);
+	else if (!(buf = in_read_all(fd, NULL, 0, 0, len, max)))
+		snprintf(msg, msgn, "%s", errno == EFBIG ? "the file grew over the limit (4 times --max-bytes)"
+						      : strerror(errno ? errno : EIO));
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+/* The file name as the record's id: names are bytes, JSON strings UTF-8,
+ * so invalid bytes become U+FFFD (with a warning naming the file). */
+static char *name_id(const char *path, const char *name)
+{
+	size_t n = strlen(name), len;
+	long bad = 0;
+	char *id = tagar_utf8_invalid(name, n) < 0 ? strdup(name) : tagar_utf8_repair(name, n, &len, &bad);
+	if (id && bad)
+		fprintf(stderr, "tagar-classify: %s: warning: the file name is not UTF-8; its id has %ld byte(s) "
+			"replaced by U+FFFD\n", path, bad);
+	return id;
+}
+
 /* One file of the directory: its JSONL record, or an error record. */
 static int dir_entry(ctx *c, const char *dir, const char *name)
 {
@@ -372,16 +472,21 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	while (dlen > 1 && dir[dlen - 1] == '/')  /* --dir DIR/ */
 		dlen--;
 	snprintf(path, sizeof path, "%.*s/%s", (int)dlen, dir, name);
-	FILE *f = fopen(path, "rb");
-	char *buf = f ? in_read_all(f, &len, c->o->max_bytes) : NULL;
-	const char *s = buf ? skip_bom(buf, &len) : NULL;
-	if (f)
-		fclose(f);
-	if (!buf)
-		snprintf(msg, sizeof msg, "%s", strerror(errno ? errno : EIO));
-	else if (!in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
-		 tagar_html_article(s, len, &ht, &hb, &err))
+	char *id = name_id(path, name), *conv = NULL;
+	int io_error = 0;
+	char *buf = id ? read_dir_file(c, path, &len, msg, sizeof msg) : NULL, *doc = buf;
+	const char *s = NULL;
+	if (!id)
+		snprintf(msg, sizeof msg, "out of memory");
+	else if (buf && !in_wide(&doc, &len, &conv, msg, sizeof msg)) {
+		tagar_nuls_to_spaces(doc, len);
+		s = skip_bom(doc, &len);
+	}
+	if (s && !in_utf8(c->o, stderr, path, 0, &s, &len, &owned, msg, sizeof msg) && html_name(name) &&
+	    tagar_html_article(s, len, &ht, &hb, &err)) {
 		snprintf(msg, sizeof msg, "%s", err.msg);
+		io_error = err.code == TAGAR_EIO;  /* libxml2 cannot be opened */
+	}
 	if (!msg[0]) {
 		if (ht) {
 			title = ht;
@@ -395,17 +500,19 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 		else if (!(sc = tagar_classify(c->cl, title, strlen(title), body, strlen(body))))
 			snprintf(msg, sizeof msg, "%s", tagar_classify_error(c->cl));
 		else
-			out_json_record(c, &(tagar_record){.id = (char *)name}, sc);
+			out_json_record(c, &(tagar_record){.id = id}, sc);
 	}
 	if (msg[0]) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", path, msg);
-		out_error_id(c->out, name, msg);
+		out_error_id(c->out, id ? id : "", msg);
 	}
 	free(ht);
 	free(hb);
 	free(owned);
+	free(conv);
 	free(buf);
-	return msg[0] ? EXIT_RECORDS : 0;
+	free(id);
+	return io_error ? EXIT_IO_ERROR : msg[0] ? EXIT_RECORDS : 0;
 }
 
 /* Byte order, not alphasort's collation: the same order in every locale. */
@@ -424,7 +531,7 @@ int in_dir(ctx *c, const char *dir)
 	}
 	for (int i = 0; i < n; i++) {
 		int r = dir_entry(c, dir, names[i]->d_name);
-		rc = rc ? rc : r;
+		rc = r > rc ? r : rc;  /* an I/O error (3) outranks a record's (1) */
 		free(names[i]);
 	}
 	free(names);

@@ -6,9 +6,24 @@
 
 #include "output.h"
 
-/* The whole of f, NUL-terminated; NULL on a read error. */
-/* Reads all of f; NULL on a read error, or with errno EFBIG past max bytes. */
-char *in_read_all(FILE *f, size_t *len, size_t max);
+#include <sys/types.h>
+
+/* read(2), retried when interrupted: what one read gives, 0 at the end,
+ * -1 on an error (EAGAIN too: a descriptor left non-blocking is an error,
+ * as for cat). */
+ssize_t in_read(int fd, void *buf, size_t n);
+/* The rest of fd after buf[0..have) (buf malloc'ed with room for cap + 1
+ * bytes, or NULL): the whole input, NUL-terminated, *len its length.  buf
+ * is taken over.  NULL on a read error, or with errno EFBIG past max bytes. */
+char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max);
+/* Whether s is a UTF-16 or UTF-32 document (by its byte order mark, or by
+ * where its NUL bytes fall). */
+int in_is_wide(const char *s, size_t n);
+/* A UTF-16 or UTF-32 document converted to UTF-8 (iconv): *s and *n are
+ * replaced by a malloc'ed copy, also stored in *owned (whose earlier value
+ * is freed).  Anything else is left alone.  -1 with the reason in msg when
+ * the text is not valid in its encoding. */
+int in_wide(char **s, size_t *n, char **owned, char *msg, size_t msgn);
 /* IN_JSONL, IN_FASTTEXT, IN_FEED, IN_HTML or IN_TEXT, from the first bytes. */
 int in_sniff(const char *buf, size_t len);
 /* Checks that *s (n bytes) is UTF-8.  Invalid bytes are replaced by U+FFFD
@@ -19,6 +34,7 @@ int in_sniff(const char *buf, size_t len);
 int in_utf8(const options *o, FILE *err, const char *what, long line, const char **s, size_t *n, char **owned,
 	    char *msg, size_t msgn);
 /* One article (plain text or HTML) in buf: the text view or --json. */
+/* buf (NUL-terminated, in place) may be modified. */
 int in_article(ctx *c, char *buf, size_t len, int html);
 /* A feed: JSONL records, or the feed back (--emit feed). */
 int in_feed(ctx *c, const char *buf, size_t len);

@@ -5,6 +5,7 @@
 #include "info.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -265,66 +266,38 @@ static int run_eval(ctx *c)
 	return rc ? rc : nbad ? EXIT_RECORDS : 0;
 }
 
-/* What has been read of the input to tell its format. */
-typedef struct {
-	char bytes[16];
-	size_t n;
-	long lines;    /* the number of the line bytes[] starts on */
-} sniffed;
-
-/* Whether the input is a stream of records (JSON Lines, fastText lines),
- * read without holding it whole: skips a UTF-8 byte order mark and white
- * space (counting newlines), then keeps in s what it reads to decide, so
- * either reader gets the input as it was, short of those. */
-static int sniff_stream(FILE *in, sniffed *s)
+/* The first bytes of fd, enough for in_sniff(): up to the first non-blank
+ * line's newline, or 64 bytes past its start, or the end.  Each read takes
+ * what a pipe has ready, so a live stream is not waited on for more.
+ * *buf is malloc'ed with room for *cap + 1 bytes; -1 on a read error. */
+static int read_head(int fd, char **buf, size_t *len, size_t *cap)
 {
-	static const char label[] = "__label__", bom[] = "\xEF\xBB\xBF";
-	int ch = EOF;
-	s->n = 0;
-	s->lines = 1;
-	while (s->n < 3 && (ch = getc(in)) != EOF && ch == (unsigned char)bom[s->n])
-		s->bytes[s->n++] = (char)ch;
-	if (s->n == 3)
-		s->n = 0;  /* a byte order mark: dropped */
-	else if (ch != EOF)  /* the byte that is not the mark's goes back */
-		ungetc(ch, in);
-	if (s->n)
-		return IN_AUTO;
-	while ((ch = getc(in)) != EOF && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
-		s->lines += ch == '\n';
-	for (; ch != EOF; ch = getc(in)) {
-		s->bytes[s->n++] = (char)ch;
-		if (ch != label[s->n - 1])
-			break;
-		if (s->n == sizeof label - 1)
-			return IN_FASTTEXT;
+	*cap = 1 << 16;
+	*len = 0;
+	if (!(*buf = malloc(*cap + 1)))
+		return -1;
+	for (;;) {
+		const char *s = *buf, *end = s + *len;
+		if (*len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3;
+		while (s < end && strchr(" \t\r\n", *s))
+			s++;
+		if ((s < end && memchr(s, '\n', (size_t)(end - s))) || end - s >= 64 || *len == *cap)
+			return 0;
+		ssize_t k = in_read(fd, *buf + *len, *cap - *len);
+		if (k <= 0)
+			return k < 0 ? -1 : 0;
+		*len += (size_t)k;
 	}
-	return s->n && s->bytes[0] == '{' ? IN_JSONL : IN_AUTO;
 }
 
-/* A whole input read into memory, by its (given or sniffed) format. */
-/* prefix: what was read of the input before it. */
-static char *read_all_after(FILE *in, const sniffed *prefix, size_t *len, size_t max)
-{
-	char *buf = in_read_all(in, len, max), *nb;
-	if (!buf || !prefix->n)
-		return buf;
-	if (!(nb = realloc(buf, *len + prefix->n + 1))) {
-		free(buf);
-		return NULL;
-	}
-	memmove(nb + prefix->n, nb, *len + 1);
-	memcpy(nb, prefix->bytes, prefix->n);
-	*len += prefix->n;
-	return nb;
-}
-
-static int run_whole(ctx *c, FILE *in, const sniffed *sn)
+/* A whole input read into memory, by its (given or sniffed) format; buf
+ * holds the first `have` bytes of fd (taken over). */
+static int run_whole(ctx *c, int fd, char *buf, size_t have, size_t cap)
 {
 	size_t len;
-	long first = sn->lines;
 	errno = 0;
-	char *buf = read_all_after(in, sn, &len, c->o->max_bytes * 4);
+	buf = in_read_all(fd, buf, have, cap, &len, c->o->max_bytes * 4);
 	if (!buf && errno == EFBIG) {
 		fprintf(stderr, "tagar-classify: %s: input over %zu bytes: a whole document (article, page, "
 			"feed) may be 4 times --max-bytes; stream records with --batch, --tsv or --fasttext\n",
@@ -335,25 +308,64 @@ static int run_whole(ctx *c, FILE *in, const sniffed *sn)
 		fprintf(stderr, "tagar-classify: %s: read error\n", c->o->input);
 		return EXIT_IO_ERROR;
 	}
-	int fmt = c->o->format ? c->o->format : in_sniff(buf, len), rc;
+	/* UTF-16 and UTF-32 are read as UTF-8 (a feed's own bytes go to libxml2) */
+	char *doc = buf, *conv = NULL, msg[256];
+	size_t dlen = len;
+	if (in_wide(&doc, &dlen, &conv, msg, sizeof msg)) {
+		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, msg);
+		free(buf);
+		return EXIT_RECORDS;
+	}
+	int fmt = c->o->format ? c->o->format : in_sniff(doc, dlen), rc;
 	if (c->o->emit_feed && fmt != IN_FEED) {
 		fprintf(stderr, "tagar-classify: %s: --emit=feed needs a feed as input\n", c->o->input);
 		rc = EXIT_USAGE;
 	} else if (fmt == IN_FEED) {
 		rc = in_feed(c, buf, len);
 	} else if (fmt == IN_HTML || fmt == IN_TEXT) {
-		rc = in_article(c, buf, len, fmt == IN_HTML);
-	} else {  /* sniffed line formats: the batch reads them from memory */
+		rc = in_article(c, doc, dlen, fmt == IN_HTML);
+	} else {  /* JSONL or fastText after more leading white space than
+		   * read_head looks at: from memory */
 		options o = *c->o;
 		ctx bc = *c;
 		o.format = fmt;
 		bc.o = &o;
-		FILE *m = fmemopen(buf, len ? len : 1, "r");
-		rc = m ? tagar_batch_run(&bc, m, first, NULL, 0) : EXIT_IO_ERROR;
-		if (m)
-			fclose(m);
+		rc = tagar_batch_run(&bc, &(batch_input){-1, doc, dlen});
 	}
+	free(conv);
 	free(buf);
+	return rc;
+}
+
+static int line_format(int f)
+{
+	return f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT;
+}
+
+/* Line formats (given, or sniffed from the first bytes: JSONL, fastText)
+ * are streamed: memory does not grow with the input, and from a pipe each
+ * record is written as soon as it is tagged.  The rest is read whole. */
+static int run_fd(ctx *c, int fd)
+{
+	char *head = NULL;
+	size_t len = 0, cap = 0;
+	int f = c->o->format, rc;
+	if (!line_format(f) && read_head(fd, &head, &len, &cap)) {
+		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, head ? "read error" : "out of memory");
+		free(head);
+		return EXIT_IO_ERROR;
+	}
+	int sniffed = f == IN_AUTO && !c->o->emit_feed ? in_sniff(head, len) : IN_AUTO;
+	if (line_format(f) || line_format(sniffed)) {
+		options o = *c->o;
+		ctx bc = *c;
+		o.format = line_format(f) ? f : sniffed;
+		bc.o = &o;
+		rc = tagar_batch_run(&bc, &(batch_input){fd, head, len});
+		free(head);
+	} else {
+		rc = run_whole(c, fd, head, len, cap);
+	}
 	return rc;
 }
 
@@ -361,26 +373,14 @@ static int run_input(ctx *c)
 {
 	if (c->o->dir)
 		return in_dir(c, c->o->dir);
-	FILE *in = strcmp(c->o->input, "-") == 0 ? stdin : fopen(c->o->input, "r");
-	if (!in) {
+	int fd = strcmp(c->o->input, "-") == 0 ? STDIN_FILENO : open(c->o->input, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, strerror(errno));
 		return EXIT_IO_ERROR;
 	}
-	sniffed sn = {.lines = 1};
-	int f = c->o->format, rc, streamed = f == IN_AUTO && !c->o->emit_feed ? sniff_stream(in, &sn) : IN_AUTO;
-	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT) {
-		rc = tagar_batch_run(c, in, 1, NULL, 0);  /* streamed: memory does not grow with the input */
-	} else if (streamed != IN_AUTO) {
-		options o = *c->o;
-		ctx bc = *c;
-		o.format = streamed;
-		bc.o = &o;
-		rc = tagar_batch_run(&bc, in, sn.lines, sn.bytes, sn.n);
-	} else {
-		rc = run_whole(c, in, &sn);
-	}
-	if (in != stdin)
-		fclose(in);
+	int rc = run_fd(c, fd);
+	if (fd != STDIN_FILENO)
+		close(fd);
 	return rc;
 }
 

@@ -487,3 +487,9 @@ char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad)
 		*nbad = bad;
 	return out;
 }
+
+void tagar_nuls_to_spaces(char *s, size_t n)
+{
+	for (char *p = s; (p = memchr(p, 0, n - (size_t)(p - s))) != NULL; p++)
+		*p = ' ';
+}

@@ -335,3 +335,123 @@ int tagar_feed_write(const tagar_feed *f, FILE *out, tagar_err *err)
 	X->xmlFree(mem);
 	return k == (size_t)size ? 0 : tagar_fail(err, TAGAR_EIO, "write error");
 }
+
+/* ----------------------------------------------------------- streaming */
+
+/* The reader's first error, for the message. */
+typedef struct {
+	int line;
+	char msg[200];
+} stream_error;
+
+static void on_stream_error(void *ud, xmlErrorPtr e)
+{
+	stream_error *se = ud;
+	if (se->msg[0] || !e || e->level < XML_ERR_ERROR)
+		return;
+	se->line = e->line;
+	snprintf(se->msg, sizeof se->msg, "%s", e->message ? e->message : "malformed XML");
+	se->msg[strcspn(se->msg, "\n")] = 0;
+}
+
+enum { KIND_RSS = 1, KIND_RDF, KIND_ATOM };
+
+/* What the root element makes of the feed, or 0 when it is no feed. */
+static int feed_kind(const tagar_xml *X, const xmlNode *root)
+{
+	if (named(X, root, "feed", NS_ATOM))
+		return KIND_ATOM;
+	if (X->xmlStrcmp(root->name, (const xmlChar *)"rss") == 0)
+		return KIND_RSS;
+	return X->xmlStrcmp(root->name, (const xmlChar *)"RDF") == 0 ? KIND_RDF : 0;
+}
+
+/* Whether n, an element at depth d, is an item of a feed of this kind:
+ * rss/channel/item, rdf:RDF/item, feed/entry (as collect_items). */
+static int is_item(const tagar_xml *X, const xmlNode *n, int d, int kind)
+{
+	if (kind == KIND_ATOM)
+		return d == 1 && named(X, n, "entry", NS_ATOM);
+	if (kind == KIND_RDF)
+		return d == 1 && named(X, n, "item", NULL);
+	return d == 2 && named(X, n, "item", NULL) && n->parent && named(X, n->parent, "channel", NULL);
+}
+
+/* One item handed to fn, then freed. */
+static int stream_item(const tagar_xml *X, xmlNode *n, int kind, tagar_feed_fn fn, void *ud)
+{
+	item it = {0};
+	int rc = kind == KIND_ATOM ? fill_atom(X, &it, n) : fill_rss(X, &it, n);
+	if (!rc) {
+		it.pub = (tagar_feed_item){*it.guid ? it.guid : *it.link ? it.link : NULL, it.title, it.text,
+					   it.link, it.guid, it.date, X->xmlGetLineNo(n)};
+		rc = fn(&it.pub, ud);
+	}
+	free(it.title);
+	free(it.text);
+	free(it.link);
+	free(it.guid);
+	free(it.date);
+	return rc;
+}
+
+static int stream_items(const tagar_xml *X, xmlTextReaderPtr r, tagar_feed_fn fn, void *ud, int *count,
+			const char *name, tagar_err *err)
+{
+	int kind = 0, channel = 0, rc = X->xmlTextReaderRead(r);
+	while (rc == 1) {
+		xmlNode *n = X->xmlTextReaderCurrentNode(r);
+		int d = X->xmlTextReaderDepth(r);
+		if (!n || X->xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) {
+			rc = X->xmlTextReaderRead(r);
+			continue;
+		}
+		if (d == 0 && !(kind = feed_kind(X, n)))
+			return tagar_fail(err, TAGAR_EFORMAT, "%s: not an RSS or Atom feed (root element <%s>)", name,
+					  (const char *)n->name);
+		channel |= d == 1 && named(X, n, "channel", NULL);
+		if (!is_item(X, n, d, kind)) {
+			rc = X->xmlTextReaderRead(r);
+			continue;
+		}
+		xmlNode *full = X->xmlTextReaderExpand(r);
+		if (!full)
+			break;  /* the reader's error says why */
+		int frc = stream_item(X, full, kind, fn, ud);
+		if (frc)
+			return frc;
+		++*count;
+		rc = X->xmlTextReaderNext(r);  /* past the item: its nodes can be freed */
+	}
+	if (rc == 0 && kind == KIND_RSS && !channel)
+		return tagar_fail(err, TAGAR_EFORMAT, "%s: <rss> without <channel>", name);
+	return rc == 0 && kind ? 0 : -1;
+}
+
+int tagar_feed_each(const char *buf, size_t n, const char *name, tagar_feed_fn fn, void *ud, int *count,
+		    tagar_err *err)
+{
+	tagar_xml x;
+	*count = 0;
+	if (tagar_xml_open(&x, err))
+		return TAGAR_EIO;
+	const tagar_xml *X = &x;
+	/* the same options as tagar_feed_parse: no network, no entity
+	 * substitution by us, no DTD loading, libxml2's amplification limits */
+	xmlTextReaderPtr r = n > INT32_MAX ? NULL : X->xmlReaderForMemory(buf, (int)n, NULL, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	int rc;
+	if (!r) {
+		rc = tagar_fail(err, TAGAR_ENOMEM, "%s: out of memory", name);
+	} else {
+		stream_error se = {0, ""};
+		X->xmlTextReaderSetStructuredErrorHandler(r, on_stream_error, &se);
+		rc = stream_items(X, r, fn, ud, count, name, err);
+		if (rc == -1)
+			rc = tagar_fail(err, TAGAR_EFORMAT, "%s:%d: malformed XML: %s", name, se.line,
+					se.msg[0] ? se.msg : "empty document");
+		X->xmlFreeTextReader(r);
+	}
+	tagar_xml_close(&x);
+	return rc;
+}

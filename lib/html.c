@@ -2,7 +2,8 @@
  * HTML parser (which recovers from the tag soup real sites serve).
  *
  * Scripts, styles, navigation, page header and footer, asides, forms and
- * comments are not the story and are skipped.  The story is the largest
+ * comments are not the story and are skipped; but a form that holds the
+ * story (ASP.NET WebForms wraps whole pages in one <form>) is kept.  The story is the largest
  * <article> (else <main>, else <body>); the headline is the first <h1>,
  * else og:title, else <title>.  Block elements end lines, so paragraphs
  * stay lines, which the boilerplate patterns rely on. */
@@ -67,8 +68,14 @@ static int is(const xmlNode *n, const char *name)
 	return n->type == XML_ELEMENT_NODE && strcasecmp((const char *)n->name, name) == 0;
 }
 
+/* Marks (in _private, the application's field) a <form> that holds the
+ * page's content rather than being a form: see mark_content_forms. */
+static char CONTENT_FORM;
+
 static int skipped(const xmlNode *n)
 {
+	if (n->_private == &CONTENT_FORM)
+		return 0;
 	static const char *const drop[] = {"script", "style", "nav", "header", "footer", "aside", "form",
 					   "noscript", "iframe", "template", "svg", "button", "select",
 					   "textarea", "head", NULL};
@@ -108,41 +115,89 @@ static void collect(sbuf *b, const xmlNode *n, const xmlNode *except)
 	}
 }
 
-static size_t text_len(const xmlNode *n)
+/* What a subtree holds, for mark_content_forms. */
+enum { HAS_STORY = 1, HAS_PARAGRAPH = 2 };
+#define LONG_PARAGRAPH 100   /* bytes of text: a paragraph of a story, not a form's label */
+
+static size_t raw_text_len(const xmlNode *n)
 {
-	sbuf b = {0};
-	collect(&b, n, NULL);
-	free(b.p);
-	return b.n;
+	size_t len = 0;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		len += c->type == XML_TEXT_NODE && c->content ? strlen((const char *)c->content) : raw_text_len(c);
+	return len;
+}
+
+/* Marks every <form> holding an <article>, a <main> or a long paragraph
+ * as content; returns what n's subtree holds.  One walk of the tree. */
+static int mark_content_forms(xmlNode *n)
+{
+	int has = 0;
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		int sub = is(c, "p") ? (raw_text_len(c) >= LONG_PARAGRAPH ? HAS_PARAGRAPH : 0) : mark_content_forms(c);
+		if (is(c, "article") || is(c, "main"))
+			sub |= HAS_STORY;
+		if (is(c, "form") && sub)
+			c->_private = &CONTENT_FORM;
+		has |= sub;
+	}
+	return has;
+}
+
+/* The length of the text collect() would give, less a separator here and
+ * there: non-blank bytes plus one per word. */
+static size_t words_len(const char *s)
+{
+	size_t len = 0;
+	while (*s) {
+		s += strspn(s, " \t\r\n\f\v");
+		size_t k = strcspn(s, " \t\r\n\f\v");
+		len += k ? k + 1 : 0;
+		s += k;
+	}
+	return len;
+}
+
+/* The <article> with the most text under n, in one walk (measuring each
+ * article apart cost a walk per nesting level: quadratic); returns the
+ * text length of n's subtree.  A tie goes to the outer, then the earlier
+ * article. */
+static size_t largest_article(const xmlNode *n, const xmlNode **best, size_t *bestlen)
+{
+	size_t total = 0;
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (skipped(c))
+			continue;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			total += c->content ? words_len((const char *)c->content) : 0;
+		} else if (c->type == XML_ELEMENT_NODE) {
+			const xmlNode *before = *best;
+			size_t sub = largest_article(c, best, bestlen);
+			if (is(c, "article") && (!*best || sub > *bestlen || (*best != before && sub == *bestlen))) {
+				*best = c;
+				*bestlen = sub;
+			}
+			total += sub;
+		}
+	}
+	return total;
 }
 
 /* The first element named `name` in document order, not inside skipped
- * elements; `largest`: the one with the most text instead. */
-static const xmlNode *find(const xmlNode *n, const char *name, int largest, size_t *best)
+ * elements. */
+static const xmlNode *find(const xmlNode *n, const char *name)
 {
-	const xmlNode *found = NULL;
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || skipped(c))
 			continue;
-		if (is(c, name)) {
-			size_t len = largest ? text_len(c) : 1;
-			if (!found || len > *best) {
-				found = c;
-				*best = len;
-			}
-			if (!largest)
-				return c;
-		}
-		size_t sub = 0;
-		const xmlNode *f = find(c, name, largest, &sub);
-		if (f && (!found || sub > *best)) {
-			found = f;
-			*best = sub;
-			if (!largest)
-				return f;
-		}
+		if (is(c, name))
+			return c;
+		const xmlNode *f = find(c, name);
+		if (f)
+			return f;
 	}
-	return found;
+	return NULL;
 }
 
 static char *node_text(const xmlNode *n)
@@ -197,30 +252,59 @@ static char *meta_title(const tagar_xml *X, xmlNode *root)
 	return NULL;
 }
 
+static const int HTML_OPTIONS = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+
 static htmlDocPtr parse(const tagar_xml *X, const char *html, size_t n)
 {
 	if (n > INT32_MAX)
 		return NULL;
 	/* the text is UTF-8 (repaired by the caller); no network access */
-	return X->htmlReadMemory(html, (int)n, NULL, "UTF-8",
-			      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	return X->htmlReadMemory(html, (int)n, NULL, "UTF-8", HTML_OPTIONS);
+}
+
+/* A whole page: as parse(), but a page nested deeper than libxml2 goes
+ * (256 elements; past that it stops reading and keeps what came before)
+ * fails, rather than lose the rest of the page in silence.  Raising the
+ * limit (HTML_PARSE_HUGE) would lift it altogether, and the walks here
+ * recurse once per level. */
+static htmlDocPtr parse_page(const tagar_xml *X, const char *html, size_t n, tagar_err *err)
+{
+	htmlParserCtxtPtr ctx = n > INT32_MAX ? NULL : X->htmlNewParserCtxt();
+	if (!ctx) {
+		tagar_fail(err, n > INT32_MAX ? TAGAR_EFORMAT : TAGAR_ENOMEM, n > INT32_MAX ? "page too large" : "out of memory");
+		return NULL;
+	}
+	htmlDocPtr doc = X->htmlCtxtReadMemory(ctx, html, (int)n, NULL, "UTF-8", HTML_OPTIONS);
+	const xmlError *e = X->xmlCtxtGetLastError(ctx);
+	if (doc && e && e->message && strstr(e->message, "Excessive depth")) {
+		tagar_fail(err, TAGAR_EFORMAT, "HTML nested more than 256 elements deep (line %d): the page "
+			   "cannot be read whole", e->line);
+		X->xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (!doc || !X->xmlDocGetRootElement(doc)) {
+		tagar_fail(err, TAGAR_EFORMAT, "not an HTML document");
+		if (doc)
+			X->xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	X->htmlFreeParserCtxt(ctx);
+	return doc;
 }
 
 static int article(const tagar_xml *X, const char *html, size_t n, char **title, char **text, tagar_err *err)
 {
-	htmlDocPtr doc = parse(X, html, n);
-	xmlNode *root = doc ? X->xmlDocGetRootElement(doc) : NULL;
-	if (!root) {
-		if (doc)
-			X->xmlFreeDoc(doc);
-		return tagar_fail(err, TAGAR_EFORMAT, "not an HTML document");
-	}
+	htmlDocPtr doc = parse_page(X, html, n, err);
+	if (!doc)
+		return err ? err->code : TAGAR_EFORMAT;
+	xmlNode *root = X->xmlDocGetRootElement(doc);
 	size_t len = 0;
-	const xmlNode *story = find(root, "article", 1, &len);
+	const xmlNode *story = NULL;
+	mark_content_forms(root);
+	largest_article(root, &story, &len);
 	if (!story)
-		story = find(root, "main", 0, &len);
+		story = find(root, "main");
 	if (!story)
-		story = find(root, "body", 0, &len);
+		story = find(root, "body");
 	if (!story)
 		story = root;
 	/* the headline: inside the story, else the page's first <h1> (sites put

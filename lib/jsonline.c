@@ -16,8 +16,9 @@
  *  - duplicate keys: the first wins, as cJSON_GetObjectItemCaseSensitive
  *    finds the first member with that name; later ones are only checked;
  *  - after the closing brace only ' ', '\t' and '\r' (what record.c allows);
- *  - every field check of record.c (types, empty tags, a missing "tags", no
- *    title or text) is punted, so its messages stay the cJSON path's.
+ *  - every field check of record.c (types, empty tags, too many tags, a
+ *    missing "tags", no title or text) is punted, so its messages stay the
+ *    cJSON path's.
  */
 #include "jsonline.h"
 
@@ -359,15 +360,6 @@ static int skip_value(jl_cursor *c)
 	}
 }
 
-/* Whether r already has tag t: add_tag() in record.c keeps one of each. */
-static int has_tag(const tagar_record *r, const char *t, size_t n)
-{
-	for (int i = 0; i < r->ntags; i++)
-		if (strlen(r->tags[i]) == n && memcmp(r->tags[i], t, n) == 0)
-			return 1;
-	return 0;
-}
-
 static int take_tag(jl_cursor *c)
 {
 	tagar_record *r = c->r;
@@ -376,9 +368,9 @@ static int take_tag(jl_cursor *c)
 	int rc = take_string(c, &t, &n);
 	if (rc)
 		return rc;
-	if (n == 0 || has_tag(r, t, n)) {
+	if (n == 0 || r->ntags == TAGAR_RECORD_MAX_TAGS) {
 		free(t);
-		return n ? JL_OK : JL_PUNT;  /* the cJSON path reports an empty tag */
+		return JL_PUNT;  /* the cJSON path reports an empty tag, or too many */
 	}
 	if (r->ntags == c->tagcap) {
 		int cap = c->tagcap ? c->tagcap * 2 : 4;
@@ -454,7 +446,7 @@ static int finish(jl_cursor *c, int need_tags)
 		return JL_PUNT;
 	if ((!r->title && !(r->title = calloc(1, 1))) || (!r->text && !(r->text = calloc(1, 1))))
 		return JL_NOMEM;
-	return JL_OK;
+	return tagar_tags_dedupe(r->tags, &r->ntags) ? JL_NOMEM : JL_OK;  /* as record.c keeps them */
 }
 
 int tagar_jsonline_parse(const char *line, size_t len, int need_tags, tagar_record *r)
@@ -470,4 +462,79 @@ int tagar_jsonline_parse(const char *line, size_t len, int need_tags, tagar_reco
 		return 1;
 	tagar_record_clear(r);
 	return rc == JL_PUNT ? 0 : TAGAR_ENOMEM;
+}
+
+/* ------------------------------------------------ a member's raw text */
+
+/* cJSON skips every byte up to ' ' as white space. */
+static const char *skip_cjson_ws(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)*p <= ' ')
+		p++;
+	return p;
+}
+
+/* Past the string whose opening quote is at p, or NULL. */
+static const char *skip_raw_string(const char *p, const char *end)
+{
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\')
+			p++;
+	return p < end ? p + 1 : NULL;
+}
+
+/* Past the value at p of a line cJSON has accepted, or NULL. */
+static const char *skip_raw_value(const char *p, const char *end)
+{
+	if (p < end && *p == '"')
+		return skip_raw_string(p, end);
+	if (p < end && *p != '{' && *p != '[') {  /* a number or a literal */
+		while (p < end && (unsigned char)*p > ' ' && !strchr(",]}", *p))
+			p++;
+		return p;
+	}
+	long depth = 0;
+	while (p < end) {
+		if (*p == '"') {
+			if (!(p = skip_raw_string(p, end)))
+				return NULL;
+			continue;
+		}
+		depth += (*p == '{' || *p == '[') - (*p == '}' || *p == ']');
+		p++;
+		if (depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+int tagar_jsonline_member(const char *line, size_t len, const char *key, const char **v, size_t *vn)
+{
+	const char *p = skip_cjson_ws(line, line + len), *end = line + len;
+	size_t klen = strlen(key);
+	if (p == end || *p++ != '{')
+		return 0;
+	for (;;) {
+		p = skip_cjson_ws(p, end);
+		const char *k = p, *kend = p < end && *p == '"' ? skip_raw_string(p, end) : NULL;
+		if (!kend)
+			return 0;
+		char name[64];  /* the key decoded, when it is short enough to be `key` */
+		long nlen = kend - k - 2 < (long)sizeof name ? decode(k + 1, (size_t)(kend - k - 2), name) : -1;
+		p = skip_cjson_ws(kend, end);
+		if (p == end || *p++ != ':')
+			return 0;
+		p = skip_cjson_ws(p, end);
+		const char *val = p;
+		if (!(p = skip_raw_value(p, end)))
+			return 0;
+		if (nlen == (long)klen && memcmp(name, key, klen) == 0) {  /* the first wins, as in cJSON */
+			*v = val;
+			*vn = (size_t)(p - val);
+			return 1;
+		}
+		p = skip_cjson_ws(p, end);
+		if (p == end || *p++ != ',')
+			return 0;
+	}
 }

@@ -26,4 +26,14 @@ int tagar_jsonline_parse(const char *line, size_t len, int need_tags, tagar_reco
 int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
 				  tagar_record *r, tagar_err *err);
 
+/* The raw text of the first top-level member named key of a line cJSON
+ * has accepted as an object (JSON numbers lose digits as doubles; ids are
+ * kept as written): *v, *vn point into line.  0 when there is none. */
+int tagar_jsonline_member(const char *line, size_t len, const char *key, const char **v, size_t *vn);
+
+/* Removes the repeats from tags[0..*n), keeping each tag's first place and
+ * freeing the repeats; a hash set, so the cost is linear in the tags'
+ * bytes.  0, or TAGAR_ENOMEM (the tags are then left as they were). */
+int tagar_tags_dedupe(char **tags, int *n);
+
 #endif

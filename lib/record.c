@@ -2,6 +2,7 @@
  * parses our corpora about ten times faster than jansson, behind the fast
  * path of jsonline.c for the common shape) and
  * fastText "__label__" lines, and whole corpora read from files. */
+#define _GNU_SOURCE  /* memmem */
 #include "tagar.h"
 #include "jsonline.h"
 
@@ -33,15 +34,47 @@ static char *dup_n(const char *s, size_t n)
 	return d;
 }
 
-static int add_tag(tagar_record *r, const char *s, size_t n)
+int tagar_tags_dedupe(char **tags, int *n)
 {
-	for (int i = 0; i < r->ntags; i++)  /* a tag listed twice counts once */
-		if (strlen(r->tags[i]) == n && memcmp(r->tags[i], s, n) == 0)
-			return 0;
-	char **nt = realloc(r->tags, (size_t)(r->ntags + 1) * sizeof *nt);
-	if (!nt)
+	if (*n < 2)
+		return 0;
+	size_t cap = 64, mask;
+	while (cap < 2 * (size_t)*n)
+		cap *= 2;
+	int small[64], *slot = cap == 64 ? small : malloc(cap * sizeof *slot), k = 0;
+	if (!slot)
 		return TAGAR_ENOMEM;
-	r->tags = nt;
+	mask = cap - 1;
+	memset(slot, 0xff, cap * sizeof *slot);  /* -1: empty */
+	for (int i = 0; i < *n; i++) {
+		size_t h = (size_t)tagar_hash(tags[i], strlen(tags[i])) & mask;
+		while (slot[h] >= 0 && strcmp(tags[slot[h]], tags[i]) != 0)
+			h = (h + 1) & mask;
+		if (slot[h] >= 0) {  /* a tag listed twice counts once */
+			free(tags[i]);
+			continue;
+		}
+		tags[k] = tags[i];
+		slot[h] = k++;
+	}
+	*n = k;
+	if (slot != small)
+		free(slot);
+	return 0;
+}
+
+/* Appends a copy of s; repeats are removed once the record is read
+ * (tagar_tags_dedupe), so each tag costs the same whatever came before. */
+static int add_tag(tagar_record *r, const char *s, size_t n, int *cap)
+{
+	if (r->ntags == *cap) {
+		int nc = *cap ? *cap * 2 : 4;
+		char **nt = realloc(r->tags, (size_t)nc * sizeof *nt);
+		if (!nt)
+			return TAGAR_ENOMEM;
+		r->tags = nt;
+		*cap = nc;
+	}
 	if (!(r->tags[r->ntags] = dup_n(s, n)))
 		return TAGAR_ENOMEM;
 	r->ntags++;
@@ -61,13 +94,34 @@ static int take_string(const cJSON *o, const char *key, char **dst, tagar_err *e
 	return *dst ? 0 : tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 }
 
-static int take_id(const cJSON *o, tagar_record *r, tagar_err *err)
+/* Whether s[0..n) is a JSON integer as the grammar writes it: no
+ * fraction, no exponent, no leading zero. */
+static int integer_literal(const char *s, size_t n)
+{
+	size_t i = n && s[0] == '-';
+	if (i == n || (s[i] == '0' && n - i > 1))
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* An integer id is kept as its text, so 9007199254740993 stays that (as a
+ * double it would be ...992); 1e3 or 1.0 are written as the integer they
+ * are, when a double holds it exactly. */
+static int take_id(const cJSON *o, const char *line, size_t len, tagar_record *r, tagar_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
+	const char *raw;
+	size_t rn;
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (cJSON_IsString(v)) {
 		r->id = dup_n(v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsNumber(v) && tagar_jsonline_member(line, len, "id", &raw, &rn) && integer_literal(raw, rn)) {
+		r->id = dup_n(raw, rn);
+		r->id_is_number = 1;
 	} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		   fabs(v->valuedouble) <= 9007199254740992.0) {
 		char buf[32];  /* integral: "%.0f" has no decimal point in any locale */
@@ -87,15 +141,87 @@ static int take_tags(const cJSON *o, int need, tagar_record *r, tagar_err *err)
 		return need ? tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" is missing") : 0;
 	if (!cJSON_IsArray(v))
 		return tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" must be an array of strings");
-	int i = 0;
+	int i = 0, cap = 0;
 	cJSON_ArrayForEach(t, v) {
+		if (i == TAGAR_RECORD_MAX_TAGS)
+			return tagar_fail(err, TAGAR_EFORMAT, "field \"tags\" lists more than %d tags",
+					  TAGAR_RECORD_MAX_TAGS);
 		if (!cJSON_IsString(t) || !t->valuestring[0])
 			return tagar_fail(err, TAGAR_EFORMAT, "tags[%d] must be a non-empty string", i);
-		if (add_tag(r, t->valuestring, strlen(t->valuestring)))
+		if (add_tag(r, t->valuestring, strlen(t->valuestring), &cap))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		i++;
 	}
-	return 0;
+	return tagar_tags_dedupe(r->tags, &r->ntags) ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
+}
+
+/* ------------------------------------------------------ NUL characters
+ * cJSON hands out C strings, cut at a NUL (raw, or written \u0000), and
+ * would lose the rest of the text in silence.  So a line holding one is
+ * read with each NUL in a string turned into a space, which separates
+ * words as a NUL does; an id or tag, which must come out as it went in,
+ * holding one is refused.  To tell which field held one, the line is read
+ * a second time with the NULs turned into '!': the fields that differ. */
+
+static int has_nul(const char *line, size_t len)
+{
+	return memchr(line, 0, len) || memmem(line, len, "\\u0000", 6);
+}
+
+/* A copy of line with every NUL, raw or \u0000, replaced by the character
+ * sub (written \u00XX where it was escaped).  An escape starts at a
+ * backslash that is not itself escaped: backslashes are taken in pairs. */
+static char *replace_nuls(const char *line, size_t len, char sub)
+{
+	char *s = dup_n(line, len), hex[3];
+	if (!s)
+		return NULL;
+	snprintf(hex, sizeof hex, "%02x", (unsigned char)sub);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == 0) {
+			s[i] = sub;
+		} else if (s[i] == '\\' && i + 1 < len) {
+			if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+				memcpy(s + i + 4, hex, 2);
+			i++;
+		}
+	}
+	return s;
+}
+
+static int parse_tree(const char *line, size_t len, int need_tags, tagar_record *r, tagar_err *err);
+
+/* The field that read differently in a and b (see above), or NULL. */
+static const char *nul_field(const tagar_record *a, const tagar_record *b)
+{
+	if ((a->id || b->id) && (!a->id || !b->id || strcmp(a->id, b->id) != 0))
+		return "id";
+	if (a->ntags != b->ntags)
+		return "tags";
+	for (int i = 0; i < a->ntags; i++)
+		if (strcmp(a->tags[i], b->tags[i]) != 0)
+			return "tags";
+	return NULL;
+}
+
+static int parse_with_nuls(const char *line, size_t len, int need_tags, tagar_record *r, tagar_err *err)
+{
+	char *spaced = replace_nuls(line, len, ' '), *marked = replace_nuls(line, len, '!');
+	tagar_record other;
+	int rc = spaced && marked ? parse_tree(spaced, len, need_tags, r, err) : TAGAR_ENOMEM;
+	if (!spaced || !marked)
+		tagar_fail(err, rc, "out of memory");
+	if (!rc && (rc = parse_tree(marked, len, need_tags, &other, err)) == 0) {
+		const char *f = nul_field(r, &other);
+		if (f)
+			rc = tagar_fail(err, TAGAR_EFORMAT, "field \"%s\" holds a NUL character (\\u0000)", f);
+		tagar_record_clear(&other);
+	}
+	if (rc)
+		tagar_record_clear(r);
+	free(spaced);
+	free(marked);
+	return rc;
 }
 
 /* How deep arrays and objects are nested at byte n of a JSON text: what
@@ -120,6 +246,15 @@ static long json_depth(const char *s, size_t n)
 int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
 				  tagar_record *r, tagar_err *err)
 {
+	if (has_nul(line, len)) {
+		memset(r, 0, sizeof *r);
+		return parse_with_nuls(line, len, need_tags, r, err);
+	}
+	return parse_tree(line, len, need_tags, r, err);
+}
+
+static int parse_tree(const char *line, size_t len, int need_tags, tagar_record *r, tagar_err *err)
+{
 	const char *end = NULL;
 	memset(r, 0, sizeof *r);
 	cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
@@ -138,7 +273,7 @@ int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
 	else if (!cJSON_IsObject(o))
 		rc = tagar_fail(err, TAGAR_EFORMAT, "a record must be a JSON object");
 	if (!rc)
-		rc = take_id(o, r, err);
+		rc = take_id(o, line, len, r, err);
 	if (!rc)
 		rc = take_string(o, "title", &r->title, err);
 	if (!rc)
@@ -170,6 +305,7 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 {
 	static const char pre[] = "__label__";
 	size_t i = 0;
+	int cap = 0;
 	memset(r, 0, sizeof *r);
 	for (;;) {
 		while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -183,11 +319,23 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 			tagar_record_clear(r);
 			return tagar_fail(err, TAGAR_EFORMAT, "empty __label__ at column %zu", i + 1);
 		}
-		if (add_tag(r, line + a, b - a)) {
+		if (memchr(line + a, 0, b - a)) {
+			tagar_record_clear(r);
+			return tagar_fail(err, TAGAR_EFORMAT, "__label__ at column %zu holds a NUL byte", i + 1);
+		}
+		if (r->ntags == TAGAR_RECORD_MAX_TAGS) {
+			tagar_record_clear(r);
+			return tagar_fail(err, TAGAR_EFORMAT, "line lists more than %d labels", TAGAR_RECORD_MAX_TAGS);
+		}
+		if (add_tag(r, line + a, b - a, &cap)) {
 			tagar_record_clear(r);
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		}
 		i = b;
+	}
+	if (tagar_tags_dedupe(r->tags, &r->ntags)) {
+		tagar_record_clear(r);
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
 	r->title = dup_n("", 0);
 	r->text = dup_n(line + i, len - i);
@@ -195,6 +343,7 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 		tagar_record_clear(r);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
+	tagar_nuls_to_spaces(r->text, len - i);
 	if (!r->text[0]) {
 		tagar_record_clear(r);
 		return tagar_fail(err, TAGAR_EFORMAT, "line has labels but no text");
@@ -208,13 +357,17 @@ int tagar_record_parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *
 	memset(r, 0, sizeof *r);
 	if (!t2)
 		return tagar_fail(e, TAGAR_EFORMAT, "expected id<TAB>title<TAB>text");
-	r->id = t1 > p ? strndup(p, (size_t)(t1 - p)) : NULL;
-	r->title = strndup(t1 + 1, (size_t)(t2 - t1 - 1));
-	r->text = strndup(t2 + 1, n - (size_t)(t2 + 1 - p));
+	if (memchr(p, 0, (size_t)(t1 - p)))
+		return tagar_fail(e, TAGAR_EFORMAT, "the id holds a NUL byte");
+	r->id = t1 > p ? dup_n(p, (size_t)(t1 - p)) : NULL;
+	r->title = dup_n(t1 + 1, (size_t)(t2 - t1 - 1));
+	r->text = dup_n(t2 + 1, n - (size_t)(t2 + 1 - p));
 	if ((t1 > p && !r->id) || !r->title || !r->text) {
 		tagar_record_clear(r);
 		return tagar_fail(e, TAGAR_ENOMEM, "out of memory");
 	}
+	tagar_nuls_to_spaces(r->title, (size_t)(t2 - t1 - 1));
+	tagar_nuls_to_spaces(r->text, n - (size_t)(t2 + 1 - p));
 	if (!r->title[0] && !r->text[0]) {
 		tagar_record_clear(r);
 		return tagar_fail(e, TAGAR_EFORMAT, "record has neither title nor text");

@@ -144,11 +144,37 @@ int tagar_cleaner_count(const tagar_cleaner *c);
  * call; NULL when out of memory. */
 const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen);
 
+/* Turns every NUL byte of s[0..n) into a space: in text a NUL separates
+ * words, and left in it would end the C string and lose the rest. */
+void tagar_nuls_to_spaces(char *s, size_t n);
 /* Offset of the first byte that is not valid UTF-8, or -1. */
 long tagar_utf8_invalid(const char *s, size_t n);
 /* A malloc'ed, NUL-terminated copy with every invalid byte replaced by
  * U+FFFD; *nbad (when not NULL) gets how many were replaced. */
 char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad);
+
+/* ------------------------------------------------------ whole documents */
+
+typedef enum {
+	TAGAR_DOC_TEXT = 0,     /* plain text */
+	TAGAR_DOC_JSONL,        /* starts with '{' */
+	TAGAR_DOC_FASTTEXT,     /* starts with __label__ */
+	TAGAR_DOC_FEED,         /* root element rss, feed or RDF, whatever its prefix */
+	TAGAR_DOC_HTML          /* any other markup */
+} tagar_doc_format;
+
+/* A document's format from its first bytes (past a UTF-8 byte order mark,
+ * white space and, for markup, the XML declaration, processing
+ * instructions, comments and a DOCTYPE).  Give it UTF-8: see below. */
+tagar_doc_format tagar_sniff(const char *buf, size_t len);
+/* "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" when s is a document in
+ * that encoding, by its byte order mark (*bom gets its length) or, without
+ * one, by where its NUL bytes fall (every other byte, or three in four, in
+ * mostly-ASCII text); NULL for anything else. */
+const char *tagar_wide_encoding(const char *s, size_t n, size_t *bom);
+/* Such a document in UTF-8 (iconv), malloc'ed and NUL-terminated; NULL
+ * with the reason (the byte of an invalid character) in err. */
+char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err);
 
 /* ------------------------------------------------------- HTML and feeds */
 
@@ -181,6 +207,16 @@ typedef struct {
  * line and libxml2's reason. */
 tagar_feed *tagar_feed_parse(const char *buf, size_t n, const char *name, tagar_err *err);
 void tagar_feed_free(tagar_feed **f);
+/* The same items one at a time, with libxml2's streaming reader: memory
+ * holds one item, not the whole feed (tagar_feed_parse keeps the tree, as
+ * writing the feed back needs it: some 4 to 20 times the feed's size).
+ * fn gets each item (valid during the call); a non-zero return from it
+ * stops the reading and is returned.  *count gets the items handed over,
+ * also when the feed turns out malformed after them (the error then names
+ * its line, as tagar_feed_parse's does). */
+typedef int (*tagar_feed_fn)(const tagar_feed_item *it, void *ud);
+int tagar_feed_each(const char *buf, size_t n, const char *name, tagar_feed_fn fn, void *ud, int *count,
+		    tagar_err *err);
 int tagar_feed_count(const tagar_feed *f);
 const tagar_feed_item *tagar_feed_item_at(const tagar_feed *f, int i);
 int tagar_feed_is_atom(const tagar_feed *f);
@@ -193,12 +229,17 @@ int tagar_feed_write(const tagar_feed *f, FILE *out, tagar_err *err);
 
 /* -------------------------------------------------------------- records */
 
+/* The most tags one record may list (JSONL "tags", fastText __label__s),
+ * repeats included: a record listing more is refused while it is parsed,
+ * so no single line can make the work on it grow faster than its bytes. */
+#define TAGAR_RECORD_MAX_TAGS 1000
+
 typedef struct {
 	char *id;        /* NULL when the record has none */
 	int id_is_number;/* the id was a JSON integer (written back unquoted) */
 	char *title;     /* "" when absent */
 	char *text;      /* "" when absent */
-	char **tags;
+	char **tags;     /* distinct, in the order first listed */
 	int ntags;
 } tagar_record;
 

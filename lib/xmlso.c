@@ -2,6 +2,7 @@
 #include "xmlso.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef TAGAR_LIBXML2_SONAME
@@ -25,13 +26,17 @@ static int bind_all(tagar_xml *x)
 	if (!free_var)
 		return 0;
 	x->xmlFree = *(xmlFreeFunc *)free_var;
-	return BIND(x, htmlReadMemory) && BIND(x, xmlAddChild) && BIND(x, xmlAddPrevSibling) &&
+	return BIND(x, htmlCtxtReadMemory) && BIND(x, htmlFreeParserCtxt) && BIND(x, htmlNewParserCtxt) &&
+	       BIND(x, htmlReadMemory) && BIND(x, xmlAddChild) && BIND(x, xmlAddPrevSibling) &&
 	       BIND(x, xmlCtxtGetLastError) && BIND(x, xmlCtxtReadMemory) && BIND(x, xmlDocDumpMemoryEnc) &&
 	       BIND(x, xmlDocGetRootElement) && BIND(x, xmlEncodeSpecialChars) && BIND(x, xmlFreeDoc) &&
 	       BIND(x, xmlFreeNode) && BIND(x, xmlFreeParserCtxt) && BIND(x, xmlGetLineNo) && BIND(x, xmlGetProp) &&
 	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
 	       BIND(x, xmlNewText) && BIND(x, xmlNodeGetContent) && BIND(x, xmlStrcasecmp) && BIND(x, xmlStrcmp) &&
-	       BIND(x, xmlUnlinkNode);
+	       BIND(x, xmlUnlinkNode) && BIND(x, xmlReaderForMemory) && BIND(x, xmlTextReaderRead) &&
+	       BIND(x, xmlTextReaderNext) && BIND(x, xmlTextReaderNodeType) && BIND(x, xmlTextReaderDepth) &&
+	       BIND(x, xmlTextReaderCurrentNode) && BIND(x, xmlTextReaderExpand) &&
+	       BIND(x, xmlTextReaderSetStructuredErrorHandler) && BIND(x, xmlFreeTextReader);
 }
 
 int tagar_xml_open(tagar_xml *x, tagar_err *err)
@@ -41,9 +46,11 @@ int tagar_xml_open(tagar_xml *x, tagar_err *err)
 	if (x->so && bind_all(x))
 		return 0;
 	const char *why = dlerror();
+	char reason[256];  /* dlerror's text lives only until dlclose */
+	snprintf(reason, sizeof reason, "%s", why ? why : "missing symbols");
 	tagar_xml_close(x);
 	return tagar_fail(err, TAGAR_EIO, "cannot open %s, needed for feeds and HTML: %s", TAGAR_LIBXML2_SONAME,
-			  why ? why : "missing symbols");
+			  reason);
 }
 
 void tagar_xml_close(tagar_xml *x)

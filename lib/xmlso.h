@@ -15,11 +15,15 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #define TAGAR_XML_FN(name) __typeof__(name) *name
 
 typedef struct {
 	void *so;
+	TAGAR_XML_FN(htmlCtxtReadMemory);
+	TAGAR_XML_FN(htmlFreeParserCtxt);
+	TAGAR_XML_FN(htmlNewParserCtxt);
 	TAGAR_XML_FN(htmlReadMemory);
 	TAGAR_XML_FN(xmlAddChild);
 	TAGAR_XML_FN(xmlAddPrevSibling);
@@ -42,6 +46,15 @@ typedef struct {
 	TAGAR_XML_FN(xmlStrcasecmp);
 	TAGAR_XML_FN(xmlStrcmp);
 	TAGAR_XML_FN(xmlUnlinkNode);
+	TAGAR_XML_FN(xmlReaderForMemory);
+	TAGAR_XML_FN(xmlTextReaderRead);
+	TAGAR_XML_FN(xmlTextReaderNext);
+	TAGAR_XML_FN(xmlTextReaderNodeType);
+	TAGAR_XML_FN(xmlTextReaderDepth);
+	TAGAR_XML_FN(xmlTextReaderCurrentNode);
+	TAGAR_XML_FN(xmlTextReaderExpand);
+	TAGAR_XML_FN(xmlTextReaderSetStructuredErrorHandler);
+	TAGAR_XML_FN(xmlFreeTextReader);
 	xmlFreeFunc xmlFree;         /* a variable in libxml2, copied here */
 } tagar_xml;
 

@@ -816,6 +816,54 @@ static void test_gram(tally *t)
 	tagar_corpus_free(&c);
 }
 
+/* Issue 11: repeats removed in first-listed order; a member's raw text;
+ * formats told by the root's local name; UTF-16/32 told and converted. */
+static void test_reading(tally *t)
+{
+	const char *in[] = {"a", "b", "a", "c", "b", "a"};
+	char *tags[6];
+	int n = 6;
+	for (int i = 0; i < n; i++)
+		tags[i] = strdup(in[i]);
+	CHECK(t, tagar_tags_dedupe(tags, &n) == 0 && n == 3 && !strcmp(tags[0], "a") && !strcmp(tags[1], "b") &&
+		 !strcmp(tags[2], "c"), "dedupe keeps a, b, c in order (%d left)", n);
+	for (int i = 0; i < n; i++)
+		free(tags[i]);
+
+	const char *line = "{\"x\": {\"id\": 5, \"a\": [1, {\"b\": \"}\\\"\"}]}, \"i\\u0064\": 12345678901234567890, \"id\": 7}";
+	const char *v;
+	size_t vn;
+	CHECK(t, tagar_jsonline_member(line, strlen(line), "id", &v, &vn) && vn == 20 && !memcmp(v, "12345678901234567890", 20),
+	      "the first top-level id, its key escaped, as written");
+	CHECK(t, !tagar_jsonline_member("{\"x\": 1}", 8, "id", &v, &vn), "no id: none found");
+
+	static const struct { const char *doc; tagar_doc_format f; } docs[] = {
+		{"<?xml version=\"1.0\"?>\n<!DOCTYPE rss PUBLIC \"-//N//DTD RSS 0.91//EN\" \"x.dtd\">\n<rss>", TAGAR_DOC_FEED},
+		{"<!-- c --><?pi x?><a:feed xmlns:a=\"http://www.w3.org/2005/Atom\">", TAGAR_DOC_FEED},
+		{"<!DOCTYPE rss [ <!ENTITY a \"<b>\"> ]><rss>", TAGAR_DOC_FEED},
+		{"<rdf:RDF>", TAGAR_DOC_FEED},
+		{"<!DOCTYPE html><html>", TAGAR_DOC_HTML},
+		{"<feedback>", TAGAR_DOC_HTML},
+		{"\xEF\xBB\xBF \n{\"id\": 1}", TAGAR_DOC_JSONL},
+		{"__label__a b", TAGAR_DOC_FASTTEXT},
+		{"Judul\nisi", TAGAR_DOC_TEXT}};
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+		CHECK(t, tagar_sniff(docs[i].doc, strlen(docs[i].doc)) == docs[i].f, "sniff %zu: %d", i,
+		      (int)tagar_sniff(docs[i].doc, strlen(docs[i].doc)));
+
+	size_t bom, len;
+	tagar_err err = {0, ""};
+	CHECK(t, !strcmp(tagar_wide_encoding("\xFF\xFEK\0", 4, &bom), "UTF-16LE") && bom == 2, "UTF-16LE by BOM");
+	CHECK(t, !strcmp(tagar_wide_encoding("\0K\0P\0K\0 \0a\0b", 12, &bom), "UTF-16BE") && bom == 0, "UTF-16BE by NULs");
+	CHECK(t, !strcmp(tagar_wide_encoding("K\0\0\0P\0\0\0K\0\0\0", 12, &bom), "UTF-32LE"), "UTF-32LE by NULs");
+	CHECK(t, tagar_wide_encoding("KPK tahan", 9, &bom) == NULL, "UTF-8 is not wide");
+	char *u = tagar_wide_to_utf8("\xFE\xFF\0K\0P\0K", 8, &len, &err);
+	CHECK(t, u && len == 3 && !strcmp(u, "KPK"), "UTF-16BE converted");
+	free(u);
+	CHECK(t, !tagar_wide_to_utf8("\xFF\xFEK\0\0\xDC", 6, &len, &err) && strstr(err.msg, "invalid character at byte 5"),
+	      "a lone surrogate is refused: %s", err.msg);
+}
+
 int main(void)
 {
 	tally t = {0, 0};
@@ -833,6 +881,7 @@ int main(void)
 	test_model(&t);
 	test_stemmed_stopword(&t);
 	test_gram(&t);
+	test_reading(&t);
 	printf("unit: %d passed, %d failed\n", t.passed, t.failed);
 	return t.failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@
  * parsers.  The input is one line, not NUL-terminated. */
 #include "tagar.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void check(const tagar_record *r)
@@ -11,6 +12,19 @@ static void check(const tagar_record *r)
 	for (int i = 0; i < r->ntags; i++)
 		n += strlen(r->tags[i]);
 	(void)n;
+	/* at most the limit of tags, each once */
+	if (r->ntags > TAGAR_RECORD_MAX_TAGS)
+		abort();
+	for (int i = 0; i < r->ntags; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(r->tags[i], r->tags[j]) == 0)
+				abort();
+	/* a numeric id is written back unquoted: it must be a JSON integer */
+	if (r->id_is_number) {
+		const char *p = r->id + (r->id[0] == '-');
+		if (!*p || (p[0] == '0' && p[1]) || strspn(p, "0123456789") != strlen(p))
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
