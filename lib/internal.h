@@ -6,7 +6,7 @@
 #include "tagar.h"
 
 /* Model format version written and read by this build. */
-#define TAGAR_MODEL_FORMAT 3
+#define TAGAR_MODEL_FORMAT 4
 
 /* Everything a model image is built from.  Arrays are borrowed. */
 typedef struct {
@@ -31,6 +31,8 @@ typedef struct {
 	const char *boilerplate;     /* patterns, one a line; NULL when off */
 	size_t boilerplate_len;
 	int quantize;                /* store linear weights as int8 with a scale per term */
+	const char *lexicon;         /* the tag vocabulary (tagvocab.h format); NULL: none */
+	size_t lexicon_len;
 } tagar_model_parts;
 
 /* Serialises parts into one malloc'ed model image. */

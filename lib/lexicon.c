@@ -1,0 +1,384 @@
+/* lexicon.c - matching a tag vocabulary's aliases in articles.
+ *
+ * An article's tokens pass a 4096-bit filter of the aliases' tokens; the
+ * few that pass are looked up in a small hash table and kept with their
+ * position.  Once the article ends, each kept token that starts an alias
+ * is tried against the tokens kept after it: an alias matches where its
+ * tokens stand at consecutive positions.  Tokenising costs the same with or
+ * without a lexicon; the per-token cost is one bit test. */
+#include "lexicon.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	char *text;                   /* as written in the vocabulary */
+	int tag;                      /* model tag index */
+	int ntok;
+	uint32_t tok[TAGAR_LEX_MAX_TOKENS];
+} lex_alias;
+
+struct tagar_lexicon {
+	int ntags;
+	lex_alias *alias;
+	int nalias;
+	/* distinct alias tokens: an open-addressing table of {hash, id + 1} */
+	uint64_t *key;
+	uint32_t *val;
+	uint64_t mask;
+	uint32_t ntok;
+	/* aliases by first token: by_first[first[t] .. first[t + 1]), longest first */
+	uint32_t *first, *by_first;
+	uint64_t filter[64];
+};
+
+static const uint64_t no_filter[64];
+
+void tagar_lex_params_default(tagar_lex_params *p)
+{
+	p->weight = 0;
+	for (int z = 0; z < TAGAR_ZONES; z++)
+		p->zone[z] = 1;
+	p->lead_tokens = 50;
+}
+
+void tagar_lexicon_text_opts(const tagar_text_opts *model, tagar_text_opts *out)
+{
+	*out = *model;
+	out->ngram_max = 1;
+	out->drop_numbers = 0;
+	out->stopwords = 0;
+	out->boilerplate = 0;
+}
+
+void tagar_lexicon_free(tagar_lexicon **lxp)
+{
+	if (!lxp || !*lxp)
+		return;
+	tagar_lexicon *lx = *lxp;
+	for (int i = 0; i < lx->nalias; i++)
+		free(lx->alias[i].text);
+	free(lx->alias);
+	free(lx->key);
+	free(lx->val);
+	free(lx->first);
+	free(lx->by_first);
+	free(lx);
+	*lxp = NULL;
+}
+
+int tagar_lexicon_naliases(const tagar_lexicon *lx)
+{
+	return lx ? lx->nalias : 0;
+}
+
+const char *tagar_lexicon_alias(const tagar_lexicon *lx, int i, int *tag)
+{
+	*tag = lx->alias[i].tag;
+	return lx->alias[i].text;
+}
+
+static uint64_t slot_of(const tagar_lexicon *lx, uint64_t h)
+{
+	return (h ^ h >> 29) & lx->mask;
+}
+
+/* The id of the alias token with hash h, or -1. */
+static long token_id(const tagar_lexicon *lx, uint64_t h)
+{
+	for (uint64_t j = slot_of(lx, h);; j = (j + 1) & lx->mask) {
+		if (!lx->val[j])
+			return -1;
+		if (lx->key[j] == h)
+			return (long)lx->val[j] - 1;
+	}
+}
+
+static uint32_t intern_token(tagar_lexicon *lx, uint64_t h)
+{
+	uint64_t j = slot_of(lx, h);
+	while (lx->val[j] && lx->key[j] != h)
+		j = (j + 1) & lx->mask;
+	if (!lx->val[j]) {
+		lx->key[j] = h;
+		lx->val[j] = ++lx->ntok;
+		lx->filter[h >> 58] |= (uint64_t)1 << (h >> 52 & 63);
+	}
+	return lx->val[j] - 1;
+}
+
+typedef struct {
+	tagar_lexicon *lx;
+	lex_alias *a;
+	int too_long;
+} alias_tokens;
+
+static void on_alias_token(const char *w, size_t n, double weight, void *ud)
+{
+	(void)weight;
+	alias_tokens *at = ud;
+	if (at->a->ntok == TAGAR_LEX_MAX_TOKENS) {
+		at->too_long = 1;
+		return;
+	}
+	at->a->tok[at->a->ntok++] = intern_token(at->lx, tagar_hash(w, n));
+}
+
+static int find_tag(const char *const *tags, int ntags, const char *tag)
+{
+	for (int t = 0; t < ntags; t++)
+		if (strcmp(tags[t], tag) == 0)
+			return t;
+	return -1;
+}
+
+static int count_aliases(const tagar_tagvocab *v, const char *const *tags, int ntags)
+{
+	int n = 0;
+	for (int i = 0; i < v->n; i++)
+		if (find_tag(tags, ntags, v->e[i].tag) >= 0)
+			n += v->e[i].nalias;
+	return n;
+}
+
+/* Normalises one alias into lx->alias[lx->nalias]. */
+static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvocab *v, const tagar_tv_entry *e,
+		     int k, int tag, tagar_err *err)
+{
+	lex_alias *a = &lx->alias[lx->nalias];
+	alias_tokens at = {lx, a, 0};
+	memset(a, 0, sizeof *a);
+	a->tag = tag;
+	if (tagar_features(tk, e->alias[k], strlen(e->alias[k]), 1.0, on_alias_token, &at))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	if (at.too_long || a->ntok == 0)
+		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: alias \"%s\" of tag \"%s\" %s", v->name,
+				  e->alias_line[k], e->alias[k], e->tag,
+				  at.too_long ? "has more than 16 words" : "has no word to match");
+	if (!(a->text = strdup(e->alias[k])))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	lx->nalias++;
+	return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Aliases by first token, then longest first, then vocabulary order: each
+ * sort key packs those three, so qsort needs no context. */
+static int index_first_tokens(tagar_lexicon *lx)
+{
+	uint64_t *key = malloc(((size_t)lx->nalias + 1) * sizeof *key);
+	lx->first = calloc((size_t)lx->ntok + 2, sizeof *lx->first);
+	lx->by_first = malloc(((size_t)lx->nalias + 1) * sizeof *lx->by_first);
+	if (!key || !lx->first || !lx->by_first) {
+		free(key);
+		return -1;
+	}
+	for (int i = 0; i < lx->nalias; i++)
+		key[i] = (uint64_t)lx->alias[i].tok[0] << 40 |
+			 (uint64_t)(TAGAR_LEX_MAX_TOKENS - lx->alias[i].ntok) << 32 | (uint32_t)i;
+	qsort(key, (size_t)lx->nalias, sizeof *key, by_key);
+	for (int i = 0; i < lx->nalias; i++)
+		lx->by_first[i] = (uint32_t)key[i];
+	free(key);
+	for (int i = 0; i < lx->nalias; i++)
+		lx->first[lx->alias[i].tok[0] + 1]++;
+	for (uint32_t t = 0; t <= lx->ntok; t++)
+		lx->first[t + 1] += lx->first[t];
+	return 0;
+}
+
+tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
+				 const char *const *tags, int ntags, tagar_err *err)
+{
+	tagar_text_opts o;
+	tagar_lexicon_text_opts(model, &o);
+	tagar_lexicon *lx = calloc(1, sizeof *lx);
+	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
+	int n = count_aliases(v, tags, ntags);
+	uint64_t size = 16;
+	while (size < (uint64_t)n * TAGAR_LEX_MAX_TOKENS * 2)
+		size *= 2;
+	if (lx) {
+		lx->ntags = ntags;
+		lx->mask = size - 1;
+		lx->alias = calloc((size_t)n + 1, sizeof *lx->alias);
+		lx->key = calloc(size, sizeof *lx->key);
+		lx->val = calloc(size, sizeof *lx->val);
+	}
+	int rc = !lx || !tk || !lx->alias || !lx->key || !lx->val ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
+	for (int i = 0; !rc && i < v->n; i++) {
+		int tag = find_tag(tags, ntags, v->e[i].tag);
+		for (int k = 0; tag >= 0 && !rc && k < v->e[i].nalias; k++)
+			rc = add_alias(lx, tk, v, &v->e[i], k, tag, err);
+	}
+	if (!rc && index_first_tokens(lx))
+		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	tagar_tokenizer_free(&tk);
+	if (rc)
+		tagar_lexicon_free(&lx);
+	return lx;
+}
+
+/* ------------------------------------------------------------ matching */
+
+int tagar_lex_state_init(tagar_lex_state *s, const tagar_lexicon *lx, int lead_tokens)
+{
+	memset(s, 0, sizeof *s);
+	s->lx = lx;
+	s->filter = lx ? lx->filter : no_filter;
+	s->lead_tokens = lead_tokens;
+	if (!lx)
+		return 0;
+	size_t T = (size_t)lx->ntags + 1;
+	s->count = calloc(T * TAGAR_ZONES, sizeof *s->count);
+	s->stamp = calloc(T, sizeof *s->stamp);
+	s->covered = calloc(T, sizeof *s->covered);
+	s->touched = calloc(T, sizeof *s->touched);
+	if (!s->count || !s->stamp || !s->covered || !s->touched) {
+		tagar_lex_state_free(s);
+		return TAGAR_ENOMEM;
+	}
+	return 0;
+}
+
+void tagar_lex_state_free(tagar_lex_state *s)
+{
+	free(s->hit);
+	free(s->match);
+	free(s->count);
+	free(s->stamp);
+	free(s->covered);
+	free(s->touched);
+	memset(s, 0, sizeof *s);
+	s->filter = no_filter;
+}
+
+void tagar_lex_begin(tagar_lex_state *s)
+{
+	s->pos = s->text_start = 0;
+	s->zone = TAGAR_ZONE_TITLE;
+	s->nhit = s->nmatch = 0;
+	s->ntouched = 0;
+	s->failed = 0;
+	if (s->lx && ++s->gen == 0) {  /* wrapped: old stamps could match again */
+		memset(s->stamp, 0, ((size_t)s->lx->ntags + 1) * sizeof *s->stamp);
+		s->gen = 1;
+	}
+}
+
+void tagar_lex_zone(tagar_lex_state *s, int title)
+{
+	s->pos++;  /* a gap: no alias runs from the title into the text */
+	s->zone = title ? TAGAR_ZONE_TITLE : TAGAR_ZONE_LEAD;
+	s->text_start = s->pos;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t each)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *np = realloc(*p, nc * each);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+void tagar_lex_hit_slow(tagar_lex_state *s, uint64_t h)
+{
+	long id = token_id(s->lx, h);
+	if (id < 0)
+		return;
+	if (grow((void **)&s->hit, &s->hcap, s->nhit, sizeof *s->hit)) {
+		s->failed = 1;
+		return;
+	}
+	uint32_t zone = (uint32_t)s->zone;
+	if (zone != TAGAR_ZONE_TITLE && s->pos - s->text_start >= (uint32_t)s->lead_tokens)
+		zone = TAGAR_ZONE_REST;
+	s->hit[s->nhit++] = (tagar_lex_hit){s->pos, (uint32_t)id, zone};
+}
+
+/* Whether alias a's tokens stand at hits j, j+1, ... at consecutive positions. */
+static int matches_at(const tagar_lex_state *s, const lex_alias *a, size_t j)
+{
+	if (j + (size_t)a->ntok > s->nhit)
+		return 0;
+	for (int k = 1; k < a->ntok; k++) {
+		const tagar_lex_hit *x = &s->hit[j + (size_t)k];
+		if (x->pos != s->hit[j].pos + (uint32_t)k || x->tok != a->tok[k])
+			return 0;
+	}
+	return 1;
+}
+
+static void count_match(tagar_lex_state *s, uint32_t alias, size_t j)
+{
+	const lex_alias *a = &s->lx->alias[alias];
+	int t = a->tag;
+	if (s->stamp[t] != s->gen) {
+		s->stamp[t] = s->gen;
+		memset(&s->count[(size_t)t * TAGAR_ZONES], 0, TAGAR_ZONES * sizeof *s->count);
+		s->covered[t] = 0;
+		s->touched[s->ntouched++] = t;
+	} else if (s->covered[t] > s->hit[j].pos) {
+		return;  /* inside a longer match of the same tag */
+	}
+	if (grow((void **)&s->match, &s->mcap, s->nmatch, sizeof *s->match)) {
+		s->failed = 1;
+		return;
+	}
+	s->covered[t] = s->hit[j].pos + (uint32_t)a->ntok;
+	s->count[(size_t)t * TAGAR_ZONES + s->hit[j].zone]++;
+	s->match[s->nmatch++] = (tagar_lex_match){alias, s->hit[j].zone};
+}
+
+void tagar_lex_finish(tagar_lex_state *s)
+{
+	const tagar_lexicon *lx = s->lx;
+	for (size_t j = 0; lx && j < s->nhit; j++) {
+		uint32_t t = s->hit[j].tok;
+		for (uint32_t i = lx->first[t]; i < lx->first[t + 1]; i++)
+			if (matches_at(s, &lx->alias[lx->by_first[i]], j))
+				count_match(s, lx->by_first[i], j);
+	}
+}
+
+double tagar_lex_score(const tagar_lex_state *s, const tagar_lex_params *p, int tag)
+{
+	double v = 0;
+	for (int z = 0; z < TAGAR_ZONES; z++) {
+		uint32_t n = tagar_lex_count(s, tag, z);
+		if (n)
+			v += p->zone[z] * log1p((double)n);
+	}
+	return v;
+}
+
+static void on_token(const char *w, size_t n, double weight, void *ud)
+{
+	(void)weight;
+	tagar_lex_token(ud, tagar_hash(w, n));
+}
+
+int tagar_lex_article(tagar_lex_state *s, tagar_tokenizer *tk, const char *title, size_t tlen,
+		      const char *text, size_t len)
+{
+	tagar_lex_begin(s);
+	tagar_lex_zone(s, 1);
+	if (tagar_features(tk, title, tlen, 1.0, on_token, s))
+		return TAGAR_ENOMEM;
+	tagar_lex_zone(s, 0);
+	if (tagar_features(tk, text, len, 1.0, on_token, s))
+		return TAGAR_ENOMEM;
+	tagar_lex_finish(s);
+	return s->failed ? TAGAR_ENOMEM : 0;
+}

@@ -1,0 +1,126 @@
+/* lexicon.h - a tag vocabulary compiled for matching: each alias as the
+ * token sequence the model's tokenizer makes of it, found in an article's
+ * title, lead and rest.  Internal to libtagar; training (train.c) and
+ * tagging (classify.c) use the same code, so they count the same hits.
+ *
+ * Matching sees every token (stopwords included: "Kementerian Dalam
+ * Negeri" holds one), normalised and stemmed as the model's text is, and
+ * numbers kept.  Per tag and zone the hits n become log(1 + n); the tag's
+ * lexical score is their weighted sum, and the fused decision value is the
+ * SVM's plus weight * lexical score (see tagar_lex_params).
+ *
+ * Ownership: tagar_lexicon_new() returns a lexicon the caller releases with
+ * tagar_lexicon_free(); it copies what it needs from the vocabulary.  A
+ * tagar_lex_state is per thread, initialised against one lexicon (which
+ * must outlive it) and released with tagar_lex_state_free(). */
+#ifndef TAGAR_LEXICON_H
+#define TAGAR_LEXICON_H
+
+#include "tagvocab.h"
+
+enum { TAGAR_ZONE_TITLE, TAGAR_ZONE_LEAD, TAGAR_ZONE_REST, TAGAR_ZONES };
+
+/* An alias of more tokens than this is refused (names are short). */
+#define TAGAR_LEX_MAX_TOKENS 16
+
+/* How hits become a score; stored in the model's metadata. */
+typedef struct {
+	double weight;                /* w: fused = SVM decision + w * lexical score */
+	double zone[TAGAR_ZONES];     /* weights of log(1 + hits) per zone */
+	int lead_tokens;              /* the lead: the text's first this many tokens */
+} tagar_lex_params;
+
+void tagar_lex_params_default(tagar_lex_params *p);
+
+typedef struct tagar_lexicon tagar_lexicon;
+
+/* The text options aliases and articles are matched with: the model's
+ * normalisation and stemmer, unigrams, numbers kept (no stopword set). */
+void tagar_lexicon_text_opts(const tagar_text_opts *model, tagar_text_opts *out);
+
+/* Compiles the aliases of v's entries whose tag is one of tags[0..ntags)
+ * (others are ignored).  An alias that makes no token, or more than
+ * TAGAR_LEX_MAX_TOKENS, fails with TAGAR_EFORMAT naming its NAME:LINE. */
+tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
+				 const char *const *tags, int ntags, tagar_err *err);
+void tagar_lexicon_free(tagar_lexicon **lx);
+int tagar_lexicon_naliases(const tagar_lexicon *lx);
+/* Alias i as written, and its tag. */
+const char *tagar_lexicon_alias(const tagar_lexicon *lx, int i, int *tag);
+
+typedef struct {
+	uint32_t pos;                 /* token position in the article */
+	uint32_t tok;                 /* alias token id */
+	uint32_t zone;
+} tagar_lex_hit;
+
+typedef struct {
+	uint32_t alias;
+	uint32_t zone;
+} tagar_lex_match;
+
+/* One article's matching state.  The per-token test (tagar_lex_token) is a
+ * look at one bit of a 512-byte filter of the aliases' tokens: only tokens
+ * that pass it are looked up. */
+typedef struct {
+	const tagar_lexicon *lx;
+	const uint64_t *filter;       /* 64 words; all zero without a lexicon */
+	uint32_t pos, text_start;
+	int zone;                     /* TAGAR_ZONE_TITLE, or LEAD for the text */
+	int lead_tokens;
+	tagar_lex_hit *hit;
+	size_t nhit, hcap;
+	tagar_lex_match *match;
+	size_t nmatch, mcap;
+	/* per tag: hits by zone, valid when stamp[t] == gen */
+	uint32_t *count;              /* ntags * TAGAR_ZONES */
+	uint32_t *stamp, *covered;    /* covered: the position a tag's last match ends at */
+	uint32_t gen;
+	int *touched;                 /* tags with a match, in order of first match */
+	int ntouched;
+	int failed;                   /* out of memory: the article's hits are incomplete */
+} tagar_lex_state;
+
+/* lx may be NULL: the state then finds nothing, at the same per-token cost. */
+int tagar_lex_state_init(tagar_lex_state *s, const tagar_lexicon *lx, int lead_tokens);
+void tagar_lex_state_free(tagar_lex_state *s);
+/* A new article. */
+void tagar_lex_begin(tagar_lex_state *s);
+/* The tokens that follow are the title (title = 1) or the text. */
+void tagar_lex_zone(tagar_lex_state *s, int title);
+
+void tagar_lex_hit_slow(tagar_lex_state *s, uint64_t h);
+
+/* One token, by its tagar_hash. */
+static inline void tagar_lex_token(tagar_lex_state *s, uint64_t h)
+{
+	if (s->filter[h >> 58] >> (h >> 52 & 63) & 1)
+		tagar_lex_hit_slow(s, h);
+	s->pos++;
+}
+
+/* Turns the article's token hits into alias matches and counts: after it,
+ * s->touched[0..ntouched) are the tags with a match, tagar_lex_count()
+ * their hits per zone, s->match[0..nmatch) the matches.  A tag's aliases
+ * do not overlap: at one place the longest is counted. */
+void tagar_lex_finish(tagar_lex_state *s);
+
+static inline uint32_t tagar_lex_count(const tagar_lex_state *s, int tag, int zone)
+{
+	return s->stamp[tag] == s->gen ? s->count[(size_t)tag * TAGAR_ZONES + (size_t)zone] : 0;
+}
+
+/* A tag's lexical score: sum over zones of zone weight * log(1 + hits). */
+double tagar_lex_score(const tagar_lex_state *s, const tagar_lex_params *p, int tag);
+
+/* The model's compiled vocabulary (NULL when it has none) and, when p is
+ * not NULL, its fusion parameters (model.c). */
+struct tagar_model;
+const tagar_lexicon *tagar_model_lexicon(const tagar_model *m, tagar_lex_params *p);
+
+/* Runs tokenizer tk (made with tagar_lexicon_text_opts) over a title and a
+ * text and finishes: the training side's one call per document. */
+int tagar_lex_article(tagar_lex_state *s, tagar_tokenizer *tk, const char *title, size_t tlen,
+		      const char *text, size_t len);
+
+#endif
