@@ -127,10 +127,11 @@ check: all $(TESTS)
 
 test: check
 
-# The default model, from the shared government-news corpus.
+# The default model, from the shared government-news corpus and the
+# project's vocabulary of its tags.
 SHARED ?= ../shared
 model: bin/tagar-train
-	bin/tagar-train -q -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
+	bin/tagar-train -q --vocab data/govtags-vocab.txt -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
 
 install:
 	$(MAKE) SANITIZE= bin/tagar-train bin/tagar-classify

@@ -49,7 +49,10 @@ static const char USAGE[] =
 	"  -j, --threads=N          batch: worker threads (default: all cores);\n"
 	"                           output order and bytes do not depend on N\n"
 	"      --eval=FILE          labelled JSONL in: per-tag precision/recall/F1 out\n"
-	"      --info               print the model's metadata and exit\n"
+	"      --info               print the model's metadata (with the number of\n"
+	"                           vocabulary aliases of each tag) and exit\n"
+	"      --vocab              print the model's tag vocabulary (the tagar-train\n"
+	"                           --vocab file format) and exit\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
@@ -63,12 +66,12 @@ static int bad_value(const char *opt, const char *v)
 }
 
 enum { O_TEXT = 256, O_NOTITLE, O_JSON, O_EVAL, O_INFO, O_HTML, O_FEED, O_EMIT, O_TSV, O_FASTTEXT, O_DIR,
-       O_STRICT, O_KEEP, O_SHOW, O_MAXB };
+       O_STRICT, O_KEEP, O_SHOW, O_MAXB, O_VOCAB };
 
 static const struct option LONGOPTS[] = {
 	{"model", 1, 0, 'm'}, {"batch", 0, 0, 'b'}, {"text", 0, 0, O_TEXT}, {"no-title", 0, 0, O_NOTITLE},
 	{"json", 0, 0, O_JSON}, {"threshold", 1, 0, 't'}, {"top-k", 1, 0, 'k'}, {"all-scores", 0, 0, 'a'},
-	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"help", 0, 0, 'h'},
+	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"vocab", 0, 0, O_VOCAB}, {"help", 0, 0, 'h'},
 	{"version", 0, 0, 'V'}, {"html", 0, 0, O_HTML}, {"feed", 0, 0, O_FEED}, {"emit", 1, 0, O_EMIT},
 	{"tsv", 0, 0, O_TSV}, {"fasttext", 0, 0, O_FASTTEXT}, {"dir", 1, 0, O_DIR}, {"strict", 0, 0, O_STRICT},
 	{"keep-going", 0, 0, O_KEEP}, {"show-text", 0, 0, O_SHOW}, {"max-bytes", 1, 0, O_MAXB}, {0, 0, 0, 0}};
@@ -132,6 +135,7 @@ static int option(options *o, int c, const char *a)
 		return 0;
 	case O_EVAL: o->eval = a; return 0;
 	case O_INFO: o->info = 1; return 0;
+	case O_VOCAB: o->info = 2; return 0;
 	case O_MAXB:
 		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d)
 			return bad_value("max-bytes", a);
@@ -253,11 +257,38 @@ static int run_eval(ctx *c)
 	return rc ? rc : nbad ? EXIT_RECORDS : 0;
 }
 
+/* --vocab: the vocabulary as a file tagar-train --vocab reads. */
+static int run_vocab(ctx *c, const char *path)
+{
+	size_t len;
+	const char *v = tagar_model_vocabulary(c->m, &len);
+	if (!v) {
+		fprintf(stderr, "tagar-classify: %s: the model has no tag vocabulary\n", path);
+		return EXIT_RECORDS;
+	}
+	fwrite(v, 1, len, c->out);
+	return 0;
+}
+
+/* "vocabulary: N aliases" for the summary: one per "alias = " line. */
+static long count_aliases(const tagar_model *m)
+{
+	size_t len;
+	const char *v = tagar_model_vocabulary(m, &len);
+	long n = 0;
+	for (size_t i = 0; v && i < len; i++)
+		n += (i == 0 || v[i - 1] == '\n') && len - i >= 8 && memcmp(v + i, "alias = ", 8) == 0;
+	return n;
+}
+
 static int run_info(ctx *c, const char *path)
 {
+	if (c->o->info == 2)
+		return run_vocab(c, path);
 	if (!c->o->json)
-		fprintf(c->out, "model: %s\ntags: %d\nterms: %ld\nmetadata:\n", path, tagar_model_ntags(c->m),
-			tagar_model_nterms(c->m));
+		fprintf(c->out, "model: %s\ntags: %d\nterms: %ld\nvocabulary: %ld aliases (\"lexicon\" below; "
+			"--vocab lists them)\nmetadata:\n", path, tagar_model_ntags(c->m), tagar_model_nterms(c->m),
+			count_aliases(c->m));
 	fputs(tagar_model_meta(c->m), c->out);
 	fputc('\n', c->out);
 	return 0;

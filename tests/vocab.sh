@@ -1,0 +1,76 @@
+#!/bin/sh
+# Tag vocabularies end to end: tagar-train --vocab, the model's vocabulary
+# (--info, --vocab), its hits in --explain, and the project's sample story
+# that only the vocabulary gets right.
+# Usage: tests/vocab.sh BINDIR
+suite=vocab
+. tests/lib.sh
+model=$tmp/v.tgm
+
+# the default model: a ministry named in the lead, its topic in the body
+expect 0 "sample story tagged" -- "$classify" data/sample-kemendagri.txt
+contains "$tmp/out" "Kemendagri" "ministry named in the lead gets its tag"
+contains "$tmp/out" "ASN" "CPNS basic training gets ASN"
+contains "$tmp/out" "pelayanan-publik" "public-service responsiveness gets pelayanan-publik"
+expect 0 "explain shows vocabulary hits" -- "$classify" --explain=2 data/sample-kemendagri.txt
+contains "$tmp/out" 'alias "Kementerian Dalam Negeri" in lead x1' "alias, zone and count in --explain"
+expect 0 "explain JSON" -- "$classify" --json --explain=1 data/sample-kemendagri.txt
+contains "$tmp/out" '"vocabulary": [{"alias": "Kementerian Dalam Negeri", "zone": "lead", "count": 1, "contribution": ' "vocabulary hits in JSON"
+expect 0 "info" -- "$classify" --info
+contains "$tmp/out" "vocabulary: " "info summary counts aliases"
+contains "$tmp/out" '"Kemendagri":' "info lists aliases per tag"
+expect 0 "vocab view" -- "$classify" --vocab
+contains "$tmp/out" "alias = Kementerian Dalam Negeri" "--vocab lists aliases"
+
+# the view is a vocabulary file: training with it gives the same model
+cp "$tmp/out" "$tmp/back.txt"
+cat > "$tmp/v.txt" <<'EOT'
+# a small vocabulary
+[KPK]
+label = Komisi Pemberantasan Korupsi
+definition = The anti-corruption commission itself.
+alias = KPK
+alias = Komisi Pemberantasan Korupsi
+alias = lembaga antirasuah
+
+[banjir-rob]
+alias = rob
+EOT
+expect 0 "train with a vocabulary" -- "$train" -q -j 1 --vocab "$tmp/v.txt" -o "$model" data/sample.jsonl
+contains "$tmp/err" 'v.txt:9: tag "banjir-rob" is in no training record' "unused entry is warned about with FILE:LINE"
+expect 0 "vocabulary of the model" -- "$classify" -m "$model" --vocab
+contains "$tmp/out" "alias = lembaga antirasuah" "file's aliases stored"
+contains "$tmp/out" "alias = pelayanan publik" "tags without an entry get their name, hyphen as space"
+# (the file's name is in the model's metadata: both are trained as v.txt)
+mkdir "$tmp/again" && cp "$tmp/out" "$tmp/again/v.txt"
+abs_train=$(cd "$(dirname "$train")" && pwd)/tagar-train sample=$(pwd)/data/sample.jsonl
+(cd "$tmp/again" && "$abs_train" -q -j 2 --vocab v.txt -o v2.tgm "$sample") 2>/dev/null
+(cd "$tmp" && "$abs_train" -q -j 1 --vocab v.txt -o v1.tgm "$sample") 2>/dev/null
+cp "$tmp/again/v2.tgm" "$tmp/v2.tgm"; model=$tmp/v1.tgm
+if cmp -s "$model" "$tmp/v2.tgm"; then ok; else ko "stored vocabulary gives the same model bytes"; fi
+expect 0 "no names" -- "$train" -q --vocab "$tmp/v.txt" --vocab-names no -o "$tmp/v3.tgm" data/sample.jsonl
+expect 0 "vocabulary of a no-names model" -- "$classify" -m "$tmp/v3.tgm" --vocab
+lacks "$tmp/out" "alias = pelayanan publik" "--vocab-names no: only the file's aliases"
+expect 0 "no vocabulary" -- "$train" -q --vocab none -o "$tmp/none.tgm" data/sample.jsonl
+expect 1 "vocab view without one" -- "$classify" -m "$tmp/none.tgm" --vocab
+contains "$tmp/err" "no tag vocabulary" "a model without a vocabulary says so"
+expect 0 "default: tag names" -- "$train" -q -o "$tmp/names.tgm" data/sample.jsonl
+expect 0 "info of a tag-name model" -- "$classify" -m "$tmp/names.tgm" --info
+contains "$tmp/out" '"source":	"tag names"' "without --vocab the tags' names are the vocabulary"
+
+# bad vocabularies are refused with FILE:LINE
+printf '[KPK]\nalias = KPK\nalias = KPK\n' > "$tmp/dup.txt"
+expect 1 "duplicate alias" -- "$train" -q --vocab "$tmp/dup.txt" -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "dup.txt:3: alias \"KPK\" of tag \"KPK\" listed twice (line 2)" "duplicate alias named"
+printf 'alias = KPK\n' > "$tmp/orphan.txt"
+expect 1 "alias before a tag" -- "$train" -q --vocab "$tmp/orphan.txt" -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "orphan.txt:1: \"alias\" before the first [TAG]" "orphan alias named"
+printf '[KPK]\nalias = ---\n' > "$tmp/noword.txt"
+expect 1 "alias without a word" -- "$train" -q --vocab "$tmp/noword.txt" -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "noword.txt:2: alias \"---\" of tag \"KPK\" has no word to match" "wordless alias named"
+expect 3 "missing vocabulary file" -- "$train" -q --vocab "$tmp/nope.txt" -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "nope.txt" "missing vocabulary file named"
+expect 2 "bad zone weights" -- "$train" --vocab-zones 1,2 -o "$tmp/x.tgm" data/sample.jsonl
+
+# a corrupt vocabulary section is a corrupt model
+finish
