@@ -61,7 +61,7 @@ LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 HDRS = $(wildcard lib/*.h)
 PROGS = $(OUT)/tagar-train $(OUT)/tagar-classify
-TESTS = $(BUILD)/tests/unit
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/lexicon
 
 # The Debian packages to build against are listed in deps.sh.
 
@@ -96,11 +96,14 @@ $(OUT)/tagar-classify: $(CLASSIFY_OBJ) $(BUILD)/libtagar.a
 	@mkdir -p $(OUT)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
-$(BUILD)/tests/%.o: tests/%.c $(HDRS) $(NEED_PROFILE)
+$(BUILD)/tests/%.o: tests/%.c tests/check.h $(HDRS) $(NEED_PROFILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/unit: $(BUILD)/tests/unit.o $(BUILD)/libtagar.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/lexicon: $(BUILD)/tests/lexicon.o $(BUILD)/libtagar.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The profile: the instrumented build run on data/ and the default model;

@@ -11,14 +11,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-typedef struct {
-	int passed, failed;
-} tally;
-
-#define CHECK(t, cond, ...) do { \
-	if (cond) { (t)->passed++; } \
-	else { (t)->failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); putchar('\n'); } \
-} while (0)
+#include "check.h"
 
 /* ------------------------------------------------------------ helpers */
 

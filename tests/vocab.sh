@@ -72,5 +72,13 @@ expect 3 "missing vocabulary file" -- "$train" -q --vocab "$tmp/nope.txt" -o "$t
 contains "$tmp/err" "nope.txt" "missing vocabulary file named"
 expect 2 "bad zone weights" -- "$train" --vocab-zones 1,2 -o "$tmp/x.tgm" data/sample.jsonl
 
-# a corrupt vocabulary section is a corrupt model
+# models whose features stem, join or drop tokens match aliases on every
+# token too (the tokenizer shows them to the classifier)
+printf 'Lembaga antirasuah periksa bupati\n\nPenyidik lembaga antirasuah memeriksa bupati dan KPK menahan dua orang.\n' > "$tmp/a.txt"
+for opt in "--stem indonesian" "-n 2" "--numbers drop"; do
+	expect 0 "train $opt" -- "$train" -q $opt --vocab "$tmp/v.txt" -o "$tmp/o.tgm" data/sample.jsonl
+	expect 0 "explain $opt" -- "$classify" -m "$tmp/o.tgm" --explain=1 "$tmp/a.txt"
+	contains "$tmp/out" 'alias "lembaga antirasuah" in title x1' "$opt: title hit"
+	contains "$tmp/out" 'alias "KPK" in lead x1' "$opt: lead hit"
+done
 finish
