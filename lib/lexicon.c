@@ -1,11 +1,11 @@
 /* lexicon.c - matching a tag vocabulary's aliases in articles.
  *
- * An article's tokens pass a 4096-bit filter of the aliases' tokens; the
- * few that pass are looked up in a small hash table and kept with their
- * position.  Once the article ends, each kept token that starts an alias
- * is tried against the tokens kept after it: an alias matches where its
- * tokens stand at consecutive positions.  Tokenising costs the same with or
- * without a lexicon; the per-token cost is one bit test. */
+ * Every token's hash is kept in a ring of the last 16; a token that passes
+ * a 32768-bit filter of the aliases' last words is looked up in a small
+ * hash table, and each alias ending with it is compared with the ring:
+ * the alias matches where its words stand at the positions just before.
+ * Tokenising costs the same with or without a vocabulary; the per-token
+ * cost is a store and a bit test. */
 #include "lexicon.h"
 
 #include <math.h>
@@ -16,24 +16,25 @@ typedef struct {
 	char *text;                   /* as written in the vocabulary */
 	int tag;                      /* model tag index */
 	int ntok;
-	uint32_t tok[TAGAR_LEX_MAX_TOKENS];
+	uint64_t tok[TAGAR_LEX_MAX_TOKENS];   /* its words' tagar_hash */
 } lex_alias;
 
 struct tagar_lexicon {
 	int ntags;
 	lex_alias *alias;
 	int nalias;
-	/* distinct alias tokens: an open-addressing table of {hash, id + 1} */
+	/* distinct last words: an open-addressing table of {hash, id + 1} */
 	uint64_t *key;
 	uint32_t *val;
 	uint64_t mask;
-	uint32_t ntok;
-	/* aliases by first token: by_first[first[t] .. first[t + 1]), longest first */
-	uint32_t *first, *by_first;
-	uint64_t filter[64];
+	uint32_t nlast;
+	/* aliases by last word: by_last[last[w] .. last[w + 1]), longest first */
+	uint32_t *last, *by_last;
+	uint32_t *last_of;            /* per alias, its last word's id */
+	uint64_t filter[TAGAR_LEX_FILTER_WORDS];
 };
 
-static const uint64_t no_filter[64];
+static const uint64_t no_filter[TAGAR_LEX_FILTER_WORDS];
 
 void tagar_lex_params_default(tagar_lex_params *p)
 {
@@ -62,8 +63,9 @@ void tagar_lexicon_free(tagar_lexicon **lxp)
 	free(lx->alias);
 	free(lx->key);
 	free(lx->val);
-	free(lx->first);
-	free(lx->by_first);
+	free(lx->last);
+	free(lx->by_last);
+	free(lx->last_of);
 	free(lx);
 	*lxp = NULL;
 }
@@ -84,8 +86,8 @@ static uint64_t slot_of(const tagar_lexicon *lx, uint64_t h)
 	return (h ^ h >> 29) & lx->mask;
 }
 
-/* The id of the alias token with hash h, or -1. */
-static long token_id(const tagar_lexicon *lx, uint64_t h)
+/* The id of the last word with hash h, or -1. */
+static long word_id(const tagar_lexicon *lx, uint64_t h)
 {
 	for (uint64_t j = slot_of(lx, h);; j = (j + 1) & lx->mask) {
 		if (!lx->val[j])
@@ -95,21 +97,20 @@ static long token_id(const tagar_lexicon *lx, uint64_t h)
 	}
 }
 
-static uint32_t intern_token(tagar_lexicon *lx, uint64_t h)
+static uint32_t intern_last(tagar_lexicon *lx, uint64_t h)
 {
 	uint64_t j = slot_of(lx, h);
 	while (lx->val[j] && lx->key[j] != h)
 		j = (j + 1) & lx->mask;
 	if (!lx->val[j]) {
 		lx->key[j] = h;
-		lx->val[j] = ++lx->ntok;
-		lx->filter[h >> 58] |= (uint64_t)1 << (h >> 52 & 63);
+		lx->val[j] = ++lx->nlast;
+		lx->filter[h >> (64 - TAGAR_LEX_FILTER_BITS + 6)] |= (uint64_t)1 << (h >> (64 - TAGAR_LEX_FILTER_BITS) & 63);
 	}
 	return lx->val[j] - 1;
 }
 
 typedef struct {
-	tagar_lexicon *lx;
 	lex_alias *a;
 	int too_long;
 } alias_tokens;
@@ -122,7 +123,7 @@ static void on_alias_token(const char *w, size_t n, double weight, void *ud)
 		at->too_long = 1;
 		return;
 	}
-	at->a->tok[at->a->ntok++] = intern_token(at->lx, tagar_hash(w, n));
+	at->a->tok[at->a->ntok++] = tagar_hash(w, n);
 }
 
 static int find_tag(const char *const *tags, int ntags, const char *tag)
@@ -147,7 +148,7 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 		     int k, int tag, tagar_err *err)
 {
 	lex_alias *a = &lx->alias[lx->nalias];
-	alias_tokens at = {lx, a, 0};
+	alias_tokens at = {a, 0};
 	memset(a, 0, sizeof *a);
 	a->tag = tag;
 	if (tagar_features(tk, e->alias[k], strlen(e->alias[k]), 1.0, on_alias_token, &at))
@@ -158,7 +159,7 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 				  at.too_long ? "has more than 16 words" : "has no word to match");
 	if (!(a->text = strdup(e->alias[k])))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	lx->nalias++;
+	lx->last_of[lx->nalias++] = intern_last(lx, a->tok[a->ntok - 1]);
 	return 0;
 }
 
@@ -168,28 +169,28 @@ static int by_key(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Aliases by first token, then longest first, then vocabulary order: each
+/* Aliases by last word, then longest first, then vocabulary order: each
  * sort key packs those three, so qsort needs no context. */
-static int index_first_tokens(tagar_lexicon *lx)
+static int index_last_words(tagar_lexicon *lx)
 {
 	uint64_t *key = malloc(((size_t)lx->nalias + 1) * sizeof *key);
-	lx->first = calloc((size_t)lx->ntok + 2, sizeof *lx->first);
-	lx->by_first = malloc(((size_t)lx->nalias + 1) * sizeof *lx->by_first);
-	if (!key || !lx->first || !lx->by_first) {
+	lx->last = calloc((size_t)lx->nlast + 2, sizeof *lx->last);
+	lx->by_last = malloc(((size_t)lx->nalias + 1) * sizeof *lx->by_last);
+	if (!key || !lx->last || !lx->by_last) {
 		free(key);
 		return -1;
 	}
 	for (int i = 0; i < lx->nalias; i++)
-		key[i] = (uint64_t)lx->alias[i].tok[0] << 40 |
+		key[i] = (uint64_t)lx->last_of[i] << 40 |
 			 (uint64_t)(TAGAR_LEX_MAX_TOKENS - lx->alias[i].ntok) << 32 | (uint32_t)i;
 	qsort(key, (size_t)lx->nalias, sizeof *key, by_key);
 	for (int i = 0; i < lx->nalias; i++)
-		lx->by_first[i] = (uint32_t)key[i];
+		lx->by_last[i] = (uint32_t)key[i];
 	free(key);
 	for (int i = 0; i < lx->nalias; i++)
-		lx->first[lx->alias[i].tok[0] + 1]++;
-	for (uint32_t t = 0; t <= lx->ntok; t++)
-		lx->first[t + 1] += lx->first[t];
+		lx->last[lx->last_of[i] + 1]++;
+	for (uint32_t w = 0; w <= lx->nlast; w++)
+		lx->last[w + 1] += lx->last[w];
 	return 0;
 }
 
@@ -202,22 +203,23 @@ tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts 
 	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
 	int n = count_aliases(v, tags, ntags);
 	uint64_t size = 16;
-	while (size < (uint64_t)n * TAGAR_LEX_MAX_TOKENS * 2)
+	while (size < (uint64_t)n * 2)
 		size *= 2;
 	if (lx) {
 		lx->ntags = ntags;
 		lx->mask = size - 1;
 		lx->alias = calloc((size_t)n + 1, sizeof *lx->alias);
+		lx->last_of = calloc((size_t)n + 1, sizeof *lx->last_of);
 		lx->key = calloc(size, sizeof *lx->key);
 		lx->val = calloc(size, sizeof *lx->val);
 	}
-	int rc = !lx || !tk || !lx->alias || !lx->key || !lx->val ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
+	int rc = !lx || !tk || !lx->alias || !lx->last_of || !lx->key || !lx->val ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
 	for (int i = 0; !rc && i < v->n; i++) {
 		int tag = find_tag(tags, ntags, v->e[i].tag);
 		for (int k = 0; tag >= 0 && !rc && k < v->e[i].nalias; k++)
 			rc = add_alias(lx, tk, v, &v->e[i], k, tag, err);
 	}
-	if (!rc && index_first_tokens(lx))
+	if (!rc && index_last_words(lx))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	tagar_tokenizer_free(&tk);
 	if (rc)
@@ -239,8 +241,10 @@ int tagar_lex_state_init(tagar_lex_state *s, const tagar_lexicon *lx, int lead_t
 	s->count = calloc(T * TAGAR_ZONES, sizeof *s->count);
 	s->stamp = calloc(T, sizeof *s->stamp);
 	s->covered = calloc(T, sizeof *s->covered);
+	s->start = calloc(T, sizeof *s->start);
+	s->last = calloc(T, sizeof *s->last);
 	s->touched = calloc(T, sizeof *s->touched);
-	if (!s->count || !s->stamp || !s->covered || !s->touched) {
+	if (!s->count || !s->stamp || !s->covered || !s->start || !s->last || !s->touched) {
 		tagar_lex_state_free(s);
 		return TAGAR_ENOMEM;
 	}
@@ -249,11 +253,12 @@ int tagar_lex_state_init(tagar_lex_state *s, const tagar_lexicon *lx, int lead_t
 
 void tagar_lex_state_free(tagar_lex_state *s)
 {
-	free(s->hit);
 	free(s->match);
 	free(s->count);
 	free(s->stamp);
 	free(s->covered);
+	free(s->start);
+	free(s->last);
 	free(s->touched);
 	memset(s, 0, sizeof *s);
 	s->filter = no_filter;
@@ -263,7 +268,8 @@ void tagar_lex_begin(tagar_lex_state *s)
 {
 	s->pos = s->text_start = 0;
 	s->zone = TAGAR_ZONE_TITLE;
-	s->nhit = s->nmatch = 0;
+	s->nmatch = 0;
+	memset(s->ring, 0, sizeof s->ring);
 	s->ntouched = 0;
 	s->failed = 0;
 	if (s->lx && ++s->gen == 0) {  /* wrapped: old stamps could match again */
@@ -274,7 +280,9 @@ void tagar_lex_begin(tagar_lex_state *s)
 
 void tagar_lex_zone(tagar_lex_state *s, int title)
 {
-	s->pos++;  /* a gap: no alias runs from the title into the text */
+	/* a gap: no alias runs from the title into the text */
+	s->ring[s->pos % TAGAR_LEX_MAX_TOKENS] = 0;
+	s->pos++;
 	s->zone = title ? TAGAR_ZONE_TITLE : TAGAR_ZONE_LEAD;
 	s->text_start = s->pos;
 }
@@ -292,64 +300,72 @@ static int grow(void **p, size_t *cap, size_t n, size_t each)
 	return 0;
 }
 
-void tagar_lex_hit_slow(tagar_lex_state *s, uint64_t h)
+/* Whether alias a ends at the current position: its earlier words are in
+ * the ring, none before the current zone (the gap holds 0, no word's hash
+ * but one in 2^64). */
+static int ends_here(const tagar_lex_state *s, const lex_alias *a)
 {
-	long id = token_id(s->lx, h);
-	if (id < 0)
-		return;
-	if (grow((void **)&s->hit, &s->hcap, s->nhit, sizeof *s->hit)) {
-		s->failed = 1;
-		return;
-	}
-	uint32_t zone = (uint32_t)s->zone;
-	if (zone != TAGAR_ZONE_TITLE && s->pos - s->text_start >= (uint32_t)s->lead_tokens)
-		zone = TAGAR_ZONE_REST;
-	s->hit[s->nhit++] = (tagar_lex_hit){s->pos, (uint32_t)id, zone};
-}
-
-/* Whether alias a's tokens stand at hits j, j+1, ... at consecutive positions. */
-static int matches_at(const tagar_lex_state *s, const lex_alias *a, size_t j)
-{
-	if (j + (size_t)a->ntok > s->nhit)
+	if ((uint32_t)a->ntok > s->pos + 1)
 		return 0;
-	for (int k = 1; k < a->ntok; k++) {
-		const tagar_lex_hit *x = &s->hit[j + (size_t)k];
-		if (x->pos != s->hit[j].pos + (uint32_t)k || x->tok != a->tok[k])
+	for (int k = 1; k < a->ntok; k++)
+		if (s->ring[(s->pos - (uint32_t)k) % TAGAR_LEX_MAX_TOKENS] != a->tok[a->ntok - 1 - k])
 			return 0;
-	}
 	return 1;
 }
 
-static void count_match(tagar_lex_state *s, uint32_t alias, size_t j)
+static int zone_of(const tagar_lex_state *s, uint32_t start)
+{
+	if (s->zone == TAGAR_ZONE_TITLE)
+		return TAGAR_ZONE_TITLE;
+	return start - s->text_start < (uint32_t)s->lead_tokens ? TAGAR_ZONE_LEAD : TAGAR_ZONE_REST;
+}
+
+static void count_match(tagar_lex_state *s, uint32_t alias)
 {
 	const lex_alias *a = &s->lx->alias[alias];
 	int t = a->tag;
+	uint32_t start = s->pos + 1 - (uint32_t)a->ntok, *cnt = &s->count[(size_t)t * TAGAR_ZONES];
+	int z = zone_of(s, start);
 	if (s->stamp[t] != s->gen) {
 		s->stamp[t] = s->gen;
-		memset(&s->count[(size_t)t * TAGAR_ZONES], 0, TAGAR_ZONES * sizeof *s->count);
-		s->covered[t] = 0;
+		memset(cnt, 0, TAGAR_ZONES * sizeof *cnt);
 		s->touched[s->ntouched++] = t;
-	} else if (s->covered[t] > s->hit[j].pos) {
-		return;  /* inside a longer match of the same tag */
+	} else if (s->covered[t] > start) {
+		if (start > s->start[t] || s->covered[t] == s->pos + 1)
+			return;  /* inside the tag's last match */
+		tagar_lex_match *m = &s->match[s->last[t]];  /* a longer one over it */
+		cnt[m->zone]--;
+		cnt[z]++;
+		*m = (tagar_lex_match){alias, (uint32_t)z};
+		s->start[t] = start;
+		s->covered[t] = s->pos + 1;
+		return;
 	}
 	if (grow((void **)&s->match, &s->mcap, s->nmatch, sizeof *s->match)) {
 		s->failed = 1;
 		return;
 	}
-	s->covered[t] = s->hit[j].pos + (uint32_t)a->ntok;
-	s->count[(size_t)t * TAGAR_ZONES + s->hit[j].zone]++;
-	s->match[s->nmatch++] = (tagar_lex_match){alias, s->hit[j].zone};
+	s->start[t] = start;
+	s->covered[t] = s->pos + 1;
+	s->last[t] = (uint32_t)s->nmatch;
+	cnt[z]++;
+	s->match[s->nmatch++] = (tagar_lex_match){alias, (uint32_t)z};
+}
+
+void tagar_lex_hit_slow(tagar_lex_state *s, uint64_t h)
+{
+	const tagar_lexicon *lx = s->lx;
+	long w = word_id(lx, h);
+	if (w < 0)
+		return;
+	for (uint32_t i = lx->last[w]; i < lx->last[w + 1]; i++)
+		if (ends_here(s, &lx->alias[lx->by_last[i]]))
+			count_match(s, lx->by_last[i]);
 }
 
 void tagar_lex_finish(tagar_lex_state *s)
 {
-	const tagar_lexicon *lx = s->lx;
-	for (size_t j = 0; lx && j < s->nhit; j++) {
-		uint32_t t = s->hit[j].tok;
-		for (uint32_t i = lx->first[t]; i < lx->first[t + 1]; i++)
-			if (matches_at(s, &lx->alias[lx->by_first[i]], j))
-				count_match(s, lx->by_first[i], j);
-	}
+	(void)s;  /* matches are counted as they end; kept as the article's end mark */
 }
 
 double tagar_lex_score(const tagar_lex_state *s, const tagar_lex_params *p, int tag)

@@ -49,36 +49,39 @@ int tagar_lexicon_naliases(const tagar_lexicon *lx);
 const char *tagar_lexicon_alias(const tagar_lexicon *lx, int i, int *tag);
 
 typedef struct {
-	uint32_t pos;                 /* token position in the article */
-	uint32_t tok;                 /* alias token id */
-	uint32_t zone;
-} tagar_lex_hit;
-
-typedef struct {
 	uint32_t alias;
 	uint32_t zone;
 } tagar_lex_match;
 
-/* One article's matching state.  The per-token test (tagar_lex_token) is a
- * look at one bit of a 512-byte filter of the aliases' tokens: only tokens
- * that pass it are looked up. */
+/* The filter of aliases' last words: one bit per value of a token hash's
+ * top TAGAR_LEX_FILTER_BITS bits.  4 KB stays in cache, and a 900-alias
+ * vocabulary sets under 3% of its bits, so few tokens that end no alias get
+ * past it. */
+#define TAGAR_LEX_FILTER_BITS 15
+#define TAGAR_LEX_FILTER_WORDS ((1u << TAGAR_LEX_FILTER_BITS) / 64)
+
+/* One article's matching state.  Each token's hash goes into a ring of the
+ * last TAGAR_LEX_MAX_TOKENS; a token that passes the filter of last words
+ * is looked up, and each alias ending with it is checked against the ring:
+ * the per-token cost is one store and one bit test. */
 typedef struct {
 	const tagar_lexicon *lx;
-	const uint64_t *filter;       /* 64 words; all zero without a lexicon */
+	const uint64_t *filter;       /* TAGAR_LEX_FILTER_WORDS; all zero without a lexicon */
+	uint64_t ring[TAGAR_LEX_MAX_TOKENS];  /* token hashes by position % 16; 0: none */
 	uint32_t pos, text_start;
 	int zone;                     /* TAGAR_ZONE_TITLE, or LEAD for the text */
 	int lead_tokens;
-	tagar_lex_hit *hit;
-	size_t nhit, hcap;
 	tagar_lex_match *match;
 	size_t nmatch, mcap;
-	/* per tag: hits by zone, valid when stamp[t] == gen */
+	/* per tag: matches by zone, valid when stamp[t] == gen */
 	uint32_t *count;              /* ntags * TAGAR_ZONES */
-	uint32_t *stamp, *covered;    /* covered: the position a tag's last match ends at */
+	uint32_t *stamp;
+	uint32_t *covered, *start;    /* a tag's last match: [start, covered) ... */
+	uint32_t *last;               /* ... and its place in match[] */
 	uint32_t gen;
 	int *touched;                 /* tags with a match, in order of first match */
 	int ntouched;
-	int failed;                   /* out of memory: the article's hits are incomplete */
+	int failed;                   /* out of memory: the article's matches are incomplete */
 } tagar_lex_state;
 
 /* lx may be NULL: the state then finds nothing, at the same per-token cost. */
@@ -91,18 +94,23 @@ void tagar_lex_zone(tagar_lex_state *s, int title);
 
 void tagar_lex_hit_slow(tagar_lex_state *s, uint64_t h);
 
-/* One token, by its tagar_hash. */
+/* One token, by its tagar_hash.  Matches are found as their last word
+ * arrives and counted leftmost-longest per tag: a match inside the tag's
+ * last match is not counted, and one that starts where (or before) that
+ * match starts and ends later replaces it ("Kementerian Lingkungan Hidup
+ * dan Kehutanan" is one match, not "Kementerian Lingkungan Hidup" and
+ * "Kehutanan"). */
 static inline void tagar_lex_token(tagar_lex_state *s, uint64_t h)
 {
-	if (s->filter[h >> 58] >> (h >> 52 & 63) & 1)
+	s->ring[s->pos % TAGAR_LEX_MAX_TOKENS] = h;
+	if (s->filter[h >> (64 - TAGAR_LEX_FILTER_BITS + 6)] >> (h >> (64 - TAGAR_LEX_FILTER_BITS) & 63) & 1)
 		tagar_lex_hit_slow(s, h);
 	s->pos++;
 }
 
-/* Turns the article's token hits into alias matches and counts: after it,
- * s->touched[0..ntouched) are the tags with a match, tagar_lex_count()
- * their hits per zone, s->match[0..nmatch) the matches.  A tag's aliases
- * do not overlap: at one place the longest is counted. */
+/* The end of an article: afterwards s->touched[0..ntouched) are the tags
+ * with a match, tagar_lex_count() their matches per zone (by the zone of an
+ * alias's first word), s->match[0..nmatch) the matches in order. */
 void tagar_lex_finish(tagar_lex_state *s);
 
 static inline uint32_t tagar_lex_count(const tagar_lex_state *s, int tag, int zone)
