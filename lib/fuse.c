@@ -114,57 +114,108 @@ int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_o
 	return rc ? tagar_fail(err, rc, "out of memory matching the tag vocabulary") : 0;
 }
 
-/* Tag's counts on the documents outside fold skip (-1: on all), its
- * threshold tuned on those same documents. */
-static void counts_without(const tagar_job *jb, int tag, int skip, double w, double *buf, double *ss,
-			   signed char *yy, tagar_counts *out)
+/* One tag's documents outside a fold, as the weight search sees them:
+ * those without a vocabulary hit keep their SVM score at every weight, so
+ * they are sorted once; those with one are sorted again per weight (few)
+ * and merged in.  The threshold and counts are those tagar_best_threshold
+ * and the SCutFBR rule give on the fused scores. */
+typedef struct {
+	tagar_scored *plain;          /* no hit: by score, highest first */
+	tagar_scored *hit;            /* with a hit: SVM score ... */
+	double *lex;                  /* ... and lexical score */
+	tagar_scored *fused, *all;    /* scratch: fused hits, the merged list */
+	int nplain, nhit;
+	long npos;
+} subset;
+
+static int subset_alloc(subset *u, int n)
 {
-	int n = jb->mx->ndocs, m = 0, np = 0;
-	const double *s = tagar_fused_scores(jb, tag, w, buf);
-	const signed char *y = jb->y + (size_t)tag * n;
-	const int *fold = jb->fold + (size_t)tag * n;
-	for (int i = 0; i < n; i++)
-		if (fold[i] != skip) {
-			ss[m] = s[i];
-			yy[m] = y[i];
-			np += y[i];
-			m++;
-		}
-	double th = tagar_pick_threshold(jb, ss, yy, m, np);
-	memset(out, 0, sizeof *out);
-	out->support = np;
-	for (int i = 0; i < m; i++) {
-		int p = ss[i] >= th;
-		out->tp += p && yy[i];
-		out->fp += p && !yy[i];
-		out->fn += !p && yy[i];
-	}
+	size_t k = (size_t)n + 1;
+	u->plain = malloc(k * sizeof *u->plain);
+	u->hit = malloc(k * sizeof *u->hit);
+	u->lex = malloc(k * sizeof *u->lex);
+	u->fused = malloc(k * sizeof *u->fused);
+	u->all = malloc(k * sizeof *u->all);
+	return u->plain && u->hit && u->lex && u->fused && u->all ? 0 : -1;
 }
 
-static int has_evidence(const tagar_job *jb, int tag)
+static void subset_free(subset *u)
 {
-	size_t n = (size_t)jb->mx->ndocs;
-	for (size_t i = 0; i < n; i++)
-		if (jb->lex[(size_t)tag * n + i] != 0)
-			return 1;
-	return 0;
+	free(u->plain);
+	free(u->hit);
+	free(u->lex);
+	free(u->fused);
+	free(u->all);
+}
+
+/* Tag's documents outside fold skip (-1: all of them). */
+static void subset_fill(subset *u, const tagar_job *jb, int tag, int skip)
+{
+	size_t n = (size_t)jb->mx->ndocs, at = (size_t)tag * n;
+	u->nplain = u->nhit = 0;
+	u->npos = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (jb->fold[at + i] == skip)
+			continue;
+		tagar_scored v = {jb->scores[at + i], jb->y[at + i]};
+		u->npos += v.y;
+		if (jb->lex[at + i] != 0) {
+			u->lex[u->nhit] = jb->lex[at + i];
+			u->hit[u->nhit++] = v;
+		} else {
+			u->plain[u->nplain++] = v;
+		}
+	}
+	tagar_sort_scored(u->plain, (size_t)u->nplain);
+}
+
+/* The subset's scores at weight w, highest first, in u->all. */
+static int merged(subset *u, double w)
+{
+	for (int i = 0; i < u->nhit; i++)
+		u->fused[i] = (tagar_scored){u->hit[i].s + w * u->lex[i], u->hit[i].y};
+	tagar_sort_scored(u->fused, (size_t)u->nhit);
+	int i = 0, j = 0, k = 0;
+	while (i < u->nplain || j < u->nhit)
+		u->all[k++] = j == u->nhit || (i < u->nplain && u->plain[i].s >= u->fused[j].s) ? u->plain[i++]
+											   : u->fused[j++];
+	return k;
+}
+
+/* Counts at weight w with the threshold tuned on the same documents. */
+static void subset_counts(subset *u, const tagar_job *jb, double w, tagar_counts *out)
+{
+	int n = merged(u, w);
+	double th = 0, f1;
+	if (u->npos >= 2)  /* as pick_threshold in train.c */
+		th = tagar_fallback_threshold(jb, tagar_best_threshold_sorted(u->all, n, u->npos, &f1), f1);
+	memset(out, 0, sizeof *out);
+	out->support = u->npos;
+	for (int i = 0; i < n; i++) {
+		int p = u->all[i].s >= th;
+		out->tp += p && u->all[i].y;
+		out->fp += p && !u->all[i].y;
+		out->fn += !p && u->all[i].y;
+	}
 }
 
 /* The grid's best weight without fold skip: micro- plus macro-F1; a tie
  * goes to the smaller weight. */
-static double choose(const tagar_job *jb, int skip, const int *evid, tagar_counts *cnt, double *buf, double *ss,
-		     signed char *yy)
+static double choose(const tagar_job *jb, int skip, subset *u, tagar_counts *cnt /* NGRID * ntags */)
 {
+	int T = jb->ntags;
+	for (int t = 0; t < T; t++) {
+		subset_fill(u, jb, t, skip);
+		for (int g = 0; g < NGRID; g++)
+			if (g == 0 || u->nhit)  /* without a hit a tag scores the same at every weight */
+				subset_counts(u, jb, weight_grid[g], &cnt[(size_t)g * T + t]);
+			else
+				cnt[(size_t)g * T + t] = cnt[t];
+	}
 	double best = -1, bw = 0;
-	for (int t = 0; t < jb->ntags; t++)  /* tags without a hit score the same at every weight */
-		if (!evid[t])
-			counts_without(jb, t, skip, 0, buf, ss, yy, &cnt[t]);
 	for (int g = 0; g < NGRID; g++) {
-		for (int t = 0; t < jb->ntags; t++)
-			if (evid[t])
-				counts_without(jb, t, skip, weight_grid[g], buf, ss, yy, &cnt[t]);
 		double mi, ma;
-		tagar_micro_macro(cnt, jb->ntags, &mi, &ma);
+		tagar_micro_macro(&cnt[(size_t)g * T], T, &mi, &ma);
 		if (mi + ma > best + 1e-12) {
 			best = mi + ma;
 			bw = weight_grid[g];
@@ -175,20 +226,13 @@ static double choose(const tagar_job *jb, int skip, const int *evid, tagar_count
 
 int tagar_fuse_choose(tagar_job *jb)
 {
-	int n = jb->mx->ndocs, k = jb->o->folds;
-	int *evid = malloc((size_t)jb->ntags * sizeof *evid);
-	tagar_counts *cnt = malloc((size_t)jb->ntags * sizeof *cnt);
-	double *buf = malloc((size_t)n * sizeof *buf), *ss = malloc((size_t)n * sizeof *ss);
-	signed char *yy = malloc((size_t)n);
-	int rc = evid && cnt && buf && ss && yy ? 0 : TAGAR_ENOMEM;
-	for (int t = 0; !rc && t < jb->ntags; t++)
-		evid[t] = has_evidence(jb, t);
+	int k = jb->o->folds;
+	subset u = {0};
+	tagar_counts *cnt = malloc((size_t)NGRID * (size_t)jb->ntags * sizeof *cnt);
+	int rc = cnt && !subset_alloc(&u, jb->mx->ndocs) ? 0 : TAGAR_ENOMEM;
 	for (int f = 0; !rc && f <= k; f++)
-		jb->fuse_w[f] = choose(jb, f < k ? f : -1, evid, cnt, buf, ss, yy);
-	free(evid);
+		jb->fuse_w[f] = choose(jb, f < k ? f : -1, &u, cnt);
+	subset_free(&u);
 	free(cnt);
-	free(buf);
-	free(ss);
-	free(yy);
 	return rc;
 }

@@ -35,6 +35,17 @@ typedef struct {
 	size_t lexicon_len;
 } tagar_model_parts;
 
+/* A decision value and its label (1/0), for threshold tuning (metrics.c). */
+typedef struct {
+	double s;
+	signed char y;
+} tagar_scored;
+/* Sorts by score, highest first. */
+void tagar_sort_scored(tagar_scored *v, size_t n);
+/* tagar_best_threshold() of values already sorted highest first, npos of
+ * them positive (npos > 0). */
+double tagar_best_threshold_sorted(const tagar_scored *v, int n, long npos, double *f1);
+
 /* Serialises parts into one malloc'ed model image. */
 int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tagar_err *err);
 /* Takes ownership of a malloc'ed image and validates it. */

@@ -193,17 +193,19 @@ static int final_linear(const tagar_job *jb, int tag)
 /* SCut with a fallback (Yang's SCutFBR): a threshold whose cross-validated
  * F1 is below fbr rests on too few examples to trust, so the SVM's own
  * boundary (0) is kept when it is the more conservative of the two. */
+double tagar_fallback_threshold(const tagar_job *jb, double th, double f1);
+
 static double pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
 {
 	if (npos < 2)
 		return 0.0;
 	double f1, th = tagar_best_threshold(s, y, n, &f1);
-	return f1 < jb->o->fbr && th < 0 ? 0.0 : th;
+	return tagar_fallback_threshold(jb, th, f1);
 }
 
-double tagar_pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
+double tagar_fallback_threshold(const tagar_job *jb, double th, double f1)
 {
-	return pick_threshold(jb, s, y, n, npos);
+	return f1 < jb->o->fbr && th < 0 ? 0.0 : th;
 }
 
 const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf)

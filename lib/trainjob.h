@@ -59,8 +59,9 @@ typedef struct {
 } tagar_job;
 
 void tagar_quiet_print(const char *s);
-/* A tag's threshold from decision values s (SCut with the SCutFBR fallback). */
-double tagar_pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos);
+/* The SCutFBR rule: threshold th, tuned to F1 f1, or 0 when f1 is below
+ * --fbr and 0 is the more conservative (tags with 2 or more positives). */
+double tagar_fallback_threshold(const tagar_job *jb, double th, double f1);
 /* Tag's out-of-fold decision values fused with its lexical scores by
  * weight w: jb->scores itself without a vocabulary, else written to buf. */
 const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf);
