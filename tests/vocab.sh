@@ -6,20 +6,21 @@
 suite=vocab
 . tests/lib.sh
 model=$tmp/v.tgm
+default=models/default.tgm
 
 # the default model: a ministry named in the lead, its topic in the body
-expect 0 "sample story tagged" -- "$classify" data/sample-kemendagri.txt
+expect 0 "sample story tagged" -- "$classify" -m "$default" data/sample-kemendagri.txt
 contains "$tmp/out" "Kemendagri" "ministry named in the lead gets its tag"
 contains "$tmp/out" "ASN" "CPNS basic training gets ASN"
 contains "$tmp/out" "pelayanan-publik" "public-service responsiveness gets pelayanan-publik"
-expect 0 "explain shows vocabulary hits" -- "$classify" --explain=2 data/sample-kemendagri.txt
+expect 0 "explain shows vocabulary hits" -- "$classify" -m "$default" --explain=2 data/sample-kemendagri.txt
 contains "$tmp/out" 'alias "Kementerian Dalam Negeri" in lead x1' "alias, zone and count in --explain"
-expect 0 "explain JSON" -- "$classify" --json --explain=1 data/sample-kemendagri.txt
+expect 0 "explain JSON" -- "$classify" -m "$default" --json --explain=1 data/sample-kemendagri.txt
 contains "$tmp/out" '"vocabulary": [{"alias": "Kementerian Dalam Negeri", "zone": "lead", "count": 1, "contribution": ' "vocabulary hits in JSON"
-expect 0 "info" -- "$classify" --info
+expect 0 "info" -- "$classify" -m "$default" --info
 contains "$tmp/out" "vocabulary: " "info summary counts aliases"
 contains "$tmp/out" '"Kemendagri":' "info lists aliases per tag"
-expect 0 "vocab view" -- "$classify" --vocab
+expect 0 "vocab view" -- "$classify" -m "$default" --vocab
 contains "$tmp/out" "alias = Kementerian Dalam Negeri" "--vocab lists aliases"
 
 # the view is a vocabulary file: training with it gives the same model
