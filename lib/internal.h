@@ -33,6 +33,10 @@ typedef struct {
 	int quantize;                /* store linear weights as int8 with a scale per term */
 	const char *lexicon;         /* the tag vocabulary (tagvocab.h format); NULL: none */
 	size_t lexicon_len;
+	const uint64_t *lex_words;   /* ... compiled (tagar_lexicon_image) */
+	size_t lex_nwords;
+	const char *lex_names;
+	size_t lex_nnames;
 } tagar_model_parts;
 
 /* A decision value and its label (1/0), for threshold tuning (metrics.c). */

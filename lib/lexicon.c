@@ -13,7 +13,7 @@
 #include <string.h>
 
 typedef struct {
-	char *text;                   /* as written in the vocabulary */
+	const char *text;             /* as written in the vocabulary */
 	int tag;                      /* model tag index */
 	int ntok;
 	uint64_t tok[TAGAR_LEX_MAX_TOKENS];   /* its words' tagar_hash */
@@ -21,6 +21,7 @@ typedef struct {
 
 struct tagar_lexicon {
 	int ntags;
+	int owns_text;                /* the aliases' text is malloc'ed (else in a model image) */
 	lex_alias *alias;
 	int nalias;
 	/* distinct last words: an open-addressing table of {hash, id + 1} */
@@ -58,8 +59,8 @@ void tagar_lexicon_free(tagar_lexicon **lxp)
 	if (!lxp || !*lxp)
 		return;
 	tagar_lexicon *lx = *lxp;
-	for (int i = 0; i < lx->nalias; i++)
-		free(lx->alias[i].text);
+	for (int i = 0; lx->owns_text && i < lx->nalias; i++)
+		free((char *)lx->alias[i].text);
 	free(lx->alias);
 	free(lx->key);
 	free(lx->val);
@@ -163,35 +164,49 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 	return 0;
 }
 
-static int by_key(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Aliases by last word, then longest first, then vocabulary order: each
- * sort key packs those three, so qsort needs no context. */
+/* Aliases by last word (a counting sort), then longest first, then in
+ * vocabulary order (an insertion sort of each word's few aliases). */
 static int index_last_words(tagar_lexicon *lx)
 {
-	uint64_t *key = malloc(((size_t)lx->nalias + 1) * sizeof *key);
 	lx->last = calloc((size_t)lx->nlast + 2, sizeof *lx->last);
 	lx->by_last = malloc(((size_t)lx->nalias + 1) * sizeof *lx->by_last);
-	if (!key || !lx->last || !lx->by_last) {
-		free(key);
+	uint32_t *fill = calloc((size_t)lx->nlast + 1, sizeof *fill);
+	if (!lx->last || !lx->by_last || !fill) {
+		free(fill);
 		return -1;
 	}
-	for (int i = 0; i < lx->nalias; i++)
-		key[i] = (uint64_t)lx->last_of[i] << 40 |
-			 (uint64_t)(TAGAR_LEX_MAX_TOKENS - lx->alias[i].ntok) << 32 | (uint32_t)i;
-	qsort(key, (size_t)lx->nalias, sizeof *key, by_key);
-	for (int i = 0; i < lx->nalias; i++)
-		lx->by_last[i] = (uint32_t)key[i];
-	free(key);
 	for (int i = 0; i < lx->nalias; i++)
 		lx->last[lx->last_of[i] + 1]++;
 	for (uint32_t w = 0; w <= lx->nlast; w++)
 		lx->last[w + 1] += lx->last[w];
+	for (int i = 0; i < lx->nalias; i++) {
+		uint32_t w = lx->last_of[i], at = lx->last[w] + fill[w]++, *g = lx->by_last;
+		for (; at > lx->last[w] && lx->alias[g[at - 1]].ntok < lx->alias[i].ntok; at--)
+			g[at] = g[at - 1];
+		g[at] = (uint32_t)i;
+	}
+	free(fill);
 	return 0;
+}
+
+/* A lexicon with room for n aliases (its tables empty). */
+static tagar_lexicon *lexicon_alloc(int n, int ntags)
+{
+	tagar_lexicon *lx = calloc(1, sizeof *lx);
+	uint64_t size = 16;
+	while (size < (uint64_t)n * 2)
+		size *= 2;
+	if (!lx)
+		return NULL;
+	lx->ntags = ntags;
+	lx->mask = size - 1;
+	lx->alias = calloc((size_t)n + 1, sizeof *lx->alias);
+	lx->last_of = calloc((size_t)n + 1, sizeof *lx->last_of);
+	lx->key = calloc(size, sizeof *lx->key);
+	lx->val = calloc(size, sizeof *lx->val);
+	if (!lx->alias || !lx->last_of || !lx->key || !lx->val)
+		tagar_lexicon_free(&lx);
+	return lx;
 }
 
 tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
@@ -199,21 +214,11 @@ tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts 
 {
 	tagar_text_opts o;
 	tagar_lexicon_text_opts(model, &o);
-	tagar_lexicon *lx = calloc(1, sizeof *lx);
 	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
-	int n = count_aliases(v, tags, ntags);
-	uint64_t size = 16;
-	while (size < (uint64_t)n * 2)
-		size *= 2;
-	if (lx) {
-		lx->ntags = ntags;
-		lx->mask = size - 1;
-		lx->alias = calloc((size_t)n + 1, sizeof *lx->alias);
-		lx->last_of = calloc((size_t)n + 1, sizeof *lx->last_of);
-		lx->key = calloc(size, sizeof *lx->key);
-		lx->val = calloc(size, sizeof *lx->val);
-	}
-	int rc = !lx || !tk || !lx->alias || !lx->last_of || !lx->key || !lx->val ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
+	tagar_lexicon *lx = lexicon_alloc(count_aliases(v, tags, ntags), ntags);
+	int rc = !lx || !tk ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
+	if (lx)
+		lx->owns_text = 1;
 	for (int i = 0; !rc && i < v->n; i++) {
 		int tag = find_tag(tags, ntags, v->e[i].tag);
 		for (int k = 0; tag >= 0 && !rc && k < v->e[i].nalias; k++)
@@ -224,6 +229,84 @@ tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts 
 	tagar_tokenizer_free(&tk);
 	if (rc)
 		tagar_lexicon_free(&lx);
+	return lx;
+}
+
+/* ---------------------------------------------------------- model image */
+
+/* Per alias: {tag | ntok << 32}, the offset of its text in names, then its
+ * ntok word hashes. */
+int tagar_lexicon_image(const tagar_lexicon *lx, uint64_t **words, size_t *nwords, char **names, size_t *nlen)
+{
+	size_t nw = 0, nn = 0;
+	for (int i = 0; i < lx->nalias; i++) {
+		nw += 2 + (size_t)lx->alias[i].ntok;
+		nn += strlen(lx->alias[i].text) + 1;
+	}
+	*words = malloc((nw + 1) * sizeof **words);
+	*names = malloc(nn + 1);
+	if (!*words || !*names) {
+		free(*words);
+		free(*names);
+		*words = NULL;
+		*names = NULL;
+		return TAGAR_ENOMEM;
+	}
+	uint64_t *w = *words;
+	char *p = *names;
+	for (int i = 0; i < lx->nalias; i++) {
+		const lex_alias *a = &lx->alias[i];
+		size_t l = strlen(a->text) + 1;
+		*w++ = (uint32_t)a->tag | (uint64_t)a->ntok << 32;
+		*w++ = (uint64_t)(p - *names);
+		memcpy(w, a->tok, (size_t)a->ntok * sizeof *w);
+		w += a->ntok;
+		memcpy(p, a->text, l);
+		p += l;
+	}
+	*nwords = nw;
+	*nlen = nn;
+	return 0;
+}
+
+/* Counts the image's aliases, checking each one's header. */
+static long image_aliases(const uint64_t *w, size_t nw, size_t nlen, int ntags, tagar_err *err)
+{
+	long n = 0;
+	for (size_t at = 0; at < nw; n++) {
+		uint64_t tag = w[at] & 0xffffffffu, ntok = w[at] >> 32;
+		if (tag >= (uint64_t)ntags || ntok < 1 || ntok > TAGAR_LEX_MAX_TOKENS || nw - at < 2 + ntok ||
+		    w[at + 1] >= nlen)
+			return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary: alias %ld is corrupt", n);
+		at += 2 + ntok;
+	}
+	return n;
+}
+
+tagar_lexicon *tagar_lexicon_from_image(const uint64_t *w, size_t nw, const char *names, size_t nlen, int ntags,
+					tagar_err *err)
+{
+	if (nlen == 0 || names[nlen - 1] != 0) {  /* every text ends inside the section */
+		tagar_fail(err, TAGAR_EMODEL, "tag vocabulary: alias names are corrupt");
+		return NULL;
+	}
+	long n = image_aliases(w, nw, nlen, ntags, err);
+	if (n < 0)
+		return NULL;
+	tagar_lexicon *lx = lexicon_alloc((int)n, ntags);
+	for (size_t at = 0; lx && at < nw; lx->nalias++) {
+		lex_alias *a = &lx->alias[lx->nalias];
+		a->tag = (int)(w[at] & 0xffffffffu);
+		a->ntok = (int)(w[at] >> 32);
+		a->text = names + w[at + 1];
+		memcpy(a->tok, w + at + 2, (size_t)a->ntok * sizeof *w);
+		lx->last_of[lx->nalias] = intern_last(lx, a->tok[a->ntok - 1]);
+		at += 2 + (size_t)a->ntok;
+	}
+	if (lx && index_last_words(lx))
+		tagar_lexicon_free(&lx);
+	if (!lx)
+		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	return lx;
 }
 

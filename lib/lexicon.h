@@ -44,6 +44,16 @@ void tagar_lexicon_text_opts(const tagar_text_opts *model, tagar_text_opts *out)
 tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
 				 const char *const *tags, int ntags, tagar_err *err);
 void tagar_lexicon_free(tagar_lexicon **lx);
+
+/* The lexicon as a model stores it: words (per alias its tag and word
+ * count, the offset of its text in names, its words' hashes) and names
+ * (each alias's text, NUL-terminated).  Both malloc'ed; TAGAR_ENOMEM. */
+int tagar_lexicon_image(const tagar_lexicon *lx, uint64_t **words, size_t *nwords, char **names, size_t *nlen);
+/* The lexicon of a model image: every alias is checked (a tag below ntags,
+ * 1 to TAGAR_LEX_MAX_TOKENS words, its text inside names), TAGAR_EMODEL
+ * otherwise.  The aliases' text stays in names, which must outlive it. */
+tagar_lexicon *tagar_lexicon_from_image(const uint64_t *words, size_t nwords, const char *names, size_t nlen,
+					int ntags, tagar_err *err);
 int tagar_lexicon_naliases(const tagar_lexicon *lx);
 /* Alias i as written, and its tag. */
 const char *tagar_lexicon_alias(const tagar_lexicon *lx, int i, int *tag);
@@ -123,7 +133,6 @@ double tagar_lex_score(const tagar_lex_state *s, const tagar_lex_params *p, int 
 
 /* The model's compiled vocabulary (NULL when it has none) and, when p is
  * not NULL, its fusion parameters (model.c). */
-struct tagar_model;
 const tagar_lexicon *tagar_model_lexicon(const tagar_model *m, tagar_lex_params *p);
 
 /* Runs tokenizer tk (made with tagar_lexicon_text_opts) over a title and a

@@ -26,7 +26,8 @@
 enum {
 	SEC_META = 1, SEC_STOP, SEC_UNUSED, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
 	SEC_WEIGHTS, SEC_TAGPARAM, SEC_KCOUNT, SEC_KRHO, SEC_KCOEF, SEC_KSTART,
-	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_QWEIGHTS, SEC_QSCALE, SEC_THASH, SEC_LEXICON, SEC_MAX
+	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_QWEIGHTS, SEC_QSCALE, SEC_THASH, SEC_LEXICON, SEC_LEXWORDS,
+	SEC_LEXNAMES, SEC_MAX
 };
 
 #define HEADER_SIZE 64
@@ -54,9 +55,8 @@ struct tagar_model {
 	uint64_t nslots;
 	tagar_model_view view;
 	tagar_kernel_svm *ksv;
-	/* the tag vocabulary (SEC_LEXICON) and how its hits are fused; NULL
-	 * when the model has none */
-	tagar_tagvocab *tv;
+	/* the tag vocabulary, compiled (SEC_LEXWORDS, SEC_LEXNAMES), and how
+	 * its hits are fused; NULL when the model has none */
 	tagar_lexicon *lex;
 	tagar_lex_params lexp;
 };
@@ -129,7 +129,7 @@ static void w_section(writer *w, int id, const void *data, uint64_t count, uint3
 
 static int count_sections(const tagar_model_parts *p)
 {
-	return (p->weights ? 9 + (p->quantize != 0) : 14) + (p->boilerplate != NULL) + (p->lexicon != NULL);
+	return (p->weights ? 9 + (p->quantize != 0) : 14) + (p->boilerplate != NULL) + 3 * (p->lexicon != NULL);
 }
 
 /* Each slot is {low 32 bits of the term's hash, term id + 1}; the high 32
@@ -281,8 +281,11 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 	}
 	if (p->boilerplate)  /* absent when off, so such models stay readable by older builds */
 		w_section(&w, SEC_BOIL, p->boilerplate, p->boilerplate_len, 1);
-	if (p->lexicon)
+	if (p->lexicon) {
 		w_section(&w, SEC_LEXICON, p->lexicon, p->lexicon_len, 1);
+		w_section(&w, SEC_LEXWORDS, p->lex_words, p->lex_nwords, 8);
+		w_section(&w, SEC_LEXNAMES, p->lex_names, p->lex_nnames, 1);
+	}
 	if (w.failed)
 		goto nomem;
 	memcpy(w.buf, MAGIC, 8);
@@ -362,6 +365,7 @@ static const uint32_t SEC_ESIZE[SEC_MAX] = {
 	[SEC_SLOTS] = 8, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
 	[SEC_KRHO] = 8, [SEC_KCOEF] = 8, [SEC_KSTART] = 4, [SEC_KIDX] = 4, [SEC_KVAL] = 4,
 	[SEC_BOIL] = 1, [SEC_QWEIGHTS] = 1, [SEC_QSCALE] = 4, [SEC_THASH] = 4, [SEC_LEXICON] = 1,
+	[SEC_LEXWORDS] = 8, [SEC_LEXNAMES] = 1,
 };
 
 static int read_header(tagar_model *m, tagar_err *err)
@@ -503,31 +507,20 @@ static int read_lexicon_params(tagar_model *m, const cJSON *root, tagar_err *err
 	return 0;
 }
 
-/* The vocabulary section, parsed and compiled as training left it: every
- * entry names a tag of the model and every alias makes words to match. */
+/* The tag vocabulary as training compiled it: its text (for --vocab), its
+ * aliases' words and names, each alias checked as it is read. */
 static int read_lexicon(tagar_model *m, tagar_err *err)
 {
-	const section *s = &m->sec[SEC_LEXICON];
-	int want = m->lexp.weight >= 0;
-	if (!want && !s->p)
+	const section *t = &m->sec[SEC_LEXICON], *w = &m->sec[SEC_LEXWORDS], *n = &m->sec[SEC_LEXNAMES];
+	int want = m->lexp.weight >= 0, have = t->p || w->p || n->p;
+	if (!want && !have)
 		return 0;
-	if (!want || !s->p)
-		return tagar_fail(err, TAGAR_EMODEL, "%s", want ? "tag vocabulary section is missing"
-						: "tag vocabulary section without its metadata");
-	tagar_err e = {0, ""};
-	if (tagar_tagvocab_parse(s->p, s->count, "model", &m->tv, &e))
-		return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary: %s", e.msg);
-	for (int i = 0; i < m->tv->n; i++) {
-		int found = 0;
-		for (int t = 0; t < m->ntags && !found; t++)
-			found = strcmp(m->tags[t], m->tv->e[i].tag) == 0;
-		if (!found)
-			return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary: tag \"%.200s\" is not in the model",
-					  m->tv->e[i].tag);
-	}
-	if (!(m->lex = tagar_lexicon_new(m->tv, &m->text, (const char *const *)m->tags, m->ntags, &e)))
-		return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary: %s", e.msg);
-	return 0;
+	if (!want)
+		return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary section without its metadata");
+	if (!t->p || !w->p || !n->p)
+		return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary section is missing");
+	m->lex = tagar_lexicon_from_image(w->p, w->count, n->p, n->count, m->ntags, err);
+	return m->lex ? 0 : TAGAR_EMODEL;
 }
 
 static int read_meta(tagar_model *m, tagar_err *err)
@@ -704,7 +697,6 @@ void tagar_model_free(tagar_model **mp)
 	free(m->tags);
 	free(m->ksv);
 	tagar_lexicon_free(&m->lex);
-	tagar_tagvocab_free(&m->tv);
 	tagar_stopset_free(&m->stop);
 	free(m);
 	*mp = NULL;

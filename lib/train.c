@@ -552,6 +552,7 @@ static void job_free(tagar_job *jb)
 	free(jb->lex);
 	free(jb->fuse_w);
 	tagar_tagvocab_free(&jb->tv);
+	tagar_lexicon_free(&jb->lx);
 	free(jb->order);
 	free(jb->tags);
 	free(jb->y);
@@ -731,8 +732,10 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 	char *meta = make_meta(jb, to, cnt);
 	size_t swlen = 0, lexlen = 0;
 	char *sw = tagar_stopset_dump(stop, &swlen);
-	char *lex = jb->tv ? tagar_tagvocab_dump(jb->tv, &lexlen) : NULL;
-	if (!meta || !sw || (jb->tv && !lex)) {
+	char *lex = jb->tv ? tagar_tagvocab_dump(jb->tv, &lexlen) : NULL, *names = NULL;
+	uint64_t *words = NULL;
+	size_t nwords = 0, nnames = 0;
+	if (!meta || !sw || (jb->tv && (!lex || tagar_lexicon_image(jb->lx, &words, &nwords, &names, &nnames)))) {
 		free(meta);
 		free(sw);
 		free(lex);
@@ -742,11 +745,15 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 	tagar_model_parts p = {meta, sw, swlen, jb->mx->nterms, (const char *const *)jb->mx->terms,
 			       jb->mx->term_len, jb->mx->idf, jb->ntags, linear ? jb->weights : NULL,
 			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0,
-			       jb->o->quantize, NULL, 0};
+			       jb->o->quantize, NULL, 0, NULL, 0, NULL, 0};
 	if (to->boilerplate)
 		p.boilerplate = tagar_cleaner_patterns(cl, &p.boilerplate_len);
 	p.lexicon = lex;
 	p.lexicon_len = lexlen;
+	p.lex_words = words;
+	p.lex_nwords = nwords;
+	p.lex_names = names;
+	p.lex_nnames = nnames;
 	if (!linear) {
 		p.ksv_count = kv->count;
 		p.ksv_rho = kv->rho;
@@ -763,6 +770,8 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 	free(meta);
 	free(sw);
 	free(lex);
+	free(words);
+	free(names);
 	if (rc)
 		return rc;
 	*out = tagar_model_adopt(img, len, err);
@@ -840,7 +849,6 @@ static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar
 {
 	FILE *log = ctl->log ? ctl->log : stderr;
 	int rc;
-	tagar_lexicon *lx = NULL;
 	tagar_lex_params_default(&jb->lexp);
 	for (int z = 0; z < TAGAR_ZONES && (ctl->vocab_zone[0] || ctl->vocab_zone[1] || ctl->vocab_zone[2]); z++)
 		jb->lexp.zone[z] = ctl->vocab_zone[z];
@@ -848,10 +856,11 @@ static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar
 		jb->lexp.lead_tokens = ctl->vocab_lead;
 	if (!(jb->tv = tagar_fuse_vocabulary(jb, ctl, log, &rc, err)))
 		return rc;
-	if (!(lx = tagar_lexicon_new(jb->tv, to, (const char *const *)jb->tags, jb->ntags, err)))
+	if (!(jb->lx = tagar_lexicon_new(jb->tv, to, (const char *const *)jb->tags, jb->ntags, err)))
 		return err && err->code ? err->code : TAGAR_ENOMEM;
 	jb->fuse_w = calloc((size_t)jb->o->folds + 1, sizeof *jb->fuse_w);
-	rc = jb->fuse_w ? tagar_fuse_scores(jb, lx, to, &jb->lexp, err) : tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	rc = jb->fuse_w ? tagar_fuse_scores(jb, jb->lx, to, &jb->lexp, err)
+			: tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc && tagar_fuse_choose(jb))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc) {
@@ -862,9 +871,10 @@ static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar
 	if (!rc && jb->lexp.weight == 0 && ctl->vocab_path)
 		fprintf(log, "note: %s: cross-validation gives the tag vocabulary weight 0: it is not stored\n",
 			ctl->vocab_path);
-	if (!rc && jb->lexp.weight == 0)  /* the CV figures keep the folds' weights */
+	if (!rc && jb->lexp.weight == 0) {  /* the CV figures keep the folds' weights */
 		tagar_tagvocab_free(&jb->tv);
-	tagar_lexicon_free(&lx);
+		tagar_lexicon_free(&jb->lx);
+	}
 	return rc;
 }
 

@@ -51,7 +51,8 @@ typedef struct {
 	 * without fold f's documents (fuse_w[f]) and on all (fuse_w[folds]) */
 	double *lex;
 	double *fuse_w;
-	tagar_tagvocab *tv;       /* the vocabulary stored in the model */
+	tagar_tagvocab *tv;       /* the vocabulary stored in the model ... */
+	tagar_lexicon *lx;        /* ... compiled */
 	tagar_lex_params lexp;    /* its parameters; lexp.weight = fuse_w[folds] */
 	/* libsvm only */
 	tagar_gram *gram;         /* NULL: kernels evaluated on the sparse rows */
