@@ -187,8 +187,10 @@ static void subset_counts(subset *u, const tagar_job *jb, double w, tagar_counts
 {
 	int n = merged(u, w);
 	double th = 0, f1;
-	if (u->npos >= 2)  /* as pick_threshold in train.c */
-		th = tagar_fallback_threshold(jb, tagar_best_threshold_sorted(u->all, n, u->npos, &f1), f1);
+	if (u->npos >= 2) {  /* as pick_threshold in train.c */
+		th = tagar_best_threshold_sorted(u->all, n, u->npos, &f1);
+		th = tagar_fallback_threshold(jb, th, f1);
+	}
 	memset(out, 0, sizeof *out);
 	out->support = u->npos;
 	for (int i = 0; i < n; i++) {
