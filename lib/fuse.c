@@ -30,16 +30,20 @@ static int add_entry(tagar_tagvocab *out, const tagar_tv_entry *e, tagar_err *er
 				  e->alias_line, e->nalias, err);
 }
 
-/* A tag without an entry: its name, when that makes a valid alias (a
- * user's own tag names may not; they then simply have none). */
-static int add_name(tagar_tagvocab *out, const char *tag, tagar_err *err)
+/* A tag without an entry: its name, when that makes an alias to match (a
+ * user's own tag names may not: "!!!", a sentence; they then have none). */
+static int add_name(tagar_tagvocab *out, const char *tag, const tagar_text_opts *to, tagar_err *err)
 {
 	char *a = name_alias(tag);
-	if (!a)
+	int words = a ? tagar_lexicon_words(to, a) : -1;
+	if (words < 0) {
+		free(a);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
 	tagar_err e = {0, ""};
 	const char *alias[1] = {a};
-	int rc = tagar_tagvocab_add(out, tag, NULL, NULL, alias, NULL, 1, &e);
+	int usable = words >= 1 && words <= TAGAR_LEX_MAX_TOKENS;
+	int rc = tagar_tagvocab_add(out, tag, NULL, NULL, alias, NULL, usable, &e);
 	free(a);
 	if (rc == TAGAR_ENOMEM)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -60,8 +64,8 @@ static void warn_unused(const tagar_job *jb, const tagar_tagvocab *file, FILE *l
 	}
 }
 
-tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, FILE *log, int *rc,
-				      tagar_err *err)
+tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, const tagar_text_opts *to,
+				      FILE *log, int *rc, tagar_err *err)
 {
 	tagar_tagvocab *file = NULL, *out = NULL;
 	*rc = 0;
@@ -81,7 +85,7 @@ tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl
 		if (e)
 			*rc = add_entry(out, e, err);
 		else if (ctl->vocab_names == 0)
-			*rc = add_name(out, jb->tags[t], err);
+			*rc = add_name(out, jb->tags[t], to, err);
 	}
 	tagar_tagvocab_free(&file);
 	if (*rc)

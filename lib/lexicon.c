@@ -144,6 +144,26 @@ static int count_aliases(const tagar_tagvocab *v, const char *const *tags, int n
 	return n;
 }
 
+static void count_word(const char *w, size_t n, double weight, void *ud)
+{
+	(void)w;
+	(void)n;
+	(void)weight;
+	++*(int *)ud;
+}
+
+int tagar_lexicon_words(const tagar_text_opts *model, const char *alias)
+{
+	tagar_text_opts o;
+	tagar_lexicon_text_opts(model, &o);
+	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
+	int n = 0;
+	if (!tk || tagar_features(tk, alias, strlen(alias), 1.0, count_word, &n))
+		n = -1;
+	tagar_tokenizer_free(&tk);
+	return n;
+}
+
 /* Normalises one alias into lx->alias[lx->nalias]. */
 static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvocab *v, const tagar_tv_entry *e,
 		     int k, int tag, tagar_err *err)

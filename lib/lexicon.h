@@ -44,6 +44,9 @@ void tagar_lexicon_text_opts(const tagar_text_opts *model, tagar_text_opts *out)
 tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
 				 const char *const *tags, int ntags, tagar_err *err);
 void tagar_lexicon_free(tagar_lexicon **lx);
+/* How many words alias makes for a model with text options model (-1:
+ * out of memory): 1 to TAGAR_LEX_MAX_TOKENS can be matched. */
+int tagar_lexicon_words(const tagar_text_opts *model, const char *alias);
 
 /* The lexicon as a model stores it: words (per alias its tag and word
  * count, the offset of its text in names, its words' hashes) and names

@@ -854,7 +854,7 @@ static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar
 		jb->lexp.zone[z] = ctl->vocab_zone[z];
 	if (ctl->vocab_lead > 0)
 		jb->lexp.lead_tokens = ctl->vocab_lead;
-	if (!(jb->tv = tagar_fuse_vocabulary(jb, ctl, log, &rc, err)))
+	if (!(jb->tv = tagar_fuse_vocabulary(jb, ctl, to, log, &rc, err)))
 		return rc;
 	if (!(jb->lx = tagar_lexicon_new(jb->tv, to, (const char *const *)jb->tags, jb->ntags, err)))
 		return err && err->code ? err->code : TAGAR_ENOMEM;

@@ -59,6 +59,15 @@ expect 0 "default: tag names" -- "$train" -q -o "$tmp/names.tgm" data/sample.jso
 expect 0 "info of a tag-name model" -- "$classify" -m "$tmp/names.tgm" --info
 contains "$tmp/out" '"source":	"tag names"' "without --vocab the tags' names are the vocabulary"
 
+# a user's own tags whose names make no alias (no word, too many) still train
+{
+	printf '{"text": "satu dua tiga berita", "tags": ["!!!", "a b c d e f g h i j k l m n o p q"]}\n'
+	printf '{"text": "empat lima berita satu", "tags": ["!!!", "a b c d e f g h i j k l m n o p q"]}\n'
+	printf '{"text": "enam tujuh dua", "tags": ["x"]}\n{"text": "x delapan tujuh", "tags": ["x"]}\n'
+	printf '{"text": "tiga empat", "tags": []}\n'
+} > "$tmp/odd.jsonl"
+expect 0 "tags named with no word" -- "$train" -q --min-df 1 --max-df 1 -o "$tmp/odd.tgm" "$tmp/odd.jsonl"
+
 # bad vocabularies are refused with FILE:LINE
 printf '[KPK]\nalias = KPK\nalias = KPK\n' > "$tmp/dup.txt"
 expect 1 "duplicate alias" -- "$train" -q --vocab "$tmp/dup.txt" -o "$tmp/x.tgm" data/sample.jsonl
