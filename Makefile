@@ -11,7 +11,10 @@ CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm -I/usr/include/libxml2 \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
-LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lz -lm
+LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lz -lm -lraptor2
+# raptor2 reads SKOS vocabularies (lib/skos.c), which only training reaches:
+# with --as-needed, tagar-classify does not load it
+CPPFLAGS += -I/usr/include/raptor2
 # libxml2 (feeds, HTML) and, in tagar-classify, libsvm (kernel models) are
 # opened when needed (dlopen; see lib/xmlso.h), by these names; --as-needed
 # keeps them and the C++ runtime they bring out of every start-up
@@ -160,7 +163,8 @@ clean:
 #   make fuzz            every harness for FUZZ_SECONDS (default 300) each
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
-#                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline)
+#                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline,
+#                        fuzz-vocab, fuzz-skos)
 # fuzz_jsonline is differential: it aborts when the JSONL fast path
 # (lib/jsonline.c) and the cJSON path read a line differently.
 # Harnesses run one after another; make -j2 fuzz runs two at a time.
@@ -181,7 +185,7 @@ $(FUZZ_BUILD)/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -c $< -o $@
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(HDRS)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(HDRS) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) $< $(FUZZ_LIB_OBJ) $(LDLIBS) -o $@
 
@@ -193,6 +197,7 @@ $(FUZZERS:fuzz_%=fuzz-%): fuzz-%: $(FUZZ_BUILD)/fuzz_%
 	@mkdir -p $(FUZZ_BUILD)/corpus/fuzz_$* $(FUZZ_BUILD)/artifacts/fuzz_$* $(FUZZ_BUILD)/logs
 	@log=$(FUZZ_BUILD)/logs/fuzz_$*.log; \
 	echo "fuzz_$*: fuzzing for $(FUZZ_SECONDS) s (log $$log)"; \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	$(FUZZ_BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) $(FUZZ_RUNFLAGS) \
 	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$*/ \
 	  $(FUZZ_BUILD)/corpus/fuzz_$* tests/fuzz/seeds/fuzz_$* > $$log 2>&1; \

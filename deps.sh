@@ -4,7 +4,7 @@
 # root; installs only what is missing.  `make deps` runs this script.
 set -e
 packages="build-essential pkg-config libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev
-	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev"
+	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev libraptor2-dev"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -26,7 +26,7 @@ static char *name_alias(const char *tag)
 
 static int add_entry(tagar_tagvocab *out, const tagar_tv_entry *e, tagar_err *err)
 {
-	return tagar_tagvocab_add(out, e->tag, e->label, e->definition, (const char *const *)e->alias,
+	return tagar_tagvocab_add(out, e->tag, e->line, e->label, e->definition, (const char *const *)e->alias,
 				  e->alias_line, e->nalias, err);
 }
 
@@ -43,7 +43,7 @@ static int add_name(tagar_tagvocab *out, const char *tag, const tagar_text_opts 
 	tagar_err e = {0, ""};
 	const char *alias[1] = {a};
 	int usable = words >= 1 && words <= TAGAR_LEX_MAX_TOKENS;
-	int rc = tagar_tagvocab_add(out, tag, NULL, NULL, alias, NULL, usable, &e);
+	int rc = tagar_tagvocab_add(out, tag, 0, NULL, NULL, alias, NULL, usable, &e);
 	free(a);
 	if (rc == TAGAR_ENOMEM)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -71,7 +71,7 @@ tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl
 	*rc = 0;
 	if (ctl->vocab_names < 0)
 		return NULL;
-	if (ctl->vocab_path && (*rc = tagar_tagvocab_read(ctl->vocab_path, &file, err)))
+	if (ctl->vocab_path && (*rc = tagar_tagvocab_load(ctl->vocab_path, &file, err)))
 		return NULL;
 	if (!(out = tagar_tagvocab_new(ctl->vocab_path ? ctl->vocab_path : "tag names"))) {
 		*rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");

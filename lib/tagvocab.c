@@ -173,16 +173,16 @@ static int open_tag(tagar_tagvocab *v, const char *s, size_t n, int line, tagar_
 	return 0;
 }
 
-int tagar_tagvocab_add(tagar_tagvocab *v, const char *tag, const char *label, const char *definition,
+int tagar_tagvocab_add(tagar_tagvocab *v, const char *tag, int line, const char *label, const char *definition,
 		       const char *const *alias, const int *alias_line, int nalias, tagar_err *err)
 {
-	int rc = open_tag(v, tag, strlen(tag), 0, err);
+	int rc = open_tag(v, tag, strlen(tag), line, err);
 	tagar_tv_entry *e = rc ? NULL : &v->e[v->n - 1];
 	if (!rc && label && *label)
-		rc = set_field(&e->label, "label", TAGAR_TV_MAX_LABEL_BYTES, label, strlen(label), 0, v->name, err);
+		rc = set_field(&e->label, "label", TAGAR_TV_MAX_LABEL_BYTES, label, strlen(label), line, v->name, err);
 	if (!rc && definition && *definition)
 		rc = set_field(&e->definition, "definition", TAGAR_TV_MAX_DEF_BYTES, definition, strlen(definition),
-			       0, v->name, err);
+			       line, v->name, err);
 	for (int i = 0; !rc && i < nalias; i++)
 		rc = add_alias(e, &v->total, alias[i], strlen(alias[i]), alias_line ? alias_line[i] : 0, v->name, err);
 	return rc;
@@ -269,12 +269,14 @@ int tagar_tagvocab_parse(const char *buf, size_t n, const char *name, tagar_tagv
 	return rc;
 }
 
-int tagar_tagvocab_read(const char *path, tagar_tagvocab **out, tagar_err *err)
+/* The whole file, malloc'ed (at most 64 MB). */
+static char *read_file(const char *path, size_t *len, tagar_err *err)
 {
-	*out = NULL;
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return tagar_fail(err, TAGAR_EIO, "%s: %s", path, strerror(errno));
+	if (!f) {
+		tagar_fail(err, TAGAR_EIO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap);
 	for (size_t k; buf && (k = fread(buf + n, 1, cap - n, f)) > 0;) {
@@ -292,11 +294,41 @@ int tagar_tagvocab_read(const char *path, tagar_tagvocab **out, tagar_err *err)
 	}
 	int bad = ferror(f);
 	fclose(f);
+	if (!buf) {
+		tagar_fail(err, TAGAR_EFORMAT, "%s: too large for a vocabulary (or out of memory)", path);
+	} else if (bad) {
+		tagar_fail(err, TAGAR_EIO, "%s: read error", path);
+		free(buf);
+		buf = NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+typedef int (*vocab_parser)(const char *buf, size_t n, const char *name, tagar_tagvocab **out, tagar_err *err);
+
+static int read_with(const char *path, vocab_parser parse, tagar_tagvocab **out, tagar_err *err)
+{
+	size_t n;
+	char *buf = read_file(path, &n, err);
+	*out = NULL;
 	if (!buf)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s: too large for a vocabulary (or out of memory)", path);
-	int rc = bad ? tagar_fail(err, TAGAR_EIO, "%s: read error", path) : tagar_tagvocab_parse(buf, n, path, out, err);
+		return err ? err->code : TAGAR_EIO;
+	int rc = parse(buf, n, path, out, err);
 	free(buf);
 	return rc;
+}
+
+int tagar_tagvocab_read(const char *path, tagar_tagvocab **out, tagar_err *err)
+{
+	return read_with(path, tagar_tagvocab_parse, out, err);
+}
+
+int tagar_tagvocab_load(const char *path, tagar_tagvocab **out, tagar_err *err)
+{
+	size_t pl = strlen(path);
+	int ttl = pl >= 4 && strcmp(path + pl - 4, ".ttl") == 0;
+	return read_with(path, ttl ? tagar_tagvocab_parse_skos : tagar_tagvocab_parse, out, err);
 }
 
 /* ---------------------------------------------------------------- dump */

@@ -61,10 +61,22 @@ const tagar_tv_entry *tagar_tagvocab_find(const tagar_tagvocab *v, const char *t
 
 /* An empty vocabulary to add entries to (NULL when out of memory). */
 tagar_tagvocab *tagar_tagvocab_new(const char *name);
-/* Adds a tag with label, definition and aliases (copied); 0 or an error
- * (a duplicate tag, a limit, out of memory). */
-int tagar_tagvocab_add(tagar_tagvocab *v, const char *tag, const char *label, const char *definition,
+/* Adds a tag with label, definition and aliases (copied), read from line
+ * (0: made, not read); 0 or an error (a duplicate tag, a limit, out of
+ * memory). */
+int tagar_tagvocab_add(tagar_tagvocab *v, const char *tag, int line, const char *label, const char *definition,
 		       const char *const *alias, const int *alias_line, int nalias, tagar_err *err);
+
+/* Reads SKOS in Turtle (skos.c, with Debian's raptor2; tagar-train only):
+ * each concept with a skos:notation, or else an IRI, is a tag named by its
+ * notation or the IRI's local name (after the last '#' or '/'); its first
+ * skos:prefLabel is the label, its first skos:definition the definition,
+ * and every prefLabel, altLabel and hiddenLabel (any language, each text
+ * once) an alias.  Errors name NAME:LINE.  No network or file access. */
+int tagar_tagvocab_parse_skos(const char *buf, size_t n, const char *name, tagar_tagvocab **out, tagar_err *err);
+/* Reads a vocabulary file: SKOS Turtle when its name ends in .ttl, else the
+ * tagar format. */
+int tagar_tagvocab_load(const char *path, tagar_tagvocab **out, tagar_err *err);
 
 /* The vocabulary in the file format, tags in the order given; parsing it
  * gives the same vocabulary.  malloc'ed, NUL-terminated; NULL when out of

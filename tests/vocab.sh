@@ -68,6 +68,28 @@ contains "$tmp/out" '"source":	"tag names"' "without --vocab the tags' names are
 } > "$tmp/odd.jsonl"
 expect 0 "tags named with no word" -- "$train" -q --min-df 1 --max-df 1 -o "$tmp/odd.tgm" "$tmp/odd.jsonl"
 
+# SKOS in Turtle (a .ttl file): notation or the IRI's local name is the tag,
+# every label an alias
+cat > "$tmp/v.ttl" <<'EOT'
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix gt: <http://example.org/govtags/> .
+gt:KPK a skos:Concept ;
+    skos:prefLabel "Komisi Pemberantasan Korupsi"@id, "Corruption Eradication Commission"@en ;
+    skos:altLabel "KPK"@id, "KPK"@en ;
+    skos:hiddenLabel "lembaga antirasuah" ;
+    skos:definition "The anti-corruption commission itself."@en .
+<http://example.org/c/7> skos:notation "pelayanan-publik" ; skos:altLabel "Ombudsman" .
+EOT
+expect 0 "train with SKOS" -- "$train" -q --vocab "$tmp/v.ttl" -o "$tmp/skos.tgm" data/sample.jsonl
+expect 0 "vocabulary from SKOS" -- "$classify" -m "$tmp/skos.tgm" --vocab
+contains "$tmp/out" "label = Komisi Pemberantasan Korupsi" "prefLabel is the label"
+contains "$tmp/out" "alias = lembaga antirasuah" "hiddenLabel is an alias"
+contains "$tmp/out" "alias = Ombudsman" "notation names the tag"
+printf '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<a> skos:prefLabel "x" ;\n  skos:altLabel "y"\n  skos:foo .\n' > "$tmp/bad.ttl"
+expect 1 "bad Turtle" -- "$train" -q --vocab "$tmp/bad.ttl" -o "$tmp/x.tgm" data/sample.jsonl
+contains "$tmp/err" "bad.ttl:4: Turtle: syntax error" "Turtle error names FILE:LINE"
+if ldd "$classify" 2>/dev/null | grep -q raptor; then ko "tagar-classify loads raptor2"; else ok; fi
+
 # bad vocabularies are refused with FILE:LINE
 printf '[KPK]\nalias = KPK\nalias = KPK\n' > "$tmp/dup.txt"
 expect 1 "duplicate alias" -- "$train" -q --vocab "$tmp/dup.txt" -o "$tmp/x.tgm" data/sample.jsonl
