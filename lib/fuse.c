@@ -32,10 +32,11 @@ static int add_entry(tagar_tagvocab *out, const tagar_tv_entry *e, tagar_err *er
 
 /* A tag without an entry: its name, when that makes an alias to match (a
  * user's own tag names may not: "!!!", a sentence; they then have none). */
-static int add_name(tagar_tagvocab *out, const char *tag, const tagar_text_opts *to, tagar_err *err)
+static int add_name(tagar_tagvocab *out, const char *tag, const tagar_text_opts *to, const tagar_stopset *stop,
+		    tagar_err *err)
 {
 	char *a = name_alias(tag);
-	int words = a ? tagar_lexicon_words(to, a) : -1;
+	int words = a ? tagar_lexicon_words(to, stop, a) : -1;
 	if (words < 0) {
 		free(a);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -65,7 +66,7 @@ static void warn_unused(const tagar_job *jb, const tagar_tagvocab *file, FILE *l
 }
 
 tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, const tagar_text_opts *to,
-				      FILE *log, int *rc, tagar_err *err)
+				      const tagar_stopset *stop, FILE *log, int *rc, tagar_err *err)
 {
 	tagar_tagvocab *file = NULL, *out = NULL;
 	*rc = 0;
@@ -85,7 +86,7 @@ tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl
 		if (e)
 			*rc = add_entry(out, e, err);
 		else if (ctl->vocab_names == 0)
-			*rc = add_name(out, jb->tags[t], to, err);
+			*rc = add_name(out, jb->tags[t], to, stop, err);
 	}
 	tagar_tagvocab_free(&file);
 	if (*rc)
@@ -93,14 +94,12 @@ tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl
 	return out;
 }
 
-int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to,
+int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to, const tagar_stopset *stop,
 		      const tagar_lex_params *p, tagar_err *err)
 {
 	const tagar_corpus *c = jb->c;
 	size_t n = (size_t)c->n;
-	tagar_text_opts lo;
-	tagar_lexicon_text_opts(to, &lo);
-	tagar_tokenizer *tk = tagar_tokenizer_new(&lo, NULL);
+	tagar_tokenizer *tk = tagar_lexicon_tokenizer(to, stop);
 	tagar_lex_state st = {0};
 	int rc = tk ? tagar_lex_state_init(&st, lx, p->lead_tokens) : TAGAR_ENOMEM;
 	if (!rc && !(jb->lex = calloc(n * (size_t)jb->ntags + 1, sizeof *jb->lex)))

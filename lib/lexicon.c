@@ -45,13 +45,27 @@ void tagar_lex_params_default(tagar_lex_params *p)
 	p->lead_tokens = 50;
 }
 
-void tagar_lexicon_text_opts(const tagar_text_opts *model, tagar_text_opts *out)
+tagar_tokenizer *tagar_lexicon_tokenizer(const tagar_text_opts *model, const tagar_stopset *stop)
 {
-	*out = *model;
-	out->ngram_max = 1;
-	out->drop_numbers = 0;
-	out->stopwords = 0;
-	out->boilerplate = 0;
+	tagar_text_opts o = *model;
+	o.ngram_max = 1;
+	o.boilerplate = 0;
+	return tagar_tokenizer_new(&o, stop);
+}
+
+static void ignore_feature(const char *w, size_t n, double weight, void *ud)
+{
+	(void)w;
+	(void)n;
+	(void)weight;
+	(void)ud;
+}
+
+/* Shows text's tokens to fn (tk's observer) and no one else. */
+static int observe(tagar_tokenizer *tk, const char *text, size_t n, tagar_feature_fn fn, void *ud)
+{
+	tagar_tokenizer_observe(tk, fn, ud);
+	return tagar_features(tk, text, n, 1.0, ignore_feature, NULL);
 }
 
 void tagar_lexicon_free(tagar_lexicon **lxp)
@@ -152,13 +166,11 @@ static void count_word(const char *w, size_t n, double weight, void *ud)
 	++*(int *)ud;
 }
 
-int tagar_lexicon_words(const tagar_text_opts *model, const char *alias)
+int tagar_lexicon_words(const tagar_text_opts *model, const tagar_stopset *stop, const char *alias)
 {
-	tagar_text_opts o;
-	tagar_lexicon_text_opts(model, &o);
-	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
+	tagar_tokenizer *tk = tagar_lexicon_tokenizer(model, stop);
 	int n = 0;
-	if (!tk || tagar_features(tk, alias, strlen(alias), 1.0, count_word, &n))
+	if (!tk || observe(tk, alias, strlen(alias), count_word, &n))
 		n = -1;
 	tagar_tokenizer_free(&tk);
 	return n;
@@ -172,7 +184,7 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 	alias_tokens at = {a, 0};
 	memset(a, 0, sizeof *a);
 	a->tag = tag;
-	if (tagar_features(tk, e->alias[k], strlen(e->alias[k]), 1.0, on_alias_token, &at))
+	if (observe(tk, e->alias[k], strlen(e->alias[k]), on_alias_token, &at))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (at.too_long || a->ntok == 0)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: alias \"%s\" of tag \"%s\" %s", v->name,
@@ -229,12 +241,10 @@ static tagar_lexicon *lexicon_alloc(int n, int ntags)
 	return lx;
 }
 
-tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
+tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model, const tagar_stopset *stop,
 				 const char *const *tags, int ntags, tagar_err *err)
 {
-	tagar_text_opts o;
-	tagar_lexicon_text_opts(model, &o);
-	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
+	tagar_tokenizer *tk = tagar_lexicon_tokenizer(model, stop);
 	tagar_lexicon *lx = lexicon_alloc(count_aliases(v, tags, ntags), ntags);
 	int rc = !lx || !tk ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
 	if (lx)
@@ -493,10 +503,10 @@ int tagar_lex_article(tagar_lex_state *s, tagar_tokenizer *tk, const char *title
 {
 	tagar_lex_begin(s);
 	tagar_lex_zone(s, 1);
-	if (tagar_features(tk, title, tlen, 1.0, on_token, s))
+	if (observe(tk, title, tlen, on_token, s))
 		return TAGAR_ENOMEM;
 	tagar_lex_zone(s, 0);
-	if (tagar_features(tk, text, len, 1.0, on_token, s))
+	if (observe(tk, text, len, on_token, s))
 		return TAGAR_ENOMEM;
 	tagar_lex_finish(s);
 	return s->failed ? TAGAR_ENOMEM : 0;

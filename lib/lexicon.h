@@ -34,19 +34,21 @@ void tagar_lex_params_default(tagar_lex_params *p);
 
 typedef struct tagar_lexicon tagar_lexicon;
 
-/* The text options aliases and articles are matched with: the model's
- * normalisation and stemmer, unigrams, numbers kept (no stopword set). */
-void tagar_lexicon_text_opts(const tagar_text_opts *model, tagar_text_opts *out);
+/* The tokenizer aliases and articles are matched with, through its
+ * observer (tagar_tokenizer_observe): every token as a model with text
+ * options model and stopwords stop sees it, stopwords and numbers kept
+ * (unstemmed: tagging shows them so), unigrams.  NULL: out of memory. */
+tagar_tokenizer *tagar_lexicon_tokenizer(const tagar_text_opts *model, const tagar_stopset *stop);
 
 /* Compiles the aliases of v's entries whose tag is one of tags[0..ntags)
  * (others are ignored).  An alias that makes no token, or more than
  * TAGAR_LEX_MAX_TOKENS, fails with TAGAR_EFORMAT naming its NAME:LINE. */
-tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model,
+tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts *model, const tagar_stopset *stop,
 				 const char *const *tags, int ntags, tagar_err *err);
 void tagar_lexicon_free(tagar_lexicon **lx);
 /* How many words alias makes for a model with text options model (-1:
  * out of memory): 1 to TAGAR_LEX_MAX_TOKENS can be matched. */
-int tagar_lexicon_words(const tagar_text_opts *model, const char *alias);
+int tagar_lexicon_words(const tagar_text_opts *model, const tagar_stopset *stop, const char *alias);
 
 /* The lexicon as a model stores it: words (per alias its tag and word
  * count, the offset of its text in names, its words' hashes) and names
@@ -138,8 +140,9 @@ double tagar_lex_score(const tagar_lex_state *s, const tagar_lex_params *p, int 
  * not NULL, its fusion parameters (model.c). */
 const tagar_lexicon *tagar_model_lexicon(const tagar_model *m, tagar_lex_params *p);
 
-/* Runs tokenizer tk (made with tagar_lexicon_text_opts) over a title and a
- * text and finishes: the training side's one call per document. */
+/* Runs tokenizer tk (made by tagar_lexicon_tokenizer; this sets its
+ * observer) over a title and a text and finishes: the training side's one
+ * call per document. */
 int tagar_lex_article(tagar_lex_state *s, tagar_tokenizer *tk, const char *title, size_t tlen,
 		      const char *text, size_t len);
 

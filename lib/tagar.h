@@ -117,9 +117,9 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		   tagar_feature_fn fn, void *ud);
 
 /* fn (NULL: none) sees every token of the texts tagar_features() reads
- * afterwards, normalised and stemmed, stopwords and numbers included, in
- * order, with weight 1; the tokenizer's fast path for plain unigrams is
- * then off.  The classifier matches a tag vocabulary's aliases this way
+ * afterwards, in order, with weight 1: normalised and stemmed, stopwords
+ * and dropped numbers included (those unstemmed); the tokenizer's fast
+ * path for plain unigrams is then off.  The classifier matches a tag vocabulary's aliases this way
  * for models whose features drop or stem tokens. */
 void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud);
 

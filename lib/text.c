@@ -338,11 +338,15 @@ static int is_number(const char *s, size_t n)
 
 static int emit_token(tagar_tokenizer *t, const char *w, size_t n);
 
-/* An observed token: stemmed whether or not it is kept, shown to the
- * observer, then kept unless it is a stopword or a dropped number. */
+/* An observed token: shown to the observer, then kept unless it is a
+ * stopword or a dropped number.  A dropped token is shown unstemmed, as
+ * stemming a function word would cost time and tell nothing. */
 static int push_observed(tagar_tokenizer *t, const char *w, size_t n)
 {
-	int drop = (t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n);
+	if ((t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n)) {
+		t->observe(w, n, 1.0, t->observe_ud);
+		return 0;
+	}
 	if (t->stemmer) {
 		const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
 		if (!st)
@@ -353,7 +357,7 @@ static int push_observed(tagar_tokenizer *t, const char *w, size_t n)
 			return 0;
 	}
 	t->observe(w, n, 1.0, t->observe_ud);
-	return drop ? 0 : emit_token(t, w, n);
+	return emit_token(t, w, n);
 }
 
 /* Appends the accepted form of a token to the arena. */

@@ -845,7 +845,8 @@ static void clean_corpus_free(tagar_corpus *c)
  * in: each document's lexical scores, the fusion weight, and thresholds
  * and calibration again on the fused scores.  A vocabulary that CV gives
  * weight 0 is not kept: it would cost tagging time for nothing. */
-static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar_train_ctl *ctl, tagar_err *err)
+static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar_stopset *stop,
+			   const tagar_train_ctl *ctl, tagar_err *err)
 {
 	FILE *log = ctl->log ? ctl->log : stderr;
 	int rc;
@@ -854,12 +855,12 @@ static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar
 		jb->lexp.zone[z] = ctl->vocab_zone[z];
 	if (ctl->vocab_lead > 0)
 		jb->lexp.lead_tokens = ctl->vocab_lead;
-	if (!(jb->tv = tagar_fuse_vocabulary(jb, ctl, to, log, &rc, err)))
+	if (!(jb->tv = tagar_fuse_vocabulary(jb, ctl, to, stop, log, &rc, err)))
 		return rc;
-	if (!(jb->lx = tagar_lexicon_new(jb->tv, to, (const char *const *)jb->tags, jb->ntags, err)))
+	if (!(jb->lx = tagar_lexicon_new(jb->tv, to, stop, (const char *const *)jb->tags, jb->ntags, err)))
 		return err && err->code ? err->code : TAGAR_ENOMEM;
 	jb->fuse_w = calloc((size_t)jb->o->folds + 1, sizeof *jb->fuse_w);
-	rc = jb->fuse_w ? tagar_fuse_scores(jb, jb->lx, to, &jb->lexp, err)
+	rc = jb->fuse_w ? tagar_fuse_scores(jb, jb->lx, to, stop, &jb->lexp, err)
 			: tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc && tagar_fuse_choose(jb))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -929,7 +930,7 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 	if (!rc && kernel && tagar_kernel_parts_collect(&jb, &kv))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc)
-		rc = fuse_vocabulary(&jb, to, ctl, err);
+		rc = fuse_vocabulary(&jb, to, stop, ctl, err);
 	if (!rc) {
 		double mi, ma;
 		all_counts(&jb, cnt, &mi, &ma);

@@ -73,8 +73,8 @@ const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double 
  * NULL with *rc 0 when there is none.  tagar_fuse_scores() fills jb->lex;
  * tagar_fuse_choose() then picks jb->fuse_w on the out-of-fold scores. */
 tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, const tagar_text_opts *to,
-				      FILE *log, int *rc, tagar_err *err);
-int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to,
+				      const tagar_stopset *stop, FILE *log, int *rc, tagar_err *err);
+int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to, const tagar_stopset *stop,
 		      const tagar_lex_params *p, tagar_err *err);
 int tagar_fuse_choose(tagar_job *jb);
 uint64_t tagar_mix(uint64_t x);

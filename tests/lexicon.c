@@ -109,7 +109,7 @@ static tagar_lexicon *compile(const char *vocab, int stem, tagar_err *e)
 	tagar_text_opts o;
 	tagar_text_opts_default(&o);
 	o.stem = stem;
-	tagar_lexicon *lx = v ? tagar_lexicon_new(v, &o, TAGS, 3, e) : NULL;
+	tagar_lexicon *lx = v ? tagar_lexicon_new(v, &o, NULL, TAGS, 3, e) : NULL;
 	tagar_tagvocab_free(&v);
 	return lx;
 }
@@ -124,11 +124,10 @@ static const char VOCAB[] =
 static void hits(tagar_lex_state *s, const tagar_lexicon *lx, int stem, const char *title, const char *text,
 		 char *out, size_t n)
 {
-	tagar_text_opts o, lo;
+	tagar_text_opts o;
 	tagar_text_opts_default(&o);
 	o.stem = stem;
-	tagar_lexicon_text_opts(&o, &lo);
-	tagar_tokenizer *tk = tagar_tokenizer_new(&lo, NULL);
+	tagar_tokenizer *tk = tagar_lexicon_tokenizer(&o, NULL);
 	out[0] = 0;
 	(void)lx;
 	if (!tk || tagar_lex_article(s, tk, title, strlen(title), text, strlen(text))) {
@@ -148,6 +147,32 @@ static void hits(tagar_lex_state *s, const tagar_lexicon *lx, int stem, const ch
 	hits(s, lx, stem, title, text, got_, sizeof got_); \
 	CHECK(t, strcmp(got_, want) == 0, "\"%s\" / \"%s\": %s, want %s", title, text, got_, want); \
 } while (0)
+
+/* A stemmed model with stopwords shows them unstemmed to the matcher, at
+ * compile and at match time alike: "Bank of England" still matches. */
+static void check_stopwords_unstemmed(tally *t)
+{
+	tagar_err e;
+	tagar_tagvocab *v = parse("[rate]\nalias = Bank of England\nalias = was\n", &e);
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	o.stem = TAGAR_STEM_ENGLISH;
+	tagar_stopset *stop = tagar_stopset_new(TAGAR_STOP_EN, NULL, 0);
+	tagar_lexicon *lx = v && stop ? tagar_lexicon_new(v, &o, stop, TAGS, 3, &e) : NULL;
+	tagar_tokenizer *tk = tagar_lexicon_tokenizer(&o, stop);
+	tagar_lex_state s;
+	if (lx && tk && !tagar_lex_state_init(&s, lx, 50)) {
+		const char txt[] = "The Bank of England said it was ready";
+		CHECK(t, tagar_lex_article(&s, tk, "", 0, txt, sizeof txt - 1) == 0 && tagar_lex_count(&s, 2, 1) == 2,
+		      "stopwords inside and as aliases match unstemmed (%u)", tagar_lex_count(&s, 2, 1));
+		tagar_lex_state_free(&s);
+	}
+	CHECK(t, lx && tk, "stemmed lexicon with stopwords: %s", e.msg);
+	tagar_tokenizer_free(&tk);
+	tagar_lexicon_free(&lx);
+	tagar_stopset_free(&stop);
+	tagar_tagvocab_free(&v);
+}
 
 static void test_matching(tally *t)
 {
@@ -184,6 +209,7 @@ static void test_matching(tally *t)
 	}
 	CHECK(t, lx != NULL, "stemmed lexicon: %s", e.msg);
 	tagar_lexicon_free(&lx);
+	check_stopwords_unstemmed(t);
 	lx = compile("[ASN]\nalias = x\nalias = ...\n", TAGAR_STEM_NONE, &e);
 	CHECK(t, !lx && strstr(e.msg, "v.txt:3: alias \"...\" of tag \"ASN\" has no word to match"), "wordless: %s", e.msg);
 	lx = compile("[ASN]\nalias = a b c d e f g h i j k l m n o p q\n", TAGAR_STEM_NONE, &e);

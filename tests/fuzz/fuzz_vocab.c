@@ -13,9 +13,7 @@
 
 static void match(const tagar_lexicon *lx, const tagar_text_opts *o, int ntags, const char *text, size_t n)
 {
-	tagar_text_opts lo;
-	tagar_lexicon_text_opts(o, &lo);
-	tagar_tokenizer *tk = tagar_tokenizer_new(&lo, NULL);
+	tagar_tokenizer *tk = tagar_lexicon_tokenizer(o, NULL);
 	tagar_lex_state s;
 	if (!tk || tagar_lex_state_init(&s, lx, 7)) {
 		tagar_tokenizer_free(&tk);
@@ -58,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tagar_text_opts o;
 	tagar_text_opts_default(&o);
 	o.stem = size && (data[0] & 1) ? TAGAR_STEM_ENGLISH : TAGAR_STEM_NONE;
-	tagar_lexicon *lx = tags ? tagar_lexicon_new(v, &o, tags, v->n, &err) : NULL;
+	tagar_lexicon *lx = tags ? tagar_lexicon_new(v, &o, NULL, tags, v->n, &err) : NULL;
 	if (lx) {
 		match(lx, &o, v->n, news, sizeof news - 1);
 		match(lx, &o, v->n, (const char *)data, size);
