@@ -1,20 +1,51 @@
 # tagar - government-news topic tagger.  See README.md.
+#
+#   make                 release build, profile-guided (PGO, below) -> bin/
+#   make PGO=0           the same without the profile: the quick loop while
+#                        editing (build/dev/); a touched file recompiles
+#                        only itself and what includes it
+#   make check           every test suite; "N passed, N failed" at the end
+#   make check SANITIZE=1 / SANITIZE=thread   ASan+UBSan / TSan (build/asan/, build/tsan/)
+#   make install / uninstall   PREFIX (/usr/local) and DESTDIR honoured
+#   make valgrind, valgrind-suite, fuzz, fuzz-smoke, fuzz-NAME, bench, model
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share/tagar
 MANDIR = $(PREFIX)/share/man/man1
 
+# The programs: tagar-NAME is built from NAME/*.c and the library
+# (lib/*.c), and man/tagar-NAME.1 is its manual.
+PROGRAMS = train classify
+
 CC ?= cc
 OPT ?= -O3
 CFLAGS ?= $(OPT) -g
 WARN = -std=c11 -Wall -Wextra -Werror
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -I/usr/include/libsvm -I/usr/include/libxml2 \
+
+# The Debian packages to build against are listed in deps.sh.  Compiler
+# and linker flags come from pkg-config for the libraries that ship a .pc
+# file; libxml2 only for its headers, as it is opened with dlopen (below).
+# libsvm, liblinear and libstemmer ship none (Debian 12), so theirs are
+# spelled here: libsvm's svm.h is in /usr/include/libsvm, the others'
+# headers in /usr/include.
+# raptor2 reads SKOS vocabularies (lib/skos.c), which only training
+# reaches: with --as-needed, tagar-classify does not load it.
+PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2
+PKGS_DLOPEN = libxml-2.0
+NOPC_CFLAGS ?= -I/usr/include/libsvm
+NOPC_LIBS ?= -lsvm -llinear -lstemmer
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+ifneq ($(shell pkg-config --exists $(PKGS) $(PKGS_DLOPEN) && echo ok),ok)
+$(error pkg-config does not find all of: $(PKGS) $(PKGS_DLOPEN); ./deps.sh installs them)
+endif
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PKGS_DLOPEN))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(NOPC_CFLAGS) $(PKG_CFLAGS) \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
-LDLIBS = -lsvm -llinear -lutf8proc -lstemmer -lcjson -lxxhash -lpcre2-8 -lz -lm -lraptor2
-# raptor2 reads SKOS vocabularies (lib/skos.c), which only training reaches:
-# with --as-needed, tagar-classify does not load it
-CPPFLAGS += -I/usr/include/raptor2
+LDLIBS = $(NOPC_LIBS) $(PKG_LIBS) -lpthread -lm
 # libxml2 (feeds, HTML) and, in tagar-classify, libsvm (kernel models) are
 # opened when needed (dlopen; see lib/xmlso.h), by these names; --as-needed
 # keeps them and the C++ runtime they bring out of every start-up
@@ -25,22 +56,36 @@ CPPFLAGS += $(if $(LIBSVM_SONAME),-DTAGAR_LIBSVM_SONAME='"$(LIBSVM_SONAME)"') \
 	$(if $(LIBXML2_SONAME),-DTAGAR_LIBXML2_SONAME='"$(LIBXML2_SONAME)"')
 LDFLAGS += -Wl,--as-needed
 
-# Release builds are profile-guided: everything is first built instrumented
-# (at the same object paths: GCC names a static function's counts after its
-# object file), run on the project's own sample (batch tagging, one article,
-# a small training), then rebuilt with GCC laying out branches and inlining
-# by those counts.  Batch tagging is about 6% faster.  PGO=0 builds without.
+# ------------------------------------------------------- build variants
+# Each variant compiles into its own directory, so switching between them
+# rebuilds nothing that is up to date.  PGO_STAGE=gen and FUZZ=1 are set
+# by the targets that need them (the profile, the fuzz harnesses).
 PGO ?= 1
-PROFILE = build/release/.profiled
-PROFILE_BIN = build/release/profiling
-
-# make check SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer
+FUZZ_CC ?= clang
+FUZZ_FLAGS ?= -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+GEN = build/pgo-gen
+# GCC finds a static function's counts by an id made from its object's
+# path, and the instrumented objects are in build/pgo-gen/, the release
+# ones in build/release/: the function's number in its file is used instead.
+PGO_ID = --param=profile-func-internal-id=1
 ifeq ($(PGO_STAGE),gen)
-CFLAGS += -fprofile-generate -fprofile-update=atomic
+# the instrumented build the profile is taken with (see PGO below)
+CFLAGS += -fprofile-generate -fprofile-update=atomic $(PGO_ID)
 LDFLAGS += -fprofile-generate
-BUILD = build/release
-OUT = $(PROFILE_BIN)
+BUILD = $(GEN)
+OUT = $(BUILD)/bin
+# every library object is linked in, so that each has counts (zero for
+# code the programs do not use: -fprofile-partial-training then optimises
+# it as if there were no profile)
+LINK_LIBTAGAR = -Wl,--whole-archive $(BUILD)/libtagar.a -Wl,--no-whole-archive
+else ifeq ($(FUZZ),1)
+CC = $(FUZZ_CC)
+CFLAGS = $(FUZZ_FLAGS)
+LDFLAGS += $(FUZZ_FLAGS)
+BUILD = build/fuzz
+OUT = $(BUILD)
 else ifeq ($(SANITIZE),1)
+# make check SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 BUILD = build/asan
@@ -51,87 +96,124 @@ CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=thread
 BUILD = build/tsan
 OUT = $(BUILD)/bin
-else
+else ifeq ($(PGO),1)
+CFLAGS += -fprofile-use -fprofile-partial-training -Wno-missing-profile $(PGO_ID)
 BUILD = build/release
 OUT = bin
-ifeq ($(PGO),1)
-CFLAGS += -fprofile-use -fprofile-partial-training -Wno-missing-profile
-NEED_PROFILE = $(PROFILE)
+else
+BUILD = build/dev
+OUT = bin
 endif
-endif
+# the release variant (install, valgrind): build/release, or build/dev with PGO=0
+RELEASE = $(if $(filter 1,$(PGO)),build/release,build/dev)
 
-LIB_SRC = $(wildcard lib/*.c)
-LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
-HDRS = $(wildcard lib/*.h)
-PROGS = $(OUT)/tagar-train $(OUT)/tagar-classify
-TESTS = $(BUILD)/tests/unit $(BUILD)/tests/lexicon
+LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c))
+prog_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
+PROGRAM_OBJ = $(foreach p,$(PROGRAMS),$(call prog_obj,$(p)))
+BINS = $(PROGRAMS:%=$(OUT)/tagar-%)
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/lexicon $(BUILD)/tests/compat/linfit_check
+LINK_LIBTAGAR ?= $(BUILD)/libtagar.a
 
-# The Debian packages to build against are listed in deps.sh.
-
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 .SECONDARY:
-.PHONY: all deps check test model install uninstall clean bench
+.DELETE_ON_ERROR:
+.PHONY: all deps check test compat-check model install uninstall clean bench profile
 
-all: $(PROGS)
+all: $(BINS)
 
-$(BUILD)/lib/%.o: lib/%.c $(HDRS) $(NEED_PROFILE)
-	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+# Every object: the dependency file beside it (-MMD) lists the headers it
+# includes, so an edit recompiles what includes the edited file and no more.
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(EXTRA_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
 $(BUILD)/libtagar.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-TRAIN_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard train/*.c))
-CLASSIFY_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard classify/*.c))
+# bin/ holds the release or the PGO=0 programs, whichever was built last:
+# the stamp naming their variant changes on a switch, which relinks them.
+ifeq ($(OUT),bin)
+VARIANT_STAMP = bin/.variant
+$(shell mkdir -p bin; [ "$$(cat $(VARIANT_STAMP) 2>/dev/null)" = $(BUILD) ] || echo $(BUILD) > $(VARIANT_STAMP))
+endif
 
-$(BUILD)/train/%.o: train/%.c $(HDRS) $(wildcard train/*.h) $(NEED_PROFILE)
-	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(foreach p,$(PROGRAMS),$(eval $(OUT)/tagar-$(p): $(call prog_obj,$(p))))
+$(BINS): $(BUILD)/libtagar.a $(VARIANT_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_LIBTAGAR) $(LDLIBS) -o $@
 
-$(BUILD)/classify/%.o: classify/%.c $(HDRS) $(wildcard classify/*.h) $(NEED_PROFILE)
-	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+TEST_LDLIBS = $(LDLIBS)
+$(TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libtagar.a
+	$(CC) $(LDFLAGS) $^ $(TEST_LDLIBS) -o $@
 
-$(OUT)/tagar-train: $(TRAIN_OBJ) $(BUILD)/libtagar.a
-	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+# ------------------------------------------------------------------ PGO
+# Release builds are profile-guided: the programs are built instrumented
+# (build/pgo-gen/), run on the project's own sample (batch tagging, one
+# article, a small training), and the release objects compiled with GCC
+# laying out branches and inlining by those counts.  Batch tagging is about
+# 6% faster.  PGO=0 skips all this.
+#
+# An edit changes the counts of the code it touches, so the sample is run
+# again whenever a source changes; but each release object depends only on
+# its own counts (build/release/X.gcda, copied from build/pgo-gen/ only
+# when they differ): touching lib/util.c recompiles util.c twice
+# (instrumented and release), reruns the sample (a few seconds) and
+# relinks, and recompiles other files only when the edit changed how their
+# code ran.  For that the counts must come out the same from one run to
+# the next: the sample runs on one thread (-j 1: threads and forked workers
+# make counts and value profiles vary) and without address-space
+# randomisation (setarch -R: GCC profiles pointer alignment by value).
+NOASLR := $(shell setarch -R true > /dev/null 2>&1 && echo setarch -R)
+ifeq ($(BUILD),build/release)
+$(LIB_OBJ) $(PROGRAM_OBJ): $(BUILD)/%.o: $(BUILD)/%.gcda
+$(BUILD)/%.gcda: profile
+	@mkdir -p $(@D)
+	@cmp -s $(GEN)/$*.gcda $@ || cp $(GEN)/$*.gcda $@
+endif
 
-$(OUT)/tagar-classify: $(CLASSIFY_OBJ) $(BUILD)/libtagar.a
-	@mkdir -p $(OUT)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+profile:
+	@$(MAKE) --no-print-directory PGO_STAGE=gen $(GEN)/.profiled
 
-$(BUILD)/tests/%.o: tests/%.c tests/check.h $(HDRS) $(NEED_PROFILE)
-	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-
-$(BUILD)/tests/unit: $(BUILD)/tests/unit.o $(BUILD)/libtagar.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-$(BUILD)/tests/lexicon: $(BUILD)/tests/lexicon.o $(BUILD)/libtagar.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-# The profile: the instrumented build run on data/ and the default model;
-# its objects are then removed, keeping the counts (.gcda) beside them.
-$(PROFILE): $(LIB_SRC) $(HDRS) $(wildcard train/*.[ch] classify/*.[ch]) data/sample.jsonl models/default.tgm
-	rm -rf build/release
-	$(MAKE) PGO_STAGE=gen $(PROFILE_BIN)/tagar-train $(PROFILE_BIN)/tagar-classify
+ifeq ($(PGO_STAGE),gen)
+# the sample run; counts from an earlier run are removed first
+$(GEN)/.profiled: $(BINS) data/sample.jsonl data/sample-eval.jsonl data/sample-article.txt models/default.tgm
+	find $(GEN) -name '*.gcda' -delete
 	for i in 1 2 3 4 5 6 7 8; do cat data/sample.jsonl data/sample-eval.jsonl; done | \
-	  $(PROFILE_BIN)/tagar-classify -m models/default.tgm -j 2 --batch > /dev/null
-	$(PROFILE_BIN)/tagar-classify -m models/default.tgm data/sample-article.txt > /dev/null
-	$(PROFILE_BIN)/tagar-train -q -o $(PROFILE_BIN)/sample.tgm data/sample.jsonl
-	find build/release -name '*.o' -delete
-	rm -rf build/release/libtagar.a $(PROFILE_BIN)
+	  $(NOASLR) $(OUT)/tagar-classify -m models/default.tgm -j 1 --batch > /dev/null
+	$(NOASLR) $(OUT)/tagar-classify -m models/default.tgm data/sample-article.txt > /dev/null
+	$(NOASLR) $(OUT)/tagar-train -q -j 1 -o $(GEN)/sample.tgm data/sample.jsonl
 	touch $@
+endif
 
-# Installs the Debian packages tagar builds against (as root, or via sudo).
-deps:
-	@sh deps.sh
-
+# --------------------------------------------------------------- checks
 # a race report ends the process, so the suite sees it as a failure
 check: export TSAN_OPTIONS = halt_on_error=1
 check: all $(TESTS)
 	@tests/run $(BUILD) $(OUT)
 
 test: check
+
+# README.md's quick-start and test commands on a fresh Debian 12 minbase
+# root (root and debootstrap needed; see tests/fresh.sh)
+.PHONY: fresh-check
+fresh-check:
+	@tests/fresh.sh
+
+# lib/linfit.c against LIBLINEAR 2.47's struct layout (tests/compat/),
+# linked with stand-ins for LIBLINEAR's functions instead of the library.
+COMPAT_LIBLINEAR = tests/compat/liblinear-2.47
+$(BUILD)/tests/compat/%.o: EXTRA_CPPFLAGS = -I$(COMPAT_LIBLINEAR)
+$(BUILD)/tests/compat/%: TEST_LDLIBS = $(filter-out -llinear,$(LDLIBS))
+
+compat-check: $(BUILD)/tests/compat/linfit_check
+	$<
+
+# Installs the Debian packages tagar builds against (as root, or via sudo).
+deps:
+	@sh deps.sh
 
 # The default model, from the shared government-news corpus and the
 # project's vocabulary of its tags.
@@ -140,16 +222,16 @@ model: bin/tagar-train
 	bin/tagar-train -q --vocab data/govtags-vocab.txt -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
 
 install:
-	$(MAKE) SANITIZE= bin/tagar-train bin/tagar-classify
+	$(MAKE) SANITIZE= $(PROGRAMS:%=bin/tagar-%)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)
-	install -m 755 bin/tagar-train bin/tagar-classify $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROGRAMS:%=bin/tagar-%) $(DESTDIR)$(BINDIR)
 	install -m 644 models/default.tgm $(DESTDIR)$(DATADIR)/default.tgm
 	install -m 644 data/boilerplate.txt $(DESTDIR)$(DATADIR)/boilerplate.txt
-	install -m 644 man/tagar-train.1 man/tagar-classify.1 $(DESTDIR)$(MANDIR)
+	install -m 644 $(PROGRAMS:%=man/tagar-%.1) $(DESTDIR)$(MANDIR)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tagar-train $(DESTDIR)$(BINDIR)/tagar-classify \
-	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt $(DESTDIR)$(MANDIR)/tagar-train.1 $(DESTDIR)$(MANDIR)/tagar-classify.1
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/tagar-%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/tagar-%.1) \
+	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt
 
 bench: all
 	/usr/bin/python3 bench/bench.py
@@ -171,29 +253,25 @@ clean:
 # Seeds are tests/fuzz/seeds/NAME/; the growing corpus is build/fuzz/corpus/NAME/
 # and crash inputs go to build/fuzz/artifacts/NAME/.  A crash, leak or
 # timeout fails the target.  Debian: apt-get install clang libclang-rt-14-dev
-FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
-FUZZ_FLAGS ?= -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_RUNFLAGS ?= -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_BUILD = build/fuzz
 FUZZERS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
+# the harnesses the goals name (fuzz-model: fuzz_model), else all of them;
+# one sub-make builds them all, so harnesses run in parallel share its objects
+FUZZ_WANT = $(or $(filter $(FUZZERS),$(patsubst fuzz-%,fuzz_%,$(MAKECMDGOALS))),$(FUZZERS))
 
 .PHONY: fuzz fuzz-smoke fuzz-build $(FUZZERS:fuzz_%=fuzz-%)
 
-$(FUZZ_BUILD)/lib/%.o: lib/%.c $(HDRS)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/libtagar.a
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(HDRS) $(wildcard tests/fuzz/*.h)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) $< $(FUZZ_LIB_OBJ) $(LDLIBS) -o $@
-
-fuzz-build: $(FUZZERS:%=$(FUZZ_BUILD)/%)
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_WANT:%=$(FUZZ_BUILD)/%)
 
 # Runs one harness; prints "NAME: N runs in S s" from libFuzzer's
 # "Done N runs in S second(s)", or the crash report and fails.
-$(FUZZERS:fuzz_%=fuzz-%): fuzz-%: $(FUZZ_BUILD)/fuzz_%
+$(FUZZERS:fuzz_%=fuzz-%): fuzz-%: fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/corpus/fuzz_$* $(FUZZ_BUILD)/artifacts/fuzz_$* $(FUZZ_BUILD)/logs
 	@log=$(FUZZ_BUILD)/logs/fuzz_$*.log; \
 	echo "fuzz_$*: fuzzing for $(FUZZ_SECONDS) s (log $$log)"; \
@@ -230,12 +308,12 @@ VG_OUT = build/valgrind
 .PHONY: valgrind
 
 valgrind:
-	@$(MAKE) --no-print-directory SANITIZE= all build/release/tests/unit
+	@$(MAKE) --no-print-directory SANITIZE= all $(RELEASE)/tests/unit
 	@mkdir -p $(VG_OUT)
-	$(VG) build/release/tests/unit > $(VG_OUT)/unit.log 2>&1 || { cat $(VG_OUT)/unit.log; exit 1; }
+	$(VG) $(RELEASE)/tests/unit > $(VG_OUT)/unit.log 2>&1 || { cat $(VG_OUT)/unit.log; exit 1; }
 	$(VG) bin/tagar-train -q -j 1 -o $(VG_OUT)/sample.tgm data/sample.jsonl
 	$(VG) bin/tagar-train -q -j 2 --cv 3 -n 2 --stem indonesian -o $(VG_OUT)/bigram.tgm data/sample.jsonl > /dev/null
-	$(VG) bin/tagar-train -q -j 1 -s libsvm -k rbf -o $(VG_OUT)/rbf.tgm data/sample.ft
+	$(VG) bin/tagar-train -q -j 1 -s libsvm --kernel rbf -o $(VG_OUT)/rbf.tgm data/sample.ft
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm data/sample-article.txt > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/bigram.tgm --json -a --explain=3 data/sample-article.txt > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm -j 2 -b data/sample-eval.jsonl > /dev/null
@@ -267,12 +345,12 @@ valgrind-suite:
 	@$(MAKE) --no-print-directory SANITIZE= all
 	@rm -rf $(VG_BIN) $(VG_LOGS)
 	@mkdir -p $(VG_BIN)/real $(VG_LOGS)
-	@for p in tagar-train tagar-classify; do \
+	@for p in $(PROGRAMS:%=tagar-%); do \
 	  cp bin/$$p $(VG_BIN)/real/$$p; \
 	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VG_WRAP)' '$(CURDIR)/$(VG_BIN)/real/'$$p > $(VG_BIN)/$$p; \
 	  chmod +x $(VG_BIN)/$$p; \
 	done
-	@rc=0; for s in cli feeds stream; do \
+	@rc=0; for s in cli feeds stream reliability-train; do \
 	  echo "== tests/$$s.sh $(VG_BIN)"; \
 	  sh tests/$$s.sh $(VG_BIN) || rc=1; \
 	done; \

@@ -203,7 +203,7 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
 		if (s)
 			out_json_record(c, &r, s);
 		else
-			snprintf(e.msg, sizeof e.msg, "out of memory");
+			snprintf(e.msg, sizeof e.msg, "%s", tagar_classify_error(c->cl));
 		tagar_record_clear(&r);
 	}
 	if (!s) {
@@ -471,10 +471,14 @@ static void run_threads(worker *w, int nt)
 			pthread_join(w[i].th, NULL);
 }
 
-int tagar_batch_run(const ctx *c, FILE *in, long first_line)
+int tagar_batch_run(const ctx *c, FILE *in, long first_line, const char *prefix, size_t nprefix)
 {
 	int nt = thread_count(c->o);
 	feeder f = {in, c->o->input, malloc(1 << 16), 0, 0, 1 << 16, 0, c->o->max_bytes};
+	if (f.raw && nprefix && nprefix <= 64) {  /* read first, as if not yet taken */
+		memcpy(f.raw, prefix, nprefix);
+		f.len = nprefix;
+	}
 	pipeline p = {.nslots = (unsigned long)nt * SLOTS_PER_THREAD, .nthreads = nt,
 		      .f = &f, .line = first_line, .out = c->out};
 	pthread_mutex_init(&p.mu, NULL);

@@ -8,7 +8,9 @@
 
 /* Tags every record of `in` (its first line is number first_line) and writes
  * to c->out.  c supplies the options and model; threads get classifiers of
- * their own.  Returns 0, 1 when some record failed, 3 on an I/O error. */
-int tagar_batch_run(const ctx *c, FILE *in, long first_line);
+ * their own.  prefix[0..nprefix) (at most 64 bytes: what sniffing the
+ * format read) comes before the rest of `in`.  Returns 0, 1 when some
+ * record failed, 3 on an I/O error. */
+int tagar_batch_run(const ctx *c, FILE *in, long first_line, const char *prefix, size_t nprefix);
 
 #endif

@@ -112,20 +112,89 @@ int in_utf8(const options *o, FILE *err, const char *what, long line, const char
 	return 0;
 }
 
-/* Plain text: the first non-empty line is the title when more text follows
- * (unless --no-title).  Cuts buf in place. */
-static void split_title(char *buf, int no_title, char **title, char **body)
+/* Lines that stand before the headline when an article is copied from a
+ * news page: ad markers, date lines, share buttons.  Same syntax as
+ * data/boilerplate.txt (caseless, ^ and $ at every line); they only decide
+ * which line is the title, together with the model's own patterns. */
+static const char HEAD_CLUTTER[] =
+	"^[ \t]*(?:ADVERTISEMENT|Iklan|SCROLL TO CONTINUE WITH CONTENT)[ \t]*$\n"
+	/* "Senin, 12 Februari 2024 10:15 WIB", "12 Feb. 2024", "Monday 12/02/2024" */
+	"^[ \t]*(?:\\w+[ \t]*,?[ \t]*)?\\d{1,2}(?:[ \t]+[a-z]{3,9}\\.?,?[ \t]+|[/.-]\\d{1,2}[/.-])\\d{2,4}\\b"
+	"[ \t,|-]*(?:(?:pukul[ \t]+)?\\d{1,2}[:.]\\d{2}[ \t]*(?:WIB|WITA|WIT)?)?[ \t]*$\n"
+	"^[ \t]*(?:Share|Bagikan|Tweet|Facebook|Twitter|WhatsApp|Telegram|Copy link|Salin link|Salin tautan)[ \t]*$\n";
+
+/* The clutter patterns, compiled on first use; NULL when out of memory. */
+static tagar_cleaner *head_cleaner(ctx *c)
 {
-	char *b = buf + strspn(buf, " \t\r\n"), *nl = strchr(b, '\n');
+	if (!c->head)
+		c->head = tagar_cleaner_new(HEAD_CLUTTER, sizeof HEAD_CLUTTER - 1, NULL);
+	return c->head;
+}
+
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Whether cl cuts the whole line (a NULL cleaner cuts nothing). */
+static int cut_whole(tagar_cleaner *cl, const char *line, size_t n)
+{
+	size_t left = n;
+	const char *t = cl ? tagar_clean(cl, line, n, &left) : NULL;
+	return t && blank(t, left);
+}
+
+/* Whether a line is nothing but clutter or the model's boilerplate (the
+ * classifier's own cleaner: no second compilation of its patterns). */
+static int clutter(ctx *c, const char *line, size_t n)
+{
+	return cut_whole(head_cleaner(c), line, n) || cut_whole(tagar_classifier_cleaner(c->cl), line, n);
+}
+
+/* Plain text: the title is the first line that is neither blank, clutter
+ * (an ad marker, a date line, share buttons) nor boilerplate, when more
+ * text follows it (unless --no-title); the lines before it are dropped.
+ * Cuts buf in place. */
+static void split_title(ctx *c, char *buf, char **title, char **body)
+{
+	char *b = buf + strspn(buf, " \t\r\n"), *nl;
 	*title = "";
-	if (!no_title && nl && nl[1 + strspn(nl + 1, " \t\r\n")]) {
-		*nl = 0;
-		if (nl > b && nl[-1] == '\r')  /* CRLF line ends */
-			nl[-1] = 0;
-		*title = b;
-		b = nl + 1;
+	while (!c->o->no_title && (nl = strchr(b, '\n')) && nl[1 + strspn(nl + 1, " \t\r\n")]) {
+		if (!clutter(c, b, (size_t)(nl - b))) {
+			*nl = 0;
+			if (nl > b && nl[-1] == '\r')  /* CRLF line ends */
+				nl[-1] = 0;
+			*title = b;
+			b = nl + 1;
+			break;
+		}
+		b = nl + 1 + strspn(nl + 1, " \t\r\n");
 	}
 	*body = b;
+}
+
+/* An article with nothing but white space in its title and text: one rule
+ * for every input (README): an error, never tagged. */
+static int empty_article(const char *title, const char *body)
+{
+	return blank(title, strlen(title)) && blank(body, strlen(body));
+}
+
+/* Writes t without its blank lines (boilerplate cut leaves a space). */
+static void put_nonblank_lines(FILE *out, const char *t, size_t n)
+{
+	for (const char *end = t + n, *nl; t < end; t = nl + 1) {
+		nl = memchr(t, '\n', (size_t)(end - t));
+		if (!nl)
+			nl = end;
+		if (!blank(t, (size_t)(nl - t))) {
+			fwrite(t, 1, (size_t)(nl - t), out);
+			fputc('\n', out);
+		}
+	}
 }
 
 /* The text tagar sees: title, blank line, body without its boilerplate. */
@@ -141,8 +210,7 @@ static int show_text(ctx *c, const char *title, const char *body)
 		return EXIT_IO_ERROR;
 	}
 	fprintf(c->out, "%s\n\n", title);
-	fwrite(t, 1, n, c->out);
-	fputc('\n', c->out);
+	put_nonblank_lines(c->out, t, n);
 	tagar_cleaner_free(&cl);
 	return 0;
 }
@@ -164,13 +232,16 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 		title = c->o->no_title ? "" : ht;
 		body = hb;
 	} else {
-		split_title((char *)s, c->o->no_title, &title, &body);
+		split_title(c, (char *)s, &title, &body);
 	}
 	const tagar_tag_score *sc = NULL;
-	if (!rc && c->o->show_text)
+	if (!rc && empty_article(title, body)) {
+		fprintf(stderr, "tagar-classify: %s: empty article\n", c->o->input);
+		rc = EXIT_RECORDS;
+	} else if (!rc && c->o->show_text)
 		rc = show_text(c, title, body);
 	else if (!rc && !(sc = tagar_classify(c->cl, title, strlen(title), body, strlen(body)))) {
-		fputs("tagar-classify: out of memory\n", stderr);
+		fprintf(stderr, "tagar-classify: %s\n", tagar_classify_error(c->cl));
 		rc = EXIT_IO_ERROR;
 	} else if (!rc && c->o->json) {
 		out_json_record(c, NULL, sc);
@@ -227,14 +298,14 @@ static int tag_items(ctx *c, tagar_feed *f)
 	for (int i = 0; i < tagar_feed_count(f); i++) {
 		const tagar_feed_item *it = tagar_feed_item_at(f, i);
 		const tagar_tag_score *s = NULL;
-		if (!*it->title && !*it->text) {
-			item_failed(c, it, "item has neither title nor text");
+		if (empty_article(it->title, it->text)) {
+			item_failed(c, it, "empty article");
 			failed = 1;
 			continue;
 		}
 		if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
 		    (c->o->emit_feed && add_categories(c, f, i, s))) {
-			item_failed(c, it, "out of memory");
+			item_failed(c, it, s ? "out of memory" : tagar_classify_error(c->cl));
 			failed = 1;
 		} else if (!c->o->emit_feed) {
 			tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
@@ -268,7 +339,8 @@ int in_feed(ctx *c, const char *buf, size_t len)
 		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
 	int rc = tag_items(c, f);
 	if (c->o->emit_feed && tagar_feed_write(f, c->out, &err)) {
-		fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
+		if (errno != EPIPE)  /* a reader that went is main()'s to handle */
+			fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
 		rc = EXIT_IO_ERROR;
 	}
 	tagar_feed_free(&f);
@@ -296,7 +368,10 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 	char path[4096], msg[512] = "", *owned = NULL, *ht = NULL, *hb = NULL, *title, *body;
 	size_t len = 0;
 	tagar_err err = {0, ""};
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	size_t dlen = strlen(dir);
+	while (dlen > 1 && dir[dlen - 1] == '/')  /* --dir DIR/ */
+		dlen--;
+	snprintf(path, sizeof path, "%.*s/%s", (int)dlen, dir, name);
 	FILE *f = fopen(path, "rb");
 	char *buf = f ? in_read_all(f, &len, c->o->max_bytes) : NULL;
 	const char *s = buf ? skip_bom(buf, &len) : NULL;
@@ -312,13 +387,13 @@ static int dir_entry(ctx *c, const char *dir, const char *name)
 			title = ht;
 			body = hb;
 		} else {
-			split_title((char *)s, c->o->no_title, &title, &body);
+			split_title(c, (char *)s, &title, &body);
 		}
 		const tagar_tag_score *sc = NULL;
-		if (!title[strspn(title, " \t\r\n")] && !body[strspn(body, " \t\r\n")])
+		if (empty_article(title, body))
 			snprintf(msg, sizeof msg, "empty article");
 		else if (!(sc = tagar_classify(c->cl, title, strlen(title), body, strlen(body))))
-			snprintf(msg, sizeof msg, "out of memory");
+			snprintf(msg, sizeof msg, "%s", tagar_classify_error(c->cl));
 		else
 			out_json_record(c, &(tagar_record){.id = (char *)name}, sc);
 	}

@@ -2,9 +2,11 @@
 #include "output.h"
 #include "batch.h"
 #include "inputs.h"
+#include "info.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -45,13 +47,14 @@ static const char USAGE[] =
 	"  -a, --all-scores         also report every tag's score\n"
 	"  -e, --explain[=N]        the N (default 5) terms that weighed most for each tag,\n"
 	"                           and the tag vocabulary's aliases found for it\n"
-	"      --max-bytes=N        longest record (JSONL line, article) accepted, default\n"
-	"                           16777216; a whole page or feed may be 4 times that\n"
+	"      --max-bytes=N        longest record (JSONL line, article) accepted: 1024 to\n"
+	"                           1000000000000, default 16777216; a whole page or\n"
+	"                           feed may be 4 times that\n"
 	"  -j, --threads=N          batch: worker threads (default: all cores);\n"
 	"                           output order and bytes do not depend on N\n"
 	"      --eval=FILE          labelled JSONL in: per-tag precision/recall/F1 out\n"
-	"      --info               print the model's metadata (with the number of\n"
-	"                           vocabulary aliases of each tag) and exit\n"
+	"      --info               print the model's metadata and exit (--json: as JSON);\n"
+	"                           with its tag vocabulary's aliases per tag\n"
 	"      --vocab              print the model's tag vocabulary (the tagar-train\n"
 	"                           --vocab file format) and exit\n"
 	"  -h, --help               show this help\n"
@@ -138,8 +141,11 @@ static int option(options *o, int c, const char *a)
 	case O_INFO: o->info = 1; return 0;
 	case O_VOCAB: o->info = 2; return 0;
 	case O_MAXB:
-		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d)
-			return bad_value("max-bytes", a);
+		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d) {
+			fprintf(stderr, "tagar-classify: invalid value '%s': --max-bytes must be an integer "
+				"from 1024 to 1000000000000\n", a);
+			return EXIT_USAGE;
+		}
 		o->max_bytes = (size_t)d;
 		return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
@@ -220,7 +226,11 @@ static int run_eval(ctx *c)
 	tagar_corpus cor = {0};
 	tagar_err err = {0, ""};
 	int nbad = 0, T = tagar_model_ntags(c->m);
-	if (tagar_corpus_read(&cor, c->o->eval, TAGAR_FMT_JSONL, stderr, &nbad, &err)) {
+	FILE *msgs = tagar_prefixed_stream(stderr, "tagar-classify: ");  /* "FILE:LINE: ..." */
+	int failed = tagar_corpus_read(&cor, c->o->eval, TAGAR_FMT_JSONL, msgs ? msgs : stderr, &nbad, &err);
+	if (msgs)
+		fclose(msgs);
+	if (failed) {
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		tagar_corpus_free(&cor);
 		return EXIT_IO_ERROR;
@@ -233,6 +243,8 @@ static int run_eval(ctx *c)
 	for (int d = 0; !rc && d < cor.n; d++) {
 		const tagar_tag_score *s = classify_record(c, &cor.rec[d]);
 		if (!s) {
+			fprintf(stderr, "tagar-classify: %s: record %d: %s\n", c->o->eval, d + 1,
+				tagar_classify_error(c->cl));
 			rc = EXIT_IO_ERROR;
 			break;
 		}
@@ -258,65 +270,69 @@ static int run_eval(ctx *c)
 	return rc ? rc : nbad ? EXIT_RECORDS : 0;
 }
 
-/* --vocab: the vocabulary as a file tagar-train --vocab reads. */
-static int run_vocab(ctx *c, const char *path)
-{
-	size_t len;
-	const char *v = tagar_model_vocabulary(c->m, &len);
-	if (!v) {
-		fprintf(stderr, "tagar-classify: %s: the model has no tag vocabulary\n", path);
-		return EXIT_RECORDS;
-	}
-	fwrite(v, 1, len, c->out);
-	return 0;
-}
+/* What has been read of the input to tell its format. */
+typedef struct {
+	char bytes[16];
+	size_t n;
+	long lines;    /* the number of the line bytes[] starts on */
+} sniffed;
 
-/* "vocabulary: N aliases" for the summary: one per "alias = " line. */
-static long count_aliases(const tagar_model *m)
+/* Whether the input is a stream of records (JSON Lines, fastText lines),
+ * read without holding it whole: skips a UTF-8 byte order mark and white
+ * space (counting newlines), then keeps in s what it reads to decide, so
+ * either reader gets the input as it was, short of those. */
+static int sniff_stream(FILE *in, sniffed *s)
 {
-	size_t len;
-	const char *v = tagar_model_vocabulary(m, &len);
-	long n = 0;
-	for (size_t i = 0; v && i < len; i++)
-		n += (i == 0 || v[i - 1] == '\n') && len - i >= 8 && memcmp(v + i, "alias = ", 8) == 0;
-	return n;
-}
-
-static int run_info(ctx *c, const char *path)
-{
-	if (c->o->info == 2)
-		return run_vocab(c, path);
-	if (!c->o->json)
-		fprintf(c->out, "model: %s\ntags: %d\nterms: %ld\nvocabulary: %ld aliases (\"lexicon\" below; "
-			"--vocab lists them)\nmetadata:\n", path, tagar_model_ntags(c->m), tagar_model_nterms(c->m),
-			count_aliases(c->m));
-	fputs(tagar_model_meta(c->m), c->out);
-	fputc('\n', c->out);
-	return 0;
-}
-
-/* Skips leading white space and tells whether the input looks like JSONL.
- * *lines counts the newlines skipped, so error records keep true numbers. */
-static int sniff_jsonl(FILE *in, long *lines)
-{
-	int ch;
-	*lines = 1;
-	while ((ch = getc(in)) != EOF && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
-		*lines += ch == '\n';
-	if (ch != EOF)
+	static const char label[] = "__label__", bom[] = "\xEF\xBB\xBF";
+	int ch = EOF;
+	s->n = 0;
+	s->lines = 1;
+	while (s->n < 3 && (ch = getc(in)) != EOF && ch == (unsigned char)bom[s->n])
+		s->bytes[s->n++] = (char)ch;
+	if (s->n == 3)
+		s->n = 0;  /* a byte order mark: dropped */
+	else if (ch != EOF)  /* the byte that is not the mark's goes back */
 		ungetc(ch, in);
-	return ch == '{';
+	if (s->n)
+		return IN_AUTO;
+	while ((ch = getc(in)) != EOF && (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'))
+		s->lines += ch == '\n';
+	for (; ch != EOF; ch = getc(in)) {
+		s->bytes[s->n++] = (char)ch;
+		if (ch != label[s->n - 1])
+			break;
+		if (s->n == sizeof label - 1)
+			return IN_FASTTEXT;
+	}
+	return s->n && s->bytes[0] == '{' ? IN_JSONL : IN_AUTO;
 }
 
 /* A whole input read into memory, by its (given or sniffed) format. */
-static int run_whole(ctx *c, FILE *in, long first)
+/* prefix: what was read of the input before it. */
+static char *read_all_after(FILE *in, const sniffed *prefix, size_t *len, size_t max)
+{
+	char *buf = in_read_all(in, len, max), *nb;
+	if (!buf || !prefix->n)
+		return buf;
+	if (!(nb = realloc(buf, *len + prefix->n + 1))) {
+		free(buf);
+		return NULL;
+	}
+	memmove(nb + prefix->n, nb, *len + 1);
+	memcpy(nb, prefix->bytes, prefix->n);
+	*len += prefix->n;
+	return nb;
+}
+
+static int run_whole(ctx *c, FILE *in, const sniffed *sn)
 {
 	size_t len;
+	long first = sn->lines;
 	errno = 0;
-	char *buf = in_read_all(in, &len, c->o->max_bytes * 4);
+	char *buf = read_all_after(in, sn, &len, c->o->max_bytes * 4);
 	if (!buf && errno == EFBIG) {
 		fprintf(stderr, "tagar-classify: %s: input over %zu bytes: a whole document (article, page, "
-			"feed) may be 4 times --max-bytes; stream records with --batch or --tsv\n",
+			"feed) may be 4 times --max-bytes; stream records with --batch, --tsv or --fasttext\n",
 			c->o->input, c->o->max_bytes * 4);
 		return EXIT_RECORDS;
 	}
@@ -338,7 +354,7 @@ static int run_whole(ctx *c, FILE *in, long first)
 		o.format = fmt;
 		bc.o = &o;
 		FILE *m = fmemopen(buf, len ? len : 1, "r");
-		rc = m ? tagar_batch_run(&bc, m, first) : EXIT_IO_ERROR;
+		rc = m ? tagar_batch_run(&bc, m, first, NULL, 0) : EXIT_IO_ERROR;
 		if (m)
 			fclose(m);
 	}
@@ -355,22 +371,51 @@ static int run_input(ctx *c)
 		fprintf(stderr, "tagar-classify: %s: %s\n", c->o->input, strerror(errno));
 		return EXIT_IO_ERROR;
 	}
-	long first = 1;
-	int f = c->o->format, rc;
-	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT || (f == IN_AUTO && !c->o->emit_feed && sniff_jsonl(in, &first)))
-		rc = tagar_batch_run(c, in, first);  /* streamed: memory does not grow with the input */
-	else
-		rc = run_whole(c, in, first);
+	sniffed sn = {.lines = 1};
+	int f = c->o->format, rc, streamed = f == IN_AUTO && !c->o->emit_feed ? sniff_stream(in, &sn) : IN_AUTO;
+	if (f == IN_JSONL || f == IN_TSV || f == IN_FASTTEXT) {
+		rc = tagar_batch_run(c, in, 1, NULL, 0);  /* streamed: memory does not grow with the input */
+	} else if (streamed != IN_AUTO) {
+		options o = *c->o;
+		ctx bc = *c;
+		o.format = streamed;
+		bc.o = &o;
+		rc = tagar_batch_run(&bc, in, sn.lines, sn.bytes, sn.n);
+	} else {
+		rc = run_whole(c, in, &sn);
+	}
 	if (in != stdin)
 		fclose(in);
 	return rc;
 }
 
+/* Whether standard output is a pipe whose reader has gone (`| head`): a
+ * write error then is ordinary shell use, not a failure to report. */
+static int reader_gone(void)
+{
+	struct pollfd p = {STDOUT_FILENO, POLLOUT, 0};
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+/* Ends the run quietly, as GNU tools do when their reader goes: killed by
+ * SIGPIPE (status 141 in the shell).  What was written is a prefix of the
+ * full output, as after any write error. */
+static void end_as_sigpipe(void)
+{
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
+	_exit(128 + SIGPIPE);
+}
+
 int main(int argc, char **argv)
 {
-	/* a closed pipe must end the run with a message and status 3, as any
-	 * other write error does, not kill it silently */
+	/* SIGPIPE is ignored while running, so a closed pipe is a write error
+	 * that stops the batch in order (see batch.c); main() then ends the
+	 * run as SIGPIPE would have, without a message */
 	signal(SIGPIPE, SIG_IGN);
+	argv[0] = "tagar-classify";  /* getopt's messages start with argv[0] */
+	signal(SIGXFSZ, SIG_IGN);  /* the file size limit too: EFBIG, reported below */
+	off_t start = out_start();
 	options o = {0};
 	int rc = parse_args(&o, argc, argv);
 	if (rc)
@@ -383,24 +428,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		return EXIT_IO_ERROR;
 	}
-	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL};
+	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
 		fputs("tagar-classify: out of memory (or, for an RBF or polynomial model, libsvm could not be opened)\n",
 		      stderr);
 		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
-		rc = run_info(&c, path);
+		rc = o.info == 2 ? vocab_print(&c, path) : info_print(&c, path);
 	} else if (o.eval) {
 		rc = run_eval(&c);
 	} else {
 		rc = run_input(&c);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "tagar-classify: standard output: %s\n", strerror(errno));
+		int e = errno;
+		if (reader_gone())
+			end_as_sigpipe();
+		out_keep_whole_lines(start);
+		fprintf(stderr, "tagar-classify: standard output: %s%s\n", strerror(e),
+			e == EFBIG ? " (over the file size limit: see ulimit -f); it ends with the last whole record" : "");
 		rc = EXIT_IO_ERROR;
 	}
 	free(c.contrib);
+	tagar_cleaner_free(&c.head);
 	tagar_classifier_free(&c.cl);
 	tagar_model_free(&m);
 	return rc;

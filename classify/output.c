@@ -1,7 +1,11 @@
 /* output.c - JSON records, the text view and error records. */
 #include "output.h"
 
+#include <fcntl.h>
+#include <stdio_ext.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int out_chosen(const options *o, const tagar_tag_score *s)
 {
@@ -163,4 +167,47 @@ void out_error_id(FILE *out, const char *id, const char *msg)
 	fputs(", \"error\": ", out);
 	tagar_json_string(out, msg, strlen(msg));
 	fputs("}\n", out);
+}
+
+off_t out_start(void)
+{
+	struct stat st;
+	if (fstat(1, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	int fl = fcntl(1, F_GETFL);
+	return fl >= 0 && (fl & O_APPEND) ? st.st_size : lseek(1, 0, SEEK_CUR);
+}
+
+/* The offset just past the last newline in [from, end) of the file open
+ * for reading as fd, or from when there is none. */
+static off_t last_line_end(int fd, off_t from, off_t end)
+{
+	char buf[4096];
+	while (end > from) {
+		size_t k = end - from < (off_t)sizeof buf ? (size_t)(end - from) : sizeof buf;
+		if (pread(fd, buf, k, end - (off_t)k) != (ssize_t)k)
+			return -1;
+		for (size_t i = k; i > 0; i--)
+			if (buf[i - 1] == '\n')
+				return end - (off_t)k + (off_t)i;
+		end -= (off_t)k;
+	}
+	return from;
+}
+
+/* Standard output is open for writing only: the file is read back through
+ * /proc (Linux).  Only a file this run writes at the end of is cut. */
+void out_keep_whole_lines(off_t start)
+{
+	__fpurge(stdout);  /* what stdio still holds would land after the cut */
+	struct stat st;
+	off_t end = lseek(1, 0, SEEK_CUR);
+	if (start < 0 || end <= start || fstat(1, &st) != 0 || st.st_size != end)
+		return;
+	int fd = open("/proc/self/fd/1", O_RDONLY | O_CLOEXEC);
+	off_t cut = fd >= 0 ? last_line_end(fd, start, end) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (cut >= 0 && cut < end && ftruncate(1, cut) == 0)
+		lseek(1, cut, SEEK_SET);
 }

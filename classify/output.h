@@ -6,6 +6,8 @@
 
 #include "tagar.h"
 
+#include <sys/types.h>
+
 /* Exit statuses of tagar-classify. */
 enum { EXIT_RECORDS = 1, EXIT_USAGE = 2, EXIT_IO_ERROR = 3 };
 
@@ -34,6 +36,8 @@ typedef struct {
 	tagar_contrib *contrib;
 	const char *const *extra; /* NULL, or name, value, ... NULL: string fields
 				   * written after the id (feeds: link, date) */
+	tagar_cleaner *head;      /* plain text: what may stand before the title
+				   * (inputs.c); made on first use, main() frees */
 } ctx;
 
 /* Whether a tag is reported: the tuned threshold, or --threshold. */
@@ -46,5 +50,13 @@ void out_text_record(ctx *c, const tagar_tag_score *s, int tty);
 void out_error_record(FILE *out, long line, const char *msg);
 /* {"id": "...", "error": "..."} and a newline. */
 void out_error_id(FILE *out, const char *id, const char *msg);
+
+/* Where this run's output begins in standard output when that is a
+ * regular file (its end, when opened for appending), else -1. */
+off_t out_start(void);
+/* After a write to standard output failed (a full disk, the file size
+ * limit): drops what stdio holds and cuts the file back to the end of its
+ * last whole line, never before start, so it holds whole records only. */
+void out_keep_whole_lines(off_t start);
 
 #endif

@@ -6,6 +6,7 @@
 #include "matrix.h"
 
 #include <dlfcn.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,8 @@ struct tagar_classifier {
 	uint32_t gen;
 	tagar_vocab_table voc;
 	int failed;
+	int nan_tag;              /* the tag whose decision value was NaN, or -1 */
+	char why[320];            /* tagar_classify_error()'s message */
 	pending_token pend[PENDING];
 	int npend;
 	double *dec;
@@ -280,7 +283,7 @@ static void kernel_scores(tagar_classifier *c)
 	}
 	c->xnode = xn;
 	for (size_t i = 0; i < c->nx; i++)
-		c->xnode[i] = (struct svm_node){(int)c->x[i].id + 1, c->x[i].v};
+		c->xnode[i] = (struct svm_node){.index = (int)c->x[i].id + 1, .value = c->x[i].v};
 	c->xnode[c->nx].index = -1;
 	for (int t = 0; t < c->ntags; t++) {
 		double d = -c->v.ksv[t].rho;
@@ -331,8 +334,8 @@ static int make_kernel_models(tagar_classifier *c)
 			c->sv_ptr[at + (size_t)i] = p;
 			c->sv_coef[at + (size_t)i] = k->coef[i];
 			for (uint32_t j = k->start[i]; j < k->start[i + 1]; j++)
-				*p++ = (struct svm_node){(int)k->idx[j] + 1, k->val[j]};
-			*p++ = (struct svm_node){-1, 0};
+				*p++ = (struct svm_node){.index = (int)k->idx[j] + 1, .value = k->val[j]};
+			*p++ = (struct svm_node){.index = -1};
 		}
 		at += (size_t)k->nsv;
 	}
@@ -373,6 +376,11 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	    (!linear && (load_libsvm(c) || make_kernel_models(c))))
 		tagar_classifier_free(&c);
 	return c;
+}
+
+tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c)
+{
+	return c->clean;
 }
 
 void tagar_classifier_free(tagar_classifier **cp)
@@ -422,12 +430,39 @@ static void sort_scores(tagar_tag_score *s, int n)
 	}
 }
 
+/* Scores must be numbers.  A model's values are checked at load, but a
+ * kernel whose values overflow on this text sums infinities: an infinite
+ * decision is as sure as decisions get and is kept at the largest double
+ * (its score is then 0 or 1); NaN cannot be scored and fails the text. */
+static int finite_decisions(tagar_classifier *c)
+{
+	for (int t = 0; t < c->ntags; t++) {
+		if (isnan(c->dec[t])) {
+			c->nan_tag = t;
+			return 0;
+		}
+		if (isinf(c->dec[t]))
+			c->dec[t] = c->dec[t] > 0 ? DBL_MAX : -DBL_MAX;
+	}
+	return 1;
+}
+
+const char *tagar_classify_error(tagar_classifier *c)
+{
+	if (c->nan_tag < 0)
+		return "out of memory";
+	snprintf(c->why, sizeof c->why, "tag \"%.200s\": the model's decision value for this text is not a number "
+		 "(its kernel values overflow)", tagar_model_tag(c->m, c->nan_tag));
+	return c->why;
+}
+
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len)
 {
 	const tagar_text_opts *o = tagar_model_text_opts(c->m);
 	c->nx = 0;
 	c->failed = 0;
+	c->nan_tag = -1;
 	c->npend = 0;
 	if (++c->gen == 0) {  /* wrapped: old stamps could match again */
 		memset(c->seen, 0, ((size_t)tagar_model_nterms(c->m) + 1) * sizeof *c->seen);
@@ -451,7 +486,7 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 	else
 		kernel_scores(c);
 	fuse_lexicon(c);
-	if (c->failed)
+	if (c->failed || !finite_decisions(c))
 		return NULL;
 	for (int t = 0; t < c->ntags; t++) {
 		const double *p = c->v.tagparam + 4 * t;

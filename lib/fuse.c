@@ -123,10 +123,10 @@ int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_o
  * and merged in.  The threshold and counts are those tagar_best_threshold
  * and the SCutFBR rule give on the fused scores. */
 typedef struct {
-	tagar_scored *plain;          /* no hit: by score, highest first */
-	tagar_scored *hit;            /* with a hit: SVM score ... */
+	tagar_labelled_score *plain;  /* no hit: by score, highest first */
+	tagar_labelled_score *hit;    /* with a hit: SVM score ... */
 	double *lex;                  /* ... and lexical score */
-	tagar_scored *fused, *all;    /* scratch: fused hits, the merged list */
+	tagar_labelled_score *fused, *all;  /* scratch: fused hits, the merged list */
 	int nplain, nhit;
 	long npos;
 } subset;
@@ -160,7 +160,7 @@ static void subset_fill(subset *u, const tagar_job *jb, int tag, int skip)
 	for (size_t i = 0; i < n; i++) {
 		if (jb->fold[at + i] == skip)
 			continue;
-		tagar_scored v = {jb->scores[at + i], jb->y[at + i]};
+		tagar_labelled_score v = {jb->scores[at + i], jb->y[at + i]};
 		u->npos += v.y;
 		if (jb->lex[at + i] != 0) {
 			u->lex[u->nhit] = jb->lex[at + i];
@@ -176,7 +176,7 @@ static void subset_fill(subset *u, const tagar_job *jb, int tag, int skip)
 static int merged(subset *u, double w)
 {
 	for (int i = 0; i < u->nhit; i++)
-		u->fused[i] = (tagar_scored){u->hit[i].s + w * u->lex[i], u->hit[i].y};
+		u->fused[i] = (tagar_labelled_score){u->hit[i].s + w * u->lex[i], u->hit[i].y};
 	tagar_sort_scored(u->fused, (size_t)u->nhit);
 	int i = 0, j = 0, k = 0;
 	while (i < u->nplain || j < u->nhit)

@@ -43,12 +43,12 @@ typedef struct {
 typedef struct {
 	double s;
 	signed char y;
-} tagar_scored;
+} tagar_labelled_score;
 /* Sorts by score, highest first. */
-void tagar_sort_scored(tagar_scored *v, size_t n);
+void tagar_sort_scored(tagar_labelled_score *v, size_t n);
 /* tagar_best_threshold() of values already sorted highest first, npos of
  * them positive (npos > 0). */
-double tagar_best_threshold_sorted(const tagar_scored *v, int n, long npos, double *f1);
+double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long npos, double *f1);
 
 /* Serialises parts into one malloc'ed model image. */
 int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tagar_err *err);

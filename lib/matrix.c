@@ -153,15 +153,15 @@ static struct feature_node *make_row(struct feature_node *out, const term_count 
 		if (id < 0)
 			continue;
 		double v = tagar_tfidf(e[i].count, mx->idf[id]);
-		*p++ = (struct feature_node){id + 1, v};
+		*p++ = (struct feature_node){.index = id + 1, .value = v};
 		norm += v * v;
 	}
 	qsort(out, (size_t)(p - out), sizeof *out, by_index);
 	norm = norm > 0 ? 1 / sqrt(norm) : 0;
 	for (struct feature_node *q = out; q < p; q++)
 		q->value *= norm;
-	*p++ = (struct feature_node){(int)mx->nterms + 1, 1.0};  /* bias */
-	*p++ = (struct feature_node){-1, 0};
+	*p++ = (struct feature_node){.index = (int)mx->nterms + 1, .value = 1.0};  /* bias */
+	*p++ = (struct feature_node){.index = -1};
 	return p;
 }
 
@@ -197,7 +197,7 @@ static int build_svm_rows(tagar_matrix *mx)
 	for (int d = 0; d < mx->ndocs; d++) {
 		mx->svm[d] = p;
 		for (const struct feature_node *x = mx->lin[d]; x->index != -1; x++)
-			*p++ = (struct svm_node){x->index <= mx->nterms ? x->index : -1, x->value};
+			*p++ = (struct svm_node){.index = x->index <= mx->nterms ? x->index : -1, .value = x->value};
 	}
 	return 0;
 }

@@ -21,6 +21,19 @@ double tagar_f1(const tagar_counts *c)
 	return d ? 2.0 * (double)c->tp / (double)d : 0.0;
 }
 
+int tagar_scored(const tagar_counts *c)
+{
+	return c->support > 0 || c->fp > 0;
+}
+
+static int count_scored(const tagar_counts *c, int ntags)
+{
+	int n = 0;
+	for (int i = 0; i < ntags; i++)
+		n += tagar_scored(&c[i]);
+	return n;
+}
+
 void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *macro)
 {
 	tagar_counts all = {0, 0, 0, 0};
@@ -30,7 +43,7 @@ void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *
 		all.tp += c[i].tp;
 		all.fp += c[i].fp;
 		all.fn += c[i].fn;
-		if (c[i].support > 0 || c[i].fp > 0) {
+		if (tagar_scored(&c[i])) {
 			sum += tagar_f1(&c[i]);
 			counted++;
 		}
@@ -42,18 +55,39 @@ void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *
 void tagar_report_text(FILE *out, const tagar_counts *c, const char *const *names, int ntags)
 {
 	char p[32], r[32], f[32];
+	int scored = count_scored(c, ntags);
 	fprintf(out, "%-20s %9s %9s %9s %8s\n", "tag", "precision", "recall", "F1", "support");
 	for (int i = 0; i < ntags; i++) {
+		if (!tagar_scored(&c[i]))
+			continue;
 		tagar_fmt_fixed(p, sizeof p, tagar_precision(&c[i]), 4);
 		tagar_fmt_fixed(r, sizeof r, tagar_recall(&c[i]), 4);
 		tagar_fmt_fixed(f, sizeof f, tagar_f1(&c[i]), 4);
 		fprintf(out, "%-20s %9s %9s %9s %8ld\n", names[i], p, r, f, c[i].support);
 	}
+	fprintf(out, "macro-F1 averages the %d tags above: those in the labels or predicted at least once", scored);
+	if (scored < ntags)
+		fprintf(out, "; %d tag(s) with neither are not listed:", ntags - scored);
+	for (int i = 0; i < ntags; i++)
+		if (!tagar_scored(&c[i]))
+			fprintf(out, " %s", names[i]);
+	fputc('\n', out);
 	double mi, ma;
 	tagar_micro_macro(c, ntags, &mi, &ma);
 	tagar_fmt_fixed(p, sizeof p, mi, 4);
 	tagar_fmt_fixed(r, sizeof r, ma, 4);
 	fprintf(out, "micro-F1 %s  macro-F1 %s\n", p, r);
+}
+
+static void json_names(FILE *out, const tagar_counts *c, const char *const *names, int ntags)
+{
+	fputs(", \"unscored_tags\": [", out);
+	for (int i = 0, n = 0; i < ntags; i++)
+		if (!tagar_scored(&c[i])) {
+			fputs(n++ ? ", " : "", out);
+			tagar_json_string(out, names[i], strlen(names[i]));
+		}
+	fputc(']', out);
 }
 
 void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *names, int ntags)
@@ -63,21 +97,25 @@ void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *name
 	tagar_micro_macro(c, ntags, &mi, &ma);
 	tagar_fmt_fixed(p, sizeof p, mi, 4);
 	tagar_fmt_fixed(r, sizeof r, ma, 4);
-	fprintf(out, "{\"micro_f1\": %s, \"macro_f1\": %s, \"tags\": [", p, r);
-	for (int i = 0; i < ntags; i++) {
+	fprintf(out, "{\"micro_f1\": %s, \"macro_f1\": %s, \"macro_f1_tags\": %d", p, r, count_scored(c, ntags));
+	json_names(out, c, names, ntags);
+	fputs(", \"tags\": [", out);
+	for (int i = 0, n = 0; i < ntags; i++) {
+		if (!tagar_scored(&c[i]))
+			continue;
 		tagar_fmt_fixed(p, sizeof p, tagar_precision(&c[i]), 4);
 		tagar_fmt_fixed(r, sizeof r, tagar_recall(&c[i]), 4);
 		tagar_fmt_fixed(f, sizeof f, tagar_f1(&c[i]), 4);
 		/* tag names come from models and data: escape them as JSON */
-		fprintf(out, "%s{\"tag\": ", i ? ", " : "");
+		fprintf(out, "%s{\"tag\": ", n++ ? ", " : "");
 		tagar_json_string(out, names[i], strlen(names[i]));
-		fprintf(out, ", \"precision\": %s, \"recall\": %s, \"f1\": %s, \"support\": %ld}",
-			p, r, f, c[i].support);
+		fprintf(out, ", \"precision\": %s, \"recall\": %s, \"f1\": %s, \"support\": %ld, \"predicted\": %ld}",
+			p, r, f, c[i].support, c[i].tp + c[i].fp);
 	}
 	fprintf(out, "]}\n");
 }
 
-typedef tagar_scored scored;
+typedef tagar_labelled_score scored;
 
 static int by_score_desc(const void *a, const void *b)
 {
@@ -85,12 +123,12 @@ static int by_score_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-void tagar_sort_scored(tagar_scored *v, size_t n)
+void tagar_sort_scored(tagar_labelled_score *v, size_t n)
 {
 	qsort(v, n, sizeof *v, by_score_desc);
 }
 
-double tagar_best_threshold_sorted(const tagar_scored *v, int n, long npos, double *f1)
+double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long npos, double *f1)
 {
 	double best = -1, th = 0;
 	long tp = 0;

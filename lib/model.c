@@ -312,50 +312,16 @@ out:
 	return rc;
 }
 
-/* The write goes to a temporary file beside the target, is flushed to disk
- * and renamed over it, so a crash never leaves a half-written model. */
 int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err)
 {
-	size_t pl = strlen(path);
-	char *tmp = malloc(pl + 16);
-	if (!tmp)
-		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	memcpy(tmp, path, pl);
-	memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int rc = tagar_fail(err, TAGAR_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	size_t done = 0;
-	while (done < m->size) {
-		ssize_t k = write(fd, m->base + done, m->size - done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		done += (size_t)k;
-	}
-	int saved = errno;
-	int ok = done == m->size && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-	if (!ok && done == m->size)
-		saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = 0;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = 0;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(tmp);
-		free(tmp);
-		return tagar_fail(err, TAGAR_EIO, "%s: cannot write the model: %s", path, strerror(saved));
-	}
-	free(tmp);
-	return 0;
+	tagar_outfile *o = tagar_outfile_open(path, NULL, err);
+	return o ? tagar_outfile_commit(&o, m->base, m->size, err) : err ? err->code : TAGAR_EIO;
+}
+
+const void *tagar_model_image(const tagar_model *m, size_t *len)
+{
+	*len = m->size;
+	return m->base;
 }
 
 /* ------------------------------------------------------------- reading */
@@ -432,6 +398,8 @@ static int meta_real(const cJSON *o, const char *k, double *out, tagar_err *err)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 	if (!cJSON_IsNumber(v))
 		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"%s\" missing", k);
+	if (!isfinite(v->valuedouble))  /* 1e999 reads as infinity */
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"%s\" is not a finite number", k);
 	*out = v->valuedouble;
 	return 0;
 }
@@ -474,6 +442,9 @@ static int read_tags(tagar_model *m, const cJSON *root, tagar_err *err)
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tag");
 		if (!cJSON_IsString(name))
 			return tagar_fail(err, TAGAR_EMODEL, "model metadata: tag %d has no name", i);
+		char why[128];  /* training refuses such names; a model holding one was not made by it */
+		if (tagar_tag_check(name->valuestring, strlen(name->valuestring), why, sizeof why))
+			return tagar_fail(err, TAGAR_EMODEL, "model metadata: the name of tag %d %s", i, why);
 		if (!(m->tags[i++] = strdup(name->valuestring)))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
@@ -574,6 +545,48 @@ static int read_kernels(tagar_model *m, tagar_err *err)
 	return 0;
 }
 
+/* The index of the first value of p[0..n) that is not a finite number, or -1. */
+static long first_nonfinite_f32(const float *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (!isfinite(p[i]))
+			return (long)i;
+	return -1;
+}
+
+static long first_nonfinite_f64(const double *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (!isfinite(p[i]))
+			return (long)i;
+	return -1;
+}
+
+/* A model holding NaN or infinity would print them as scores (invalid
+ * JSON) and assign nothing: every number the classifier reads is checked,
+ * once, here.  The checksum pass has just read the same bytes. */
+static int check_numbers(const tagar_model *m, tagar_err *err)
+{
+	static const char *const param[] = {"bias", "threshold", "calibration slope", "calibration offset"};
+	long i = first_nonfinite_f64(m->view.tagparam, (uint64_t)m->ntags * 4);
+	if (i >= 0)
+		return tagar_fail(err, TAGAR_EMODEL, "tag \"%s\": its %s is not a finite number", m->tags[i / 4],
+				  param[i % 4]);
+	const char *what = NULL;
+	if (first_nonfinite_f32(m->view.idf, (uint64_t)m->nterms) >= 0)
+		what = "a term's idf";
+	else if (m->view.weights &&
+		 first_nonfinite_f32(m->view.weights, (uint64_t)m->nterms * (uint64_t)m->ntags) >= 0)
+		what = "a weight";
+	else if (m->view.qscale && first_nonfinite_f32(m->view.qscale, (uint64_t)m->nterms) >= 0)
+		what = "a weight scale";
+	else if (m->ksv && (first_nonfinite_f64(m->sec[SEC_KRHO].p, m->sec[SEC_KRHO].count) >= 0 ||
+			    first_nonfinite_f64(m->sec[SEC_KCOEF].p, m->sec[SEC_KCOEF].count) >= 0 ||
+			    first_nonfinite_f32(m->sec[SEC_KVAL].p, m->sec[SEC_KVAL].count) >= 0))
+		what = "a kernel model value";
+	return what ? tagar_fail(err, TAGAR_EMODEL, "%s is not a finite number", what) : 0;
+}
+
 static int validate(tagar_model *m, tagar_err *err)
 {
 	int rc = read_header(m, err);
@@ -605,6 +618,8 @@ static int validate(tagar_model *m, tagar_err *err)
 	} else if ((rc = read_kernels(m, err))) {
 		return rc;
 	}
+	if ((rc = check_numbers(m, err)))
+		return rc;
 	if (m->text.boilerplate && !m->sec[SEC_BOIL].p)
 		return tagar_fail(err, TAGAR_EMODEL, "boilerplate section is missing");
 	const char *sw = m->sec[SEC_STOP].p;

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 void tagar_record_clear(tagar_record *r)
 {
@@ -97,15 +98,37 @@ static int take_tags(const cJSON *o, int need, tagar_record *r, tagar_err *err)
 	return 0;
 }
 
+/* How deep arrays and objects are nested at byte n of a JSON text: what
+ * made cJSON stop when it is past cJSON's limit. */
+static long json_depth(const char *s, size_t n)
+{
+	long depth = 0;
+	int in_string = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (in_string && s[i] == '\\')
+			i++;  /* the escaped character */
+		else if (in_string)
+			in_string = s[i] != '"';
+		else if (s[i] == '"')
+			in_string = 1;
+		else
+			depth += (s[i] == '[' || s[i] == '{') - (s[i] == ']' || s[i] == '}');
+	}
+	return depth;
+}
+
 int tagar_record_parse_json_cjson(const char *line, size_t len, int need_tags,
 				  tagar_record *r, tagar_err *err)
 {
 	const char *end = NULL;
 	memset(r, 0, sizeof *r);
 	cJSON *o = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+	long col = end && end >= line ? (long)(end - line) + 1 : 1L;
+	if (!o && json_depth(line, (size_t)col < len ? (size_t)col : len) > CJSON_NESTING_LIMIT)
+		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON: arrays and objects nested deeper than %d levels "
+				  "(column %ld)", CJSON_NESTING_LIMIT, col);
 	if (!o)
-		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON at column %ld",
-				  end && end >= line ? (long)(end - line) + 1 : 1L);
+		return tagar_fail(err, TAGAR_EFORMAT, "invalid JSON at column %ld", col);
 	int rc = 0;
 	size_t rest = (size_t)(end - line);
 	while (rest < len && (line[rest] == ' ' || line[rest] == '\t' || line[rest] == '\r'))
@@ -199,6 +222,59 @@ int tagar_record_parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *
 	return 0;
 }
 
+/* Code points a tag must not hold: they would split or break the
+ * TAG<TAB>SCORE line, the JSON string or the XML text it is written to. */
+static const char *unfit_in_tag(utf8proc_int32_t cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+	if (cat == UTF8PROC_CATEGORY_CC)
+		return "a control character";
+	if (cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP)
+		return "a line or paragraph separator";
+	if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+		return "a noncharacter";
+	return NULL;
+}
+
+int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen)
+{
+	if (n == 0) {
+		snprintf(why, whylen, "is empty");
+		return TAGAR_EFORMAT;
+	}
+	if (n > TAGAR_TAG_MAX) {
+		snprintf(why, whylen, "is %zu bytes long, over the limit of %d bytes", n, TAGAR_TAG_MAX);
+		return TAGAR_EFORMAT;
+	}
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (l <= 0 || cp == 0) {
+			snprintf(why, whylen, "is not valid UTF-8 (byte %zu)", i + 1);
+			return TAGAR_EFORMAT;
+		}
+		const char *bad = unfit_in_tag(cp);
+		if (bad) {
+			snprintf(why, whylen, "holds U+%04X, %s", (unsigned)cp, bad);
+			return TAGAR_EFORMAT;
+		}
+		i += (size_t)l;
+	}
+	return 0;
+}
+
+/* 0, or TAGAR_EFORMAT with err naming the first tag that is not a tag name. */
+static int check_tags(const tagar_record *r, tagar_format fmt, tagar_err *err)
+{
+	char why[128];
+	for (int i = 0; i < r->ntags; i++)
+		if (tagar_tag_check(r->tags[i], strlen(r->tags[i]), why, sizeof why))
+			return fmt == TAGAR_FMT_JSONL
+				       ? tagar_fail(err, TAGAR_EFORMAT, "tags[%d] %s", i, why)
+				       : tagar_fail(err, TAGAR_EFORMAT, "label %d %s", i + 1, why);
+	return 0;
+}
+
 static int corpus_push(tagar_corpus *c, tagar_record *r)
 {
 	if (c->n == c->cap) {
@@ -213,12 +289,110 @@ static int corpus_push(tagar_corpus *c, tagar_record *r)
 	return 0;
 }
 
-static tagar_format sniff(const char *line, long n)
+/* What one line says of its file's format: JSONL when it starts with '{',
+ * fastText when it starts with a label, TAGAR_FMT_AUTO when it cannot tell
+ * (a comment, "[]", a fastText line without labels).  Blank: -1. */
+static int sniff(const char *line, long n)
 {
-	for (long i = 0; i < n; i++)
-		if (line[i] != ' ' && line[i] != '\t')
-			return line[i] == '{' ? TAGAR_FMT_JSONL : TAGAR_FMT_FASTTEXT;
-	return TAGAR_FMT_AUTO;
+	long i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+		i++;
+	if (i == n)
+		return -1;
+	if (line[i] == '{')
+		return TAGAR_FMT_JSONL;
+	return n - i >= 9 && memcmp(line + i, "__label__", 9) == 0 ? TAGAR_FMT_FASTTEXT : TAGAR_FMT_AUTO;
+}
+
+/* Reading one file: where records go, where messages go. */
+typedef struct {
+	tagar_corpus *c;
+	const char *path;
+	FILE *errs;
+	tagar_format fmt;         /* TAGAR_FMT_AUTO until a line decides */
+	int bad;
+	/* lines met before the format was known, read once it is */
+	char **held;
+	long *held_no, nheld;
+	size_t held_bytes;
+} reading;
+
+/* Parses one line in r->fmt into the corpus; 0 or TAGAR_ENOMEM. */
+static int take_line(reading *r, const char *line, size_t n, long lineno)
+{
+	tagar_record rec;
+	tagar_err e = {0, ""};
+	int prc = r->fmt == TAGAR_FMT_JSONL ? tagar_record_parse_json(line, n, 1, &rec, &e)
+					    : tagar_record_parse_fasttext(line, n, &rec, &e);
+	if (!prc && (prc = check_tags(&rec, r->fmt, &e)))
+		tagar_record_clear(&rec);
+	if (prc == TAGAR_ENOMEM)
+		return TAGAR_ENOMEM;
+	if (!prc && corpus_push(r->c, &rec)) {
+		tagar_record_clear(&rec);
+		return TAGAR_ENOMEM;
+	}
+	if (prc) {
+		r->bad++;
+		if (r->errs)
+			fprintf(r->errs, "%s:%ld: %s\n", r->path, lineno, e.msg);
+	}
+	return 0;
+}
+
+static int hold_line(reading *r, const char *line, size_t n, long lineno)
+{
+	char **h = realloc(r->held, (size_t)(r->nheld + 1) * sizeof *h);
+	if (h)
+		r->held = h;
+	long *no = h ? realloc(r->held_no, (size_t)(r->nheld + 1) * sizeof *no) : NULL;
+	if (no)
+		r->held_no = no;
+	char *copy = no ? dup_n(line, n) : NULL;
+	if (!copy)
+		return TAGAR_ENOMEM;
+	r->held[r->nheld] = copy;
+	r->held_no[r->nheld++] = lineno;
+	r->held_bytes += n;
+	return 0;
+}
+
+/* The format is known: the held lines are read in it, in order. */
+static int take_held(reading *r)
+{
+	int rc = 0;
+	for (long i = 0; i < r->nheld; i++) {
+		if (!rc)
+			rc = take_line(r, r->held[i], strlen(r->held[i]), r->held_no[i]);
+		free(r->held[i]);
+	}
+	free(r->held);
+	free(r->held_no);
+	r->held = NULL;
+	r->held_no = NULL;
+	r->nheld = 0;
+	return rc;
+}
+
+/* A file whose lines never say (no '{', no label) is fastText: its lines
+ * are unlabelled documents.  Lines are held only so far. */
+#define HOLD_LINES 10000
+#define HOLD_BYTES (16u << 20)
+
+static int corpus_line(reading *r, const char *line, long n, long lineno)
+{
+	int kind = sniff(line, n);
+	if (kind < 0)
+		return 0;  /* blank line */
+	if (r->fmt == TAGAR_FMT_AUTO) {
+		if (kind == TAGAR_FMT_AUTO && r->nheld < HOLD_LINES && r->held_bytes + (size_t)n <= HOLD_BYTES)
+			return hold_line(r, line, (size_t)n, lineno);
+		r->fmt = kind == TAGAR_FMT_AUTO ? TAGAR_FMT_FASTTEXT : (tagar_format)kind;
+		int rc = take_held(r);
+		if (rc)
+			return rc;
+	}
+	return take_line(r, line, (size_t)n, lineno);
 }
 
 int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
@@ -227,44 +401,35 @@ int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (!f)
 		return tagar_fail(err, TAGAR_EIO, "%s: %s", path, strerror(errno));
+	reading r = {.c = c, .path = path, .errs = errs, .fmt = fmt};
 	char *buf = NULL;
 	size_t cap = 0;
 	long n, lineno = 0;
-	int bad = 0, rc = 0;
-	while ((n = tagar_getline(&buf, &cap, f)) >= 0) {
+	int rc = 0;
+	while (!rc && (n = tagar_getline(&buf, &cap, f)) >= 0) {
 		const char *line = buf;
 		if (++lineno == 1 && n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
 			line += 3;  /* UTF-8 byte order mark */
 			n -= 3;
 		}
-		if (sniff(line, n) == TAGAR_FMT_AUTO)
-			continue;  /* blank line */
-		if (fmt == TAGAR_FMT_AUTO)
-			fmt = sniff(line, n);  /* the first record decides for the file */
-		tagar_format lf = fmt;
-		tagar_record r;
-		tagar_err e = {0, ""};
-		int prc = lf == TAGAR_FMT_JSONL ? tagar_record_parse_json(line, (size_t)n, 1, &r, &e)
-						: tagar_record_parse_fasttext(line, (size_t)n, &r, &e);
-		if (prc == TAGAR_ENOMEM || (!prc && corpus_push(c, &r))) {
-			rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory reading %s", path);
-			break;
-		}
-		if (prc) {
-			bad++;
-			if (errs)
-				fprintf(errs, "%s:%ld: %s\n", path, lineno, e.msg);
-		}
+		rc = corpus_line(&r, line, n, lineno);
 	}
+	if (!rc && r.nheld) {
+		r.fmt = TAGAR_FMT_FASTTEXT;
+		rc = take_held(&r);
+	}
+	take_held(&r);  /* after running out of memory: frees them */
+	if (rc)
+		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory reading %s", path);
 	if (!rc && ferror(f))
 		rc = tagar_fail(err, TAGAR_EIO, "%s: read error", path);
 	free(buf);
 	if (f != stdin)
 		fclose(f);
 	if (nbad)
-		*nbad = bad;
+		*nbad = r.bad;
 	if (!rc && c->n == 0)
-		rc = tagar_fail(err, TAGAR_EDATA, "%s: no usable record (%d malformed)", path, bad);
+		rc = tagar_fail(err, TAGAR_EDATA, "%s: no usable record (%d malformed)", path, r.bad);
 	return rc;
 }
 

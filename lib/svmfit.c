@@ -81,7 +81,7 @@ static struct svm_model *train_rows(const tagar_job *jb, struct svm_node **x, do
 {
 	int wl = 1;
 	double wv = tagar_positive_weight(jb, npos, nrows);
-	struct svm_problem p = {nrows, yy, x};
+	struct svm_problem p = {.l = nrows, .y = yy, .x = x};
 	struct svm_parameter par = {
 		.svm_type = C_SVC, .kernel_type = jb->gram ? PRECOMPUTED : KERNEL_TYPE[jb->o->kernel],
 		.degree = jb->o->degree, .gamma = jb->gamma, .coef0 = jb->o->coef0, .cache_size = cache_mb(nrows),
@@ -447,10 +447,10 @@ static void *gram_layout(void *arg)
 	int n = p->g->n;
 	for (int d = (int)((long)n * p->w / p->nw); d < (int)((long)n * (p->w + 1) / p->nw); d++) {
 		struct svm_node *r = p->g->row[d];
-		r[0] = (struct svm_node){0, d + 1};
+		r[0] = (struct svm_node){.index = 0, .value = d + 1};
 		for (int e = 1; e <= n; e++)
 			r[e].index = e;
-		r[n + 1] = (struct svm_node){-1, 0};
+		r[n + 1] = (struct svm_node){.index = -1};
 	}
 	return NULL;
 }

@@ -215,6 +215,14 @@ typedef enum {
 	TAGAR_FMT_FASTTEXT = 2
 } tagar_format;
 
+/* What a tag name may be: 1 to TAGAR_TAG_MAX bytes of valid UTF-8 without
+ * control characters (tab, newline, C0, DEL, C1), line or paragraph
+ * separators or noncharacters, so it stays one field in TAG<TAB>SCORE
+ * output, one JSON string and one XML text node.  0, or TAGAR_EFORMAT with
+ * the reason in why ("is empty", "holds U+0009, a control character"). */
+#define TAGAR_TAG_MAX 200
+int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen);
+
 void tagar_record_clear(tagar_record *r);
 /* Parses one JSONL line.  need_tags: "tags" must be present.  On error
  * err->msg names the field (the caller adds file and line). */
@@ -232,9 +240,12 @@ typedef struct tagar_corpus_s {
 	int cap;
 } tagar_corpus;
 
-/* Reads a whole labelled file.  Malformed lines are reported on `errs`
- * (when not NULL) as "FILE:LINE: message" and counted in *nbad; reading
- * goes on.  Fails only on I/O errors or when no line is usable. */
+/* Reads a whole labelled file.  Malformed lines, and lines with a tag that
+ * tagar_tag_check() refuses, are reported on `errs` (when not NULL) as
+ * "FILE:LINE: message" and counted in *nbad; reading goes on.  Fails only
+ * on I/O errors or when no line is usable.  TAGAR_FMT_AUTO: the first line
+ * that starts with '{' (JSONL) or "__label__" (fastText) decides; the lines
+ * before it are then read in that format (fastText when none does). */
 int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 		      FILE *errs, int *nbad, tagar_err *err);
 void tagar_corpus_free(tagar_corpus *c);
@@ -242,6 +253,11 @@ void tagar_corpus_free(tagar_corpus *c);
 /* Reads one line of any length from f into *buf (grown as needed).
  * Returns its length without the newline, or -1 at end of file. */
 long tagar_getline(char **buf, size_t *cap, FILE *f);
+
+/* A stream that writes to `to`, starting every line (after \n or \r) with
+ * prefix (not copied: it must outlive the stream); unbuffered.  fclose()
+ * it, not `to`.  NULL when out of memory. */
+FILE *tagar_prefixed_stream(FILE *to, const char *prefix);
 
 /* -------------------------------------------------------------- numbers */
 
@@ -264,11 +280,14 @@ typedef struct {
 double tagar_f1(const tagar_counts *c);
 double tagar_precision(const tagar_counts *c);
 double tagar_recall(const tagar_counts *c);
-/* micro-F1 over all tags and macro-F1 over tags with support > 0 or
- * predictions (the usual definition: a tag never present nor predicted
- * is not counted). */
+/* Whether a tag is scored: in the labels (support > 0) or predicted at
+ * least once.  A tag with neither has no F1 to speak of. */
+int tagar_scored(const tagar_counts *c);
+/* micro-F1 over all tags and macro-F1 over the scored tags (the usual
+ * definition: a tag never present nor predicted is not counted). */
 void tagar_micro_macro(const tagar_counts *c, int ntags, double *micro, double *macro);
-/* Prints a per-tag table and the micro/macro line. */
+/* Prints a per-tag table of the scored tags, the rule macro-F1 follows
+ * (naming the tags it leaves out) and the micro/macro line last. */
 void tagar_report_text(FILE *out, const tagar_counts *c, const char *const *names, int ntags);
 void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *names, int ntags);
 
@@ -334,8 +353,10 @@ tagar_model *tagar_model_load(const char *path, tagar_err *err);
 /* The same from bytes the caller keeps alive (tests, fuzzing). */
 tagar_model *tagar_model_from_bytes(const void *p, size_t n, tagar_err *err);
 void tagar_model_free(tagar_model **m);
-/* Writes atomically: to PATH.tmp.PID, fsync, rename. */
+/* Writes atomically through tagar_outfile (no inputs to avoid). */
 int tagar_model_save(const tagar_model *m, const char *path, tagar_err *err);
+/* The model's bytes, as a model file holds them. */
+const void *tagar_model_image(const tagar_model *m, size_t *len);
 
 int tagar_model_ntags(const tagar_model *m);
 const char *tagar_model_tag(const tagar_model *m, int i);
@@ -354,6 +375,34 @@ double tagar_model_threshold(const tagar_model *m, int tag);
 /* The model's tag vocabulary in the vocabulary file format (data/README.md),
  * or NULL when it has none. */
 const char *tagar_model_vocabulary(const tagar_model *m, size_t *len);
+
+/* --------------------------------------------------------- output files */
+
+/* A file written whole or not at all.  tagar_outfile_open() resolves path
+ * through symlinks (the target is replaced, the link stays) and refuses,
+ * with TAGAR_EIO and a message naming path:
+ *  - a target that exists and is not a regular file (device, FIFO, socket,
+ *    directory): rename() would put a file in its place;
+ *  - a target that is one of inputs (NULL-terminated; "-" is standard
+ *    input), by any name: same device and inode;
+ *  - a directory where the file cannot be created: the temporary file,
+ *    PATH.tmp.PID.N, is created at once, so the caller learns it before
+ *    its long work, not after.
+ * It also removes the PATH.tmp.PID.N files of processes that are gone
+ * (runs killed by SIGKILL).  A new file's mode follows the umask; a
+ * replaced file keeps its mode (and, when allowed, owner and group).
+ * tagar_outfile_commit() writes the bytes to the temporary file, syncs it
+ * and renames it over the target; on any failure, and in
+ * tagar_outfile_abort(), the temporary file is removed and the target is
+ * left as it was.  Both free the object and set it to NULL. */
+typedef struct tagar_outfile tagar_outfile;
+
+tagar_outfile *tagar_outfile_open(const char *path, const char *const *inputs, tagar_err *err);
+/* The temporary file's name (for a signal handler that must remove it);
+ * owned by o. */
+const char *tagar_outfile_temp(const tagar_outfile *o);
+int tagar_outfile_commit(tagar_outfile **o, const void *bytes, size_t n, tagar_err *err);
+void tagar_outfile_abort(tagar_outfile **o);
 
 /* ------------------------------------------------------------- training */
 
@@ -392,6 +441,10 @@ typedef struct tagar_classifier tagar_classifier;
  * libsvm cannot be opened: it is loaded on demand (dlopen). */
 tagar_classifier *tagar_classifier_new(const tagar_model *m);
 void tagar_classifier_free(tagar_classifier **c);
+/* The classifier's cleaner (the model's boilerplate patterns), or NULL when
+ * the model has none: for a caller that looks at text the way the model
+ * does, on the classifier's thread, between calls to tagar_classify. */
+tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c);
 
 typedef struct {
 	int tag;          /* index into the model's tags */
@@ -401,9 +454,14 @@ typedef struct {
 } tagar_tag_score;
 
 /* Scores every tag for one article.  Returns a pointer to ntags scores owned
- * by the classifier (valid until its next call), sorted by score descending. */
+ * by the classifier (valid until its next call), sorted by score descending;
+ * NULL when the article cannot be scored (tagar_classify_error() says why). */
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len);
+/* Why the last tagar_classify() returned NULL: out of memory, or a tag
+ * whose decision value is not a number (a kernel model overflowing on
+ * this text; scores are always numbers).  Owned by c. */
+const char *tagar_classify_error(tagar_classifier *c);
 
 typedef struct {
 	const char *term;

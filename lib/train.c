@@ -13,7 +13,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,40 +90,6 @@ double tagar_positive_weight(const tagar_job *jb, int npos, int n)
 	}
 }
 
-/* Fits on rows[0..nrows) and returns the model; NULL when only one class
- * is present (the caller then scores everything as negative). */
-static struct model *fit_linear(const tagar_job *jb, const signed char *y, const int *rows, int nrows,
-				unsigned seed)
-{
-	struct feature_node **x = malloc((size_t)nrows * sizeof *x);
-	double *yy = malloc((size_t)nrows * sizeof *yy);
-	int npos = 0;
-	for (int i = 0; x && yy && i < nrows; i++) {
-		x[i] = jb->mx->lin[rows[i]];
-		yy[i] = y[rows[i]] > 0 ? 1 : -1;
-		npos += y[rows[i]] > 0;
-	}
-	struct model *m = NULL;
-	if (x && yy && npos > 0 && npos < nrows) {
-		int wl = 1;
-		double wv = tagar_positive_weight(jb, npos, nrows);
-		struct problem p = {nrows, (int)jb->mx->nterms + 1, yy, x, 1.0};
-		struct parameter par = {L2R_L2LOSS_SVC_DUAL, jb->o->eps, jb->C, 1, &wl, &wv, 0.1, NULL};
-		srand(seed);
-		m = train(&p, &par);
-	}
-	free(x);
-	free(yy);
-	return m;
-}
-
-static double linear_decision(const struct model *m, const struct feature_node *x)
-{
-	double d = 0;
-	predict_values(m, x, &d);
-	return m->label[0] == 1 ? d : -d;
-}
-
 unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold)
 {
 	return (unsigned)tagar_mix(jb->o->seed * 1000003u + (uint64_t)tag * 131u + (uint64_t)fold);
@@ -150,43 +120,6 @@ int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner 
 	l->release(m);
 	free(tr);
 	free(te);
-	return 0;
-}
-
-static void *fit_linear_any(const tagar_job *jb, const signed char *y, const int *rows, int nrows, unsigned seed)
-{
-	return fit_linear(jb, y, rows, nrows, seed);
-}
-
-static double score_linear(const tagar_job *jb, const void *m, int row)
-{
-	return linear_decision(m, jb->mx->lin[row]);
-}
-
-static void release_linear(void *m)
-{
-	struct model *p = m;
-	free_and_destroy_model(&p);
-}
-
-static const tagar_learner liblinear_learner = {fit_linear_any, score_linear, release_linear};
-
-static int final_linear(const tagar_job *jb, int tag)
-{
-	int n = jb->mx->ndocs;
-	long nt = jb->mx->nterms;
-	int *rows = malloc((size_t)n * sizeof *rows);
-	if (!rows)
-		return -1;
-	for (int i = 0; i < n; i++)
-		rows[i] = i;
-	struct model *m = fit_linear(jb, jb->y + (size_t)tag * n, rows, n, tagar_fit_seed(jb, tag, -1));
-	free(rows);
-	double sign = m && m->label[0] != 1 ? -1 : 1;
-	for (long j = 0; j < nt; j++)
-		jb->weights[(size_t)j * jb->ntags + tag] = m ? (float)(sign * m->w[j]) : 0.0f;
-	jb->tagparam[4 * tag] = m ? sign * m->w[nt] : -1.0;
-	free_and_destroy_model(&m);
 	return 0;
 }
 
@@ -253,9 +186,9 @@ static int run_unit(tagar_job *jb, int tag, int part)
 	size_t at = (size_t)tag * (size_t)jb->mx->ndocs;
 	int kernel = jb->o->solver == TAGAR_SOLVER_LIBSVM;
 	if (part < jb->o->folds)
-		return tagar_cross_validate_fold(jb, tag, kernel ? &tagar_svm_learner : &liblinear_learner,
+		return tagar_cross_validate_fold(jb, tag, kernel ? &tagar_svm_learner : &tagar_linear_learner,
 						 jb->scores + at, jb->fold + at, part);
-	return kernel ? tagar_svm_final(jb, tag) : final_linear(jb, tag);
+	return kernel ? tagar_svm_final(jb, tag) : tagar_linear_final(jb, tag);
 }
 
 static void progress(const tagar_job *jb, long per, const tagar_train_ctl *ctl, struct timespec t0)
@@ -305,6 +238,19 @@ static int join_workers(const pid_t *kids, int nw)
 	return crashed;
 }
 
+/* A worker dies with the process that forked it (pid parent): killed,
+ * that process cannot collect its work, and an orphan would run on for
+ * the rest of the training.  Linux says so with a signal; a parent that
+ * died before the request took effect is seen by getppid(). */
+static void die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(1);
+}
+
 static void sparse_note(const tagar_train_ctl *ctl, const char *why)
 {
 	/* said like the data warnings: the run is going to be many times slower */
@@ -333,9 +279,11 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 	if (!kids)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	fflush(NULL);
+	pid_t parent = getpid();
 	for (int w = 1; w < nw; w++) {
 		kids[w] = fork();
 		if (kids[w] == 0) {
+			die_with_parent(parent);
 			work_share(jb, w, final, ctl, t0);
 			free(kids);  /* the child's only private allocation */
 			_exit(0);
@@ -346,8 +294,8 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 	work_share(jb, 0, final, ctl, t0);
 	int crashed = join_workers(kids, nw);
 	free(kids);
-	if (ctl->verbose)
-		fputc('\n', ctl->log ? ctl->log : stderr);
+	if (ctl->verbose)  /* erase the progress line: it does not outlive the run */
+		fputs("\r\033[K", ctl->log ? ctl->log : stderr);
 	for (int t = 0; t < jb->ntags; t++)
 		if (crashed || jb->status[t])
 			return tagar_fail(err, TAGAR_ESOLVER, "training failed for tag \"%s\"%s", jb->tags[t],
@@ -586,7 +534,10 @@ static int grid_search(tagar_job *jb, const tagar_train_ctl *ctl, tagar_counts *
 			char a[32], b[32];
 			tagar_fmt_fixed(a, sizeof a, mi, 4);
 			tagar_fmt_fixed(b, sizeof b, ma, 4);
-			fprintf(log, "grid: C %g gamma %g: micro-F1 %s macro-F1 %s\n", jb->C, jb->gamma, a, b);
+			if (ng > 1)  /* gamma only where it applies: RBF and polynomial kernels */
+				fprintf(log, "grid: C %g gamma %g: micro-F1 %s macro-F1 %s\n", jb->C, jb->gamma, a, b);
+			else
+				fprintf(log, "grid: C %g: micro-F1 %s macro-F1 %s\n", jb->C, a, b);
 			if (mi + ma > best) {
 				best = mi + ma;
 				bc = jb->C;
@@ -595,7 +546,10 @@ static int grid_search(tagar_job *jb, const tagar_train_ctl *ctl, tagar_counts *
 		}
 	jb->C = bc;
 	jb->gamma = bg;
-	fprintf(log, "grid: chose C %g gamma %g\n", bc, bg);
+	if (ng > 1)
+		fprintf(log, "grid: chose C %g gamma %g\n", bc, bg);
+	else
+		fprintf(log, "grid: chose C %g\n", bc);
 	return 0;
 }
 
@@ -723,6 +677,55 @@ static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tag
 	char *s = cJSON_Print(root);
 	cJSON_Delete(root);
 	return s;
+}
+
+/* What to change when a fit gives values that are not numbers. */
+static const char *overflow_advice(const tagar_job *jb)
+{
+	if (jb->o->solver == TAGAR_SOLVER_LIBSVM && jb->o->kernel == TAGAR_KERNEL_POLY)
+		return "the polynomial kernel's values are too large: lower --degree, --coef0 or --gamma";
+	if (jb->o->solver == TAGAR_SOLVER_LIBSVM && jb->o->kernel == TAGAR_KERNEL_RBF)
+		return "lower --gamma or --cost";
+	return "lower --cost";
+}
+
+/* The first value of tag t's final model that is not a finite number:
+ * its name, or NULL when every one is.  Classifying with such a model
+ * prints NaN (invalid JSON) and assigns nothing, so it is never written. */
+static const char *nonfinite_part(const tagar_job *jb, int t)
+{
+	static const char *const param[] = {"the bias", "the threshold", "the calibration slope",
+					       "the calibration offset"};
+	size_t n = (size_t)jb->mx->ndocs;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(jb->scores[(size_t)t * n + i]))
+			return "a cross-validation decision value";
+	for (int k = 0; k < 4; k++)
+		if (!isfinite(jb->tagparam[4 * t + k]))
+			return param[k];
+	if (has_kernel_models(jb)) {
+		if (!isfinite(jb->kout.rho[t]))
+			return "the kernel bias";
+		for (uint32_t i = 0; i < jb->kout.count[t]; i++)
+			if (!isfinite(jb->kout.coef[(size_t)t * n + i]))
+				return "a support vector coefficient";
+		return NULL;
+	}
+	for (long j = 0; j < jb->mx->nterms; j++)
+		if (!isfinite(jb->weights[(size_t)j * jb->ntags + t]))
+			return "a weight";
+	return NULL;
+}
+
+static int check_finite(const tagar_job *jb, tagar_err *err)
+{
+	for (int t = 0; t < jb->ntags; t++) {
+		const char *what = nonfinite_part(jb, t);
+		if (what)
+			return tagar_fail(err, TAGAR_ESOLVER, "tag \"%s\": %s is not a finite number; %s",
+					  jb->tags[t], what, overflow_advice(jb));
+	}
+	return 0;
 }
 
 static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_stopset *stop,
@@ -927,6 +930,8 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = grid_search(&jb, ctl, cnt, err);
 	if (!rc)
 		rc = run_tags(&jb, 1, ctl, err);
+	if (!rc)
+		rc = check_finite(&jb, err);
 	if (!rc && kernel && tagar_kernel_parts_collect(&jb, &kv))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc)

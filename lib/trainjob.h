@@ -1,5 +1,6 @@
 /* trainjob.h - the state one training run shares between its tags and
- * solvers (train.c drives; svmfit.c fits with libsvm).  Internal. */
+ * solvers (train.c drives; linfit.c fits with LIBLINEAR, svmfit.c with
+ * libsvm).  Internal. */
 #ifndef TAGAR_TRAINJOB_H
 #define TAGAR_TRAINJOB_H
 
@@ -94,6 +95,11 @@ typedef struct {
  * on the other folds (no model: every document scores -1). */
 int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner *l, double *scores,
 			      const int *fold, int f);
+
+/* LIBLINEAR (linfit.c). */
+extern const tagar_learner tagar_linear_learner;
+/* Final fit of one tag on all documents: writes its weight column and bias. */
+int tagar_linear_final(const tagar_job *jb, int tag);
 
 /* libsvm (svmfit.c). */
 extern const tagar_learner tagar_svm_learner;

@@ -1,7 +1,8 @@
-/* check.h - the C test suites' tiny assertion: CHECK counts a pass or
- * prints "FAIL file:line: message" and counts a failure. */
-#ifndef TAGAR_TESTS_CHECK_H
-#define TAGAR_TESTS_CHECK_H
+/* check.h - the test programs' tally (tests/unit.c, tests/compat/): CHECK
+ * counts a condition and prints the ones that fail; each program ends with
+ * "NAME: N passed, N failed", which tests/run adds up. */
+#ifndef TAGAR_CHECK_H
+#define TAGAR_CHECK_H
 
 #include <stdio.h>
 

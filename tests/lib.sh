@@ -27,6 +27,15 @@ lines() { # FILE N DESCRIPTION
 	n=$(wc -l < "$1")
 	if [ "$n" -eq "$2" ]; then ok; else ko "$3: $n lines, want $2"; fi
 }
+# starts_under_ulimit KB COMMAND...: whether COMMAND runs successfully with
+# its address space limited to KB kilobytes, silently.  The subshell waits
+# for COMMAND (the `exit` keeps the shell from exec'ing it), so a probe that
+# dies of a signal (a sanitizer's abort) is reported into /dev/null, not as
+# a stray "Aborted" line of the suite.
+starts_under_ulimit() {
+	kb=$1; shift
+	(ulimit -v "$kb" && "$@"; exit $?) > /dev/null 2>&1
+}
 finish() {
 	echo "$suite: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]

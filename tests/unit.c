@@ -3,6 +3,7 @@
 #include "tagar.h"
 #include "jsonline.h"
 #include "trainjob.h"
+#include "check.h"
 
 #include <locale.h>
 #include <math.h>
@@ -10,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <xxhash.h>
-
-#include "check.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -605,6 +604,54 @@ static void test_corrupt(tally *t, const char *path)
 	free(b);
 }
 
+/* The offset of section id's data in a model image, or 0. */
+static size_t section_at(const unsigned char *b, size_t n, uint32_t id)
+{
+	uint32_t nsec = (uint32_t)b[28] | (uint32_t)b[29] << 8;
+	for (uint32_t i = 0; i < nsec && 64 + (i + 1) * 24 <= n; i++) {
+		const unsigned char *e = b + 64 + i * 24;
+		if (((uint32_t)e[0] | (uint32_t)e[1] << 8) == id)
+			return (size_t)e[8] | (size_t)e[9] << 8 | (size_t)e[10] << 16 | (size_t)e[11] << 24;
+	}
+	return 0;
+}
+
+/* A model whose numbers are not numbers is refused, whatever its checksum
+ * says: the classifier would print NaN (invalid JSON). */
+static void test_nonfinite(tally *t, const char *path)
+{
+	enum { SEC_IDF = 7, SEC_TAGPARAM = 9 };
+	size_t n;
+	unsigned char *b = (unsigned char *)slurp(path, &n);
+	size_t tp = b ? section_at(b, n, SEC_TAGPARAM) : 0, idf = b ? section_at(b, n, SEC_IDF) : 0;
+	CHECK(t, tp && idf, "sections found");
+	if (!tp || !idf) {
+		free(b);
+		return;
+	}
+	static const double bad[] = {NAN, INFINITY, -INFINITY};
+	tagar_err e = {0, ""};
+	for (int k = 0; k < 4; k++)
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			double keep;
+			memcpy(&keep, b + tp + 8 * (size_t)k, 8);
+			memcpy(b + tp + 8 * (size_t)k, &bad[i], 8);
+			reseal(b, n);
+			tagar_model *m = tagar_model_from_bytes(b, n, &e);
+			CHECK(t, !m && strstr(e.msg, "not a finite number") && strstr(e.msg, "tag \""),
+			      "tag parameter %d = %g refused: %s", k, bad[i], m ? "(loaded)" : e.msg);
+			tagar_model_free(&m);
+			memcpy(b + tp + 8 * (size_t)k, &keep, 8);
+		}
+	float inf = INFINITY;
+	memcpy(b + idf, &inf, 4);
+	reseal(b, n);
+	tagar_model *m = tagar_model_from_bytes(b, n, &e);
+	CHECK(t, !m && strstr(e.msg, "idf is not a finite number"), "infinite idf refused: %s", m ? "(loaded)" : e.msg);
+	tagar_model_free(&m);
+	free(b);
+}
+
 static void test_determinism(tally *t, tagar_corpus *c, const char *p1, const char *p2)
 {
 	tagar_model *a = train_tiny(c, 1), *b = train_tiny(c, 2);
@@ -672,6 +719,7 @@ static void test_model(tally *t)
 		test_tfidf(t, m);
 		test_roundtrip(t, m, p1);
 		test_corrupt(t, p1);
+		test_nonfinite(t, p1);
 	}
 	test_determinism(t, &c, p1, p2);
 	tagar_model_free(&m);

@@ -18,8 +18,10 @@ contains "$tmp/out" 'alias "Kementerian Dalam Negeri" in lead x1' "alias, zone a
 expect 0 "explain JSON" -- "$classify" -m "$default" --json --explain=1 data/sample-kemendagri.txt
 contains "$tmp/out" '"vocabulary": [{"alias": "Kementerian Dalam Negeri", "zone": "lead", "count": 1, "contribution": ' "vocabulary hits in JSON"
 expect 0 "info" -- "$classify" -m "$default" --info
-contains "$tmp/out" "vocabulary: " "info summary counts aliases"
-contains "$tmp/out" '"Kemendagri":' "info lists aliases per tag"
+contains "$tmp/out" "tag vocabulary: 891 aliases from data/govtags-vocab.txt; weight 0.15" "info summary counts aliases"
+grep -q '^Kemendagri .* 22$' "$tmp/out" && ok || ko "info lists aliases per tag"
+expect 0 "info JSON" -- "$classify" -m "$default" --info --json
+contains "$tmp/out" '"aliases":{"APBN":31,' "info --json has every tag's alias count"
 expect 0 "vocab view" -- "$classify" -m "$default" --vocab
 contains "$tmp/out" "alias = Kementerian Dalam Negeri" "--vocab lists aliases"
 
@@ -57,7 +59,7 @@ expect 1 "vocab view without one" -- "$classify" -m "$tmp/none.tgm" --vocab
 contains "$tmp/err" "no tag vocabulary" "a model without a vocabulary says so"
 expect 0 "default: tag names" -- "$train" -q -o "$tmp/names.tgm" data/sample.jsonl
 expect 0 "info of a tag-name model" -- "$classify" -m "$tmp/names.tgm" --info
-contains "$tmp/out" '"source":	"tag names"' "without --vocab the tags' names are the vocabulary"
+contains "$tmp/out" "aliases from tag names" "without --vocab the tags' names are the vocabulary"
 
 # a user's own tags whose names make no alias (no word, too many) still train
 {

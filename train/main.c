@@ -20,7 +20,7 @@ static const char USAGE[] =
 	"  -o, --output=MODEL       model file to write (required)\n"
 	"  -f, --format=FMT         auto (default), jsonl or fasttext\n"
 	"  -s, --solver=NAME        liblinear (default) or libsvm\n"
-	"  -k, --kernel=NAME        libsvm kernel: linear (default), rbf or poly\n"
+	"      --kernel=NAME        libsvm kernel: linear (default), rbf or poly\n"
 	"  -C, --cost=C             SVM cost (default 1)\n"
 	"  -g, --gamma=G            RBF/polynomial gamma (default 1)\n"
 	"      --degree=D           polynomial degree (default 2)\n"
@@ -69,6 +69,7 @@ static const char USAGE[] =
 typedef struct {
 	const char *out, *in, *stopfile;
 	const char *boilerfile;  /* NULL: the default file; "none": off */
+	char boilerpath[PATH_MAX + 64];  /* the patterns file read, "" when none */
 	tagar_format fmt;
 	tagar_text_opts text;
 	tagar_train_opts train;
@@ -95,7 +96,9 @@ static int num(const char *opt, const char *v, double lo, double hi, double *out
 static int integer(const char *opt, const char *v, long lo, long hi, int *out)
 {
 	double d;
-	if (num(opt, v, (double)lo, (double)hi, &d) || d != (long)d)
+	if (num(opt, v, (double)lo, (double)hi, &d))
+		return EXIT_USAGE;  /* num() said so */
+	if (d != (long)d)
 		return bad_value(opt, v);
 	*out = (int)d;
 	return 0;
@@ -158,12 +161,13 @@ static int zone_weights(options *o, const char *a)
 	return z[0] + z[1] + z[2] > 0 ? 0 : bad_value("vocab-zones", a);
 }
 
-enum { O_DEGREE = 256, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
+/* --kernel has no short option: -k is --top-k in tagar-classify */
+enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
        O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
        O_VOCAB, O_VNAMES, O_VZONES, O_LEAD };
 
 static const struct option LONGOPTS[] = {
-	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, 'k'},
+	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, O_KERNEL},
 	{"cost", 1, 0, 'C'}, {"gamma", 1, 0, 'g'}, {"degree", 1, 0, O_DEGREE}, {"coef0", 1, 0, O_COEF0},
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
@@ -190,7 +194,7 @@ static int option(options *o, int c, const char *a)
 	case 'o': o->out = a; return 0;
 	case 'f': if (pick("format", a, fmts, &v)) return EXIT_USAGE; o->fmt = (tagar_format)v; return 0;
 	case 's': return pick("solver", a, solvers, &o->train.solver);
-	case 'k': return pick("kernel", a, kernels, &o->train.kernel);
+	case O_KERNEL: return pick("kernel", a, kernels, &o->train.kernel);
 	case 'C': return num("cost", a, 1e-6, 1e6, &o->train.C);
 	case 'g': return num("gamma", a, 1e-9, 1e6, &o->train.gamma);
 	case O_DEGREE: return integer("degree", a, 1, 10, &o->train.degree);
@@ -240,7 +244,7 @@ static int option(options *o, int c, const char *a)
 static int parse_args(options *o, int argc, char **argv)
 {
 	int c, rc;
-	while ((c = getopt_long(argc, argv, "o:f:s:k:C:g:n:j:qhV", LONGOPTS, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "o:f:s:C:g:n:j:qhV", LONGOPTS, NULL)) != -1)
 		if ((rc = option(o, c, optarg)))
 			return rc;
 	if (optind != argc - 1 || !o->out) {
@@ -282,7 +286,7 @@ static tagar_stopset *make_stopset(const options *o)
 	size_t len = 0;
 	char *words = NULL;
 	if (o->stopfile && !(words = slurp(o->stopfile, &len))) {
-		perror(o->stopfile);
+		fprintf(stderr, "tagar-train: %s: %s\n", o->stopfile, strerror(errno));
 		return NULL;
 	}
 	tagar_stopset *s = tagar_stopset_new(o->text.stopwords, words, len);
@@ -325,6 +329,7 @@ static int load_boilerplate(options *o, char **patterns)
 	}
 	if (strcmp(path, "none") == 0)
 		return 0;
+	snprintf(o->boilerpath, sizeof o->boilerpath, "%s", path);
 	if (!(*patterns = slurp(path, &len))) {
 		fprintf(stderr, "tagar-train: %s: cannot read the boilerplate patterns: %s\n", path, strerror(errno));
 		return EXIT_IO;
@@ -368,9 +373,82 @@ static int exit_for(int code)
 	return code == TAGAR_EIO ? EXIT_IO : EXIT_DATA;
 }
 
+/* The library's messages (a line's error, warnings, progress) start with
+ * the program's name, as main()'s own do. */
+static FILE *messages(void)
+{
+	FILE *f = tagar_prefixed_stream(stderr, "tagar-train: ");
+	return f ? f : stderr;
+}
+
+static void close_messages(FILE *f)
+{
+	if (f != stderr)
+		fclose(f);
+}
+
+/* The temporary model file, removed when a signal ends the run (workers,
+ * which inherit the handler, leave it to this process). */
+static char temp_path[PATH_MAX + 64];
+static volatile sig_atomic_t have_temp;
+static pid_t owner;
+
+static void on_fatal_signal(int sig)
+{
+	if (have_temp && getpid() == owner)
+		unlink(temp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void handle_signals(void)
+{
+	static const int fatal[] = {SIGTERM, SIGINT, SIGHUP};
+	signal(SIGPIPE, SIG_IGN);  /* a closed pipe is a write error with a message */
+	signal(SIGXFSZ, SIG_IGN);  /* so is the file size limit (EFBIG) */
+	owner = getpid();
+	for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) {
+		struct sigaction sa = {0};
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(fatal[i], &sa, NULL);
+	}
+}
+
+/* The model file, checked and its temporary file created before any
+ * training: it must not be one of the files training reads. */
+static tagar_outfile *open_output(const options *o)
+{
+	const char *inputs[4] = {o->in, NULL, NULL, NULL};
+	int n = 1;
+	if (o->stopfile)
+		inputs[n++] = o->stopfile;
+	if (o->boilerpath[0])
+		inputs[n++] = o->boilerpath;
+	tagar_err err = {0, ""};
+	tagar_outfile *out = tagar_outfile_open(o->out, inputs, &err);
+	if (!out) {
+		fprintf(stderr, "tagar-train: %s\n", err.msg);
+		return NULL;
+	}
+	snprintf(temp_path, sizeof temp_path, "%s", tagar_outfile_temp(out));
+	have_temp = strlen(tagar_outfile_temp(out)) < sizeof temp_path;
+	return out;
+}
+
+static int save_model(const tagar_model *m, tagar_outfile **out, tagar_err *err)
+{
+	size_t len;
+	const void *img = tagar_model_image(m, &len);
+	int rc = tagar_outfile_commit(out, img, len, err);
+	have_temp = 0;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);  /* a closed pipe is a write error with a message */
+	handle_signals();
+	argv[0] = "tagar-train";   /* getopt's messages start with argv[0] */
 	options o = {0};
 	tagar_text_opts_default(&o.text);
 	tagar_train_opts_default(&o.train);
@@ -381,23 +459,33 @@ int main(int argc, char **argv)
 	if ((rc = load_boilerplate(&o, &patterns)))
 		return rc;
 	o.ctl.vocab_names = o.vocab_none ? -1 : o.vnames_off;
+	tagar_outfile *out = open_output(&o);
+	if (!out) {
+		free(patterns);
+		return EXIT_IO;
+	}
+	FILE *msgs = messages();
 	o.ctl.verbose = !o.quiet && isatty(2);
-	o.ctl.log = stderr;
+	o.ctl.log = msgs;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	tagar_corpus c = {0};
 	tagar_err err = {0, ""};
 	int nbad = 0;
-	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, stderr, &nbad, &err))) {
+	if ((rc = tagar_corpus_read(&c, o.in, o.fmt, msgs, &nbad, &err))) {
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
+		tagar_outfile_abort(&out);
 		tagar_corpus_free(&c);
 		free(patterns);
+		close_messages(msgs);
 		return exit_for(rc);
 	}
 	if (nbad && o.strict) {
 		fprintf(stderr, "tagar-train: %s: %d malformed line(s); stopping (--strict)\n", o.in, nbad);
+		tagar_outfile_abort(&out);
 		tagar_corpus_free(&c);
 		free(patterns);
+		close_messages(msgs);
 		return EXIT_DATA;
 	}
 	if (nbad && !o.quiet)
@@ -405,12 +493,14 @@ int main(int argc, char **argv)
 	tagar_stopset *stop = make_stopset(&o);
 	tagar_model *m = NULL;
 	tagar_counts *cnt = NULL;
-	if (!stop)
-		rc = EXIT_IO;
-	else if ((rc = tagar_train(&c, &o.text, stop, &o.train, &o.ctl, &m, &cnt, &err)))
+	rc = stop ? tagar_train(&c, &o.text, stop, &o.train, &o.ctl, &m, &cnt, &err) : EXIT_IO;
+	close_messages(msgs);
+	if (stop && rc)
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
-	else if ((rc = tagar_model_save(m, o.out, &err)))
+	else if (stop && (rc = save_model(m, &out, &err)))
 		fprintf(stderr, "tagar-train: %s\n", err.msg);
+	tagar_outfile_abort(&out);  /* not saved: the temporary file goes */
+	have_temp = 0;
 	if (!rc && o.cv_print) {
 		const char **names = malloc((size_t)tagar_model_ntags(m) * sizeof *names);
 		for (int t = 0; names && t < tagar_model_ntags(m); t++)
