@@ -29,7 +29,9 @@ WARN = -std=c11 -Wall -Wextra -Werror
 # libsvm, liblinear and libstemmer ship none (Debian 12), so theirs are
 # spelled here: libsvm's svm.h is in /usr/include/libsvm, the others'
 # headers in /usr/include.
-PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib
+# raptor2 reads SKOS vocabularies (lib/skos.c), which only training
+# reaches: with --as-needed, tagar-classify does not load it.
+PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm
 NOPC_LIBS ?= -lsvm -llinear -lstemmer
@@ -109,7 +111,7 @@ LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c))
 prog_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 PROGRAM_OBJ = $(foreach p,$(PROGRAMS),$(call prog_obj,$(p)))
 BINS = $(PROGRAMS:%=$(OUT)/tagar-%)
-TESTS = $(BUILD)/tests/unit $(BUILD)/tests/compat/linfit_check
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/lexicon $(BUILD)/tests/compat/linfit_check
 LINK_LIBTAGAR ?= $(BUILD)/libtagar.a
 
 MAKEFLAGS += --no-builtin-rules
@@ -213,10 +215,11 @@ compat-check: $(BUILD)/tests/compat/linfit_check
 deps:
 	@sh deps.sh
 
-# The default model, from the shared government-news corpus.
+# The default model, from the shared government-news corpus and the
+# project's vocabulary of its tags.
 SHARED ?= ../shared
 model: bin/tagar-train
-	bin/tagar-train -q -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
+	bin/tagar-train -q --vocab data/govtags-vocab.txt -o models/default.tgm $(SHARED)/data/govtags/train.jsonl
 
 install:
 	$(MAKE) SANITIZE= $(PROGRAMS:%=bin/tagar-%)
@@ -243,7 +246,7 @@ clean:
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
 #                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline,
-#                        fuzz-sniff)
+#                        fuzz-sniff, fuzz-vocab, fuzz-skos)
 # fuzz_jsonline is differential: it aborts when the JSONL fast path
 # (lib/jsonline.c) and the cJSON path read a line differently.
 # Harnesses run one after another; make -j2 fuzz runs two at a time.
@@ -272,6 +275,7 @@ $(FUZZERS:fuzz_%=fuzz-%): fuzz-%: fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/corpus/fuzz_$* $(FUZZ_BUILD)/artifacts/fuzz_$* $(FUZZ_BUILD)/logs
 	@log=$(FUZZ_BUILD)/logs/fuzz_$*.log; \
 	echo "fuzz_$*: fuzzing for $(FUZZ_SECONDS) s (log $$log)"; \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	$(FUZZ_BUILD)/fuzz_$* -max_total_time=$(FUZZ_SECONDS) $(FUZZ_RUNFLAGS) \
 	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/fuzz_$*/ \
 	  $(FUZZ_BUILD)/corpus/fuzz_$* tests/fuzz/seeds/fuzz_$* > $$log 2>&1; \

@@ -7,7 +7,7 @@
 # root; installs only what is missing.  `make deps` runs this script.
 set -e
 build="build-essential pkg-config libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev
-	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev"
+	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev libraptor2-dev"
 test="python3"
 missing=""
 for p in $build $test; do

@@ -143,20 +143,43 @@ static const char *field(const cJSON *o, const char *key, int decimals, char *bu
 	return buf;
 }
 
-static void print_tags(FILE *out, const cJSON *tags)
+/* aliases: the tag vocabulary's alias count per tag (NULL: no vocabulary,
+ * no column). */
+static void print_tags(FILE *out, const cJSON *tags, const cJSON *aliases)
 {
-	char a[32], b[32], cc[32], d[32], e[32];
+	char a[32], b[32], cc[32], d[32], e[32], f[32];
 	const cJSON *t;
-	fprintf(out, "%-20s %9s %9s %12s %9s %9s\n", "tag", "examples", "threshold", "CV precision", "CV recall",
-		"CV F1");
+	fprintf(out, "%-20s %9s %9s %12s %9s %9s%s\n", "tag", "examples", "threshold", "CV precision", "CV recall",
+		"CV F1", aliases ? "   aliases" : "");
 	cJSON_ArrayForEach(t, tags)
 	{
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tag");
-		fprintf(out, "%-20s %9s %9s %12s %9s %9s\n", cJSON_IsString(name) ? name->valuestring : "?",
-			field(t, "positives", 0, a, sizeof a), field(t, "threshold", 4, b, sizeof b),
-			field(t, "cv_precision", 4, cc, sizeof cc), field(t, "cv_recall", 4, d, sizeof d),
-			field(t, "cv_f1", 4, e, sizeof e));
+		const char *tag = cJSON_IsString(name) ? name->valuestring : "?";
+		fprintf(out, "%-20s %9s %9s %12s %9s %9s", tag, field(t, "positives", 0, a, sizeof a),
+			field(t, "threshold", 4, b, sizeof b), field(t, "cv_precision", 4, cc, sizeof cc),
+			field(t, "cv_recall", 4, d, sizeof d), field(t, "cv_f1", 4, e, sizeof e));
+		if (aliases)
+			fprintf(out, " %9s", cJSON_GetObjectItemCaseSensitive(aliases, tag) ? field(aliases, tag, 0, f, sizeof f)
+											   : "0");
+		fputc('\n', out);
 	}
+}
+
+/* "tag vocabulary: N aliases (SOURCE), weight W, ..." when the model has one. */
+static const cJSON *print_vocabulary(FILE *out, const cJSON *meta)
+{
+	const cJSON *lx = cJSON_GetObjectItemCaseSensitive(meta, "lexicon");
+	const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(lx, "aliases"), *a;
+	if (!cJSON_IsObject(lx) || !cJSON_IsObject(aliases))
+		return NULL;
+	char w[32], src[32], lead[32];
+	double n = 0;
+	cJSON_ArrayForEach(a, aliases)
+		n += cJSON_IsNumber(a) ? a->valuedouble : 0;
+	fprintf(out, "tag vocabulary: %.0f aliases from %s; weight %s, lead %s tokens (--vocab lists them)\n", n,
+		field(lx, "source", -1, src, sizeof src), field(lx, "weight", -1, w, sizeof w),
+		field(lx, "lead_tokens", 0, lead, sizeof lead));
+	return aliases;
 }
 
 static void print_summary(ctx *c, const char *path, const cJSON *meta)
@@ -187,7 +210,19 @@ static void print_summary(ctx *c, const char *path, const cJSON *meta)
 	if (cv)
 		fprintf(out, "cross-validation: %s-fold, micro-F1 %s, macro-F1 %s\n", field(cv, "folds", 0, buf, sizeof buf),
 			field(cv, "micro_f1", 4, b2, sizeof b2), field(cv, "macro_f1", 4, b3, sizeof b3));
-	print_tags(out, cJSON_GetObjectItemCaseSensitive(meta, "tags"));
+	print_tags(out, cJSON_GetObjectItemCaseSensitive(meta, "tags"), print_vocabulary(out, meta));
+}
+
+int vocab_print(ctx *c, const char *path)
+{
+	size_t len;
+	const char *v = tagar_model_vocabulary(c->m, &len);
+	if (!v) {
+		fprintf(stderr, "tagar-classify: %s: the model has no tag vocabulary\n", path);
+		return EXIT_RECORDS;
+	}
+	fwrite(v, 1, len, c->out);
+	return 0;
 }
 
 int info_print(ctx *c, const char *path)

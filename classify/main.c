@@ -46,14 +46,18 @@ static const char USAGE[] =
 	"                           instead of each tag's tuned threshold\n"
 	"  -k, --top-k=K            at most K tags per article\n"
 	"  -a, --all-scores         also report every tag's score\n"
-	"  -e, --explain[=N]        the N (default 5) terms that weighed most for each tag\n"
+	"  -e, --explain[=N]        the N (default 5) terms that weighed most for each tag,\n"
+	"                           and the tag vocabulary's aliases found for it\n"
 	"      --max-bytes=N        longest record (JSONL line, article) accepted: 1024 to\n"
 	"                           1000000000000, default 16777216; a whole page or\n"
 	"                           feed may be 4 times that\n"
 	"  -j, --threads=N          batch: worker threads (default: all cores);\n"
 	"                           output order and bytes do not depend on N\n"
 	"      --eval=FILE          labelled JSONL in: per-tag precision/recall/F1 out\n"
-	"      --info               print the model's metadata and exit (--json: as JSON)\n"
+	"      --info               print the model's metadata and exit (--json: as JSON);\n"
+	"                           with its tag vocabulary's aliases per tag\n"
+	"      --vocab              print the model's tag vocabulary (the tagar-train\n"
+	"                           --vocab file format) and exit\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
@@ -67,12 +71,12 @@ static int bad_value(const char *opt, const char *v)
 }
 
 enum { O_TEXT = 256, O_NOTITLE, O_JSON, O_EVAL, O_INFO, O_HTML, O_FEED, O_EMIT, O_TSV, O_FASTTEXT, O_DIR,
-       O_STRICT, O_KEEP, O_SHOW, O_MAXB };
+       O_STRICT, O_KEEP, O_SHOW, O_MAXB, O_VOCAB };
 
 static const struct option LONGOPTS[] = {
 	{"model", 1, 0, 'm'}, {"batch", 0, 0, 'b'}, {"text", 0, 0, O_TEXT}, {"no-title", 0, 0, O_NOTITLE},
 	{"json", 0, 0, O_JSON}, {"threshold", 1, 0, 't'}, {"top-k", 1, 0, 'k'}, {"all-scores", 0, 0, 'a'},
-	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"help", 0, 0, 'h'},
+	{"explain", 2, 0, 'e'}, {"threads", 1, 0, 'j'}, {"eval", 1, 0, O_EVAL}, {"info", 0, 0, O_INFO}, {"vocab", 0, 0, O_VOCAB}, {"help", 0, 0, 'h'},
 	{"version", 0, 0, 'V'}, {"html", 0, 0, O_HTML}, {"feed", 0, 0, O_FEED}, {"emit", 1, 0, O_EMIT},
 	{"tsv", 0, 0, O_TSV}, {"fasttext", 0, 0, O_FASTTEXT}, {"dir", 1, 0, O_DIR}, {"strict", 0, 0, O_STRICT},
 	{"keep-going", 0, 0, O_KEEP}, {"show-text", 0, 0, O_SHOW}, {"max-bytes", 1, 0, O_MAXB}, {0, 0, 0, 0}};
@@ -136,6 +140,7 @@ static int option(options *o, int c, const char *a)
 		return 0;
 	case O_EVAL: o->eval = a; return 0;
 	case O_INFO: o->info = 1; return 0;
+	case O_VOCAB: o->info = 2; return 0;
 	case O_MAXB:
 		if (tagar_parse_double(a, &d) || d < 1024 || d > 1e12 || d != (double)(size_t)d) {
 			fprintf(stderr, "tagar-classify: invalid value '%s': --max-bytes must be an integer "
@@ -430,7 +435,7 @@ int main(int argc, char **argv)
 		      stderr);
 		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
-		rc = info_print(&c, path);
+		rc = o.info == 2 ? vocab_print(&c, path) : info_print(&c, path);
 	} else if (o.eval) {
 		rc = run_eval(&c);
 	} else {

@@ -35,6 +35,37 @@ static void json_explain(ctx *c, int tag)
 	fputc(']', c->out);
 }
 
+/* The tag vocabulary's hits behind a tag, at most this many. */
+#define VOCAB_SHOWN 8
+
+static void json_vocab(ctx *c, int tag)
+{
+	tagar_lexhit h[VOCAB_SHOWN];
+	int n = tagar_explain_vocab(c->cl, tag, h, VOCAB_SHOWN);
+	if (!n)
+		return;
+	fputs(", \"vocabulary\": [", c->out);
+	for (int i = 0; i < n; i++) {
+		fputs(i ? ", {\"alias\": " : "{\"alias\": ", c->out);
+		tagar_json_string(c->out, h[i].alias, strlen(h[i].alias));
+		fprintf(c->out, ", \"zone\": \"%s\", \"count\": %d, \"contribution\": ", h[i].zone_name, h[i].count);
+		put_num(c->out, h[i].contribution);
+		fputc('}', c->out);
+	}
+	fputc(']', c->out);
+}
+
+static void text_vocab(ctx *c, int tag)
+{
+	tagar_lexhit h[VOCAB_SHOWN];
+	int n = tagar_explain_vocab(c->cl, tag, h, VOCAB_SHOWN);
+	for (int i = 0; i < n; i++) {
+		char x[32];
+		tagar_fmt_fixed(x, sizeof x, h[i].contribution, 4);
+		fprintf(c->out, "    alias \"%s\" in %s x%d  +%s\n", h[i].alias, h[i].zone_name, h[i].count, x);
+	}
+}
+
 static void json_scores(ctx *c, const tagar_tag_score *s)
 {
 	int T = tagar_model_ntags(c->m);
@@ -80,8 +111,10 @@ void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
 		tagar_json_string(c->out, name, strlen(name));
 		fputs(", \"score\": ", c->out);
 		put_num(c->out, s[i].score);
-		if (c->o->explain)
+		if (c->o->explain) {
 			json_explain(c, s[i].tag);
+			json_vocab(c, s[i].tag);
+		}
 		fputc('}', c->out);
 	}
 	fputc(']', c->out);
@@ -113,6 +146,8 @@ void out_text_record(ctx *c, const tagar_tag_score *s, int tty)
 			fprintf(c->out, "    %-28.*s tf-idf %s  weight %s\n", (int)c->contrib[k].len,
 				c->contrib[k].term, x, w);
 		}
+		if (pick && c->o->explain)
+			text_vocab(c, s[i].tag);
 	}
 	if (!shown && tty)
 		fputs("(no tag)\n", c->out);

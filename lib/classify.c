@@ -2,6 +2,7 @@
  * score out.  A classifier is per thread: it owns its tokenizer and
  * scratch space, and only reads the (shared, read-only) model. */
 #include "internal.h"
+#include "lexicon.h"
 #include "matrix.h"
 
 #include <dlfcn.h>
@@ -59,6 +60,12 @@ struct tagar_classifier {
 	float *acc;               /* int8 models accumulate in float */
 	double log_int[LOG_TABLE];   /* log(k) */
 	tagar_tag_score *scores;
+	/* the model's tag vocabulary: its hits in this article (lex), and the
+	 * state on_feature feeds: lex itself when every token reaches
+	 * on_feature, else a state that finds nothing (the tokenizer's
+	 * observer then feeds lex) */
+	tagar_lex_state lex, lex_none, *lex_inline;
+	tagar_lex_params lexp;
 	/* kernel models, rebuilt as libsvm structures over the model's arrays */
 	struct svm_model *svm;
 	struct svm_node *sv_space, **sv_ptr, *xnode;
@@ -148,9 +155,45 @@ static void on_feature(const char *f, size_t n, double w, void *ud)
 	tagar_classifier *c = ud;
 	uint64_t h = XXH3_64bits(f, n);
 	tagar_vocab_prefetch(&c->voc, h);
+	tagar_lex_token(c->lex_inline, h);
 	c->pend[c->npend++] = (pending_token){h, w, -1};
 	if (c->npend == PENDING)
 		resolve_pending(c);
+}
+
+static void on_observed(const char *f, size_t n, double w, void *ud)
+{
+	(void)w;
+	tagar_classifier *c = ud;
+	tagar_lex_token(&c->lex, XXH3_64bits(f, n));
+}
+
+/* The vocabulary's state.  The features of a plain unigram model are
+ * every token as it comes, so on_feature matches them on the way, at the
+ * cost of one bit test per token; a model that stems, drops or joins
+ * tokens has the tokenizer show each token to on_observed instead. */
+static int lexicon_setup(tagar_classifier *c)
+{
+	const tagar_lexicon *lx = tagar_model_lexicon(c->m, &c->lexp);
+	const tagar_text_opts *to = tagar_model_text_opts(c->m);
+	int every_token = to->ngram_max == 1 && to->stem == TAGAR_STEM_NONE && !to->drop_numbers;
+	if (tagar_lex_state_init(&c->lex, lx, c->lexp.lead_tokens) || tagar_lex_state_init(&c->lex_none, NULL, 0))
+		return -1;
+	c->lex_inline = lx && every_token ? &c->lex : &c->lex_none;
+	if (lx && !every_token)
+		tagar_tokenizer_observe(c->tk, on_observed, c);
+	return 0;
+}
+
+/* Adds each tag's lexical evidence to its SVM decision value. */
+static void fuse_lexicon(tagar_classifier *c)
+{
+	tagar_lex_finish(&c->lex);
+	for (int i = 0; i < c->lex.ntouched; i++) {
+		int t = c->lex.touched[i];
+		c->dec[t] += c->lexp.weight * tagar_lex_score(&c->lex, &c->lexp, t);
+	}
+	c->failed |= c->lex.failed;
 }
 
 /* Sublinear TF of a count, 1 + log(count): most counts are small whole
@@ -329,7 +372,7 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->scores = malloc((size_t)c->ntags * sizeof *c->scores);
 	c->acc = malloc(((size_t)c->ntags + 7) * sizeof *c->acc);  /* see quantized_scores */
 	int linear = c->v.weights || c->v.qweights;
-	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->seen ||
+	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->seen || lexicon_setup(c) ||
 	    (!linear && (load_libsvm(c) || make_kernel_models(c))))
 		tagar_classifier_free(&c);
 	return c;
@@ -347,6 +390,8 @@ void tagar_classifier_free(tagar_classifier **cp)
 	tagar_classifier *c = *cp;
 	tagar_tokenizer_free(&c->tk);
 	tagar_cleaner_free(&c->clean);
+	tagar_lex_state_free(&c->lex);
+	tagar_lex_state_free(&c->lex_none);
 	free(c->x);
 	free(c->seen);
 	free(c->dec);
@@ -425,8 +470,12 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 	}
 	if (c->clean && !(text = tagar_clean(c->clean, text, len, &len)))
 		return NULL;  /* cut exactly as at training time */
-	if (tagar_features(c->tk, title, tlen, o->title_weight, on_feature, c) ||
-	    tagar_features(c->tk, text, len, 1.0, on_feature, c))
+	tagar_lex_begin(&c->lex);
+	tagar_lex_zone(&c->lex, 1);
+	if (tagar_features(c->tk, title, tlen, o->title_weight, on_feature, c))
+		return NULL;
+	tagar_lex_zone(&c->lex, 0);
+	if (tagar_features(c->tk, text, len, 1.0, on_feature, c))
 		return NULL;
 	resolve_pending(c);
 	if (c->failed)
@@ -436,6 +485,7 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 		linear_scores(c);
 	else
 		kernel_scores(c);
+	fuse_lexicon(c);
 	if (c->failed || !finite_decisions(c))
 		return NULL;
 	for (int t = 0; t < c->ntags; t++) {
@@ -468,6 +518,52 @@ int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k)
 	}
 	qsort(all, c->nx, sizeof *all, by_contrib);
 	int n = c->nx < (size_t)k ? (int)c->nx : k;
+	memcpy(out, all, (size_t)n * sizeof *out);
+	free(all);
+	return n;
+}
+
+static int by_lex_contrib(const void *a, const void *b)
+{
+	const tagar_lexhit *x = a, *y = b;
+	if (x->contribution != y->contribution)
+		return x->contribution < y->contribution ? 1 : -1;
+	return (x->zone > y->zone) - (x->zone < y->zone);
+}
+
+static const char *const zone_names[TAGAR_ZONES] = {"title", "lead", "rest"};
+
+/* One entry per alias and zone: its hits, and its share of the zone's
+ * part of the fused decision (weight * zone weight * log(1 + hits in the
+ * zone), split among the zone's aliases by their hits). */
+int tagar_explain_vocab(tagar_classifier *c, int tag, tagar_lexhit *out, int k)
+{
+	const tagar_lex_state *s = &c->lex;
+	int n = 0;
+	if (!s->lx || tag < 0 || tag >= c->ntags || k <= 0 || tagar_lex_count(s, tag, 0) +
+	    tagar_lex_count(s, tag, 1) + tagar_lex_count(s, tag, 2) == 0)
+		return 0;
+	tagar_lexhit *all = malloc((s->nmatch + 1) * sizeof *all);
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < s->nmatch; i++) {
+		int t, z = (int)s->match[i].zone, j = 0;
+		const char *alias = tagar_lexicon_alias(s->lx, (int)s->match[i].alias, &t);
+		if (t != tag)
+			continue;
+		while (j < n && (all[j].alias != alias || all[j].zone != z))
+			j++;
+		if (j == n)
+			all[n++] = (tagar_lexhit){alias, z, zone_names[z], 0, 0};
+		all[j].count++;
+	}
+	for (int j = 0; j < n; j++) {
+		uint32_t nz = tagar_lex_count(s, tag, all[j].zone);
+		all[j].contribution = c->lexp.weight * c->lexp.zone[all[j].zone] * log1p((double)nz) *
+				      all[j].count / (double)nz;
+	}
+	qsort(all, (size_t)n, sizeof *all, by_lex_contrib);
+	n = n < k ? n : k;
 	memcpy(out, all, (size_t)n * sizeof *out);
 	free(all);
 	return n;

@@ -6,7 +6,7 @@
 #include "tagar.h"
 
 /* Model format version written and read by this build. */
-#define TAGAR_MODEL_FORMAT 3
+#define TAGAR_MODEL_FORMAT 4
 
 /* Everything a model image is built from.  Arrays are borrowed. */
 typedef struct {
@@ -31,7 +31,24 @@ typedef struct {
 	const char *boilerplate;     /* patterns, one a line; NULL when off */
 	size_t boilerplate_len;
 	int quantize;                /* store linear weights as int8 with a scale per term */
+	const char *lexicon;         /* the tag vocabulary (tagvocab.h format); NULL: none */
+	size_t lexicon_len;
+	const uint64_t *lex_words;   /* ... compiled (tagar_lexicon_image) */
+	size_t lex_nwords;
+	const char *lex_names;
+	size_t lex_nnames;
 } tagar_model_parts;
+
+/* A decision value and its label (1/0), for threshold tuning (metrics.c). */
+typedef struct {
+	double s;
+	signed char y;
+} tagar_labelled_score;
+/* Sorts by score, highest first. */
+void tagar_sort_scored(tagar_labelled_score *v, size_t n);
+/* tagar_best_threshold() of values already sorted highest first, npos of
+ * them positive (npos > 0). */
+double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long npos, double *f1);
 
 /* Serialises parts into one malloc'ed model image. */
 int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tagar_err *err);

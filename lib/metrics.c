@@ -1,5 +1,5 @@
 /* metrics.c - precision, recall, F1, threshold tuning (SCut), Platt scaling. */
-#include "tagar.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -115,15 +115,35 @@ void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *name
 	fprintf(out, "]}\n");
 }
 
-typedef struct {
-	double s;
-	signed char y;
-} scored;
+typedef tagar_labelled_score scored;
 
 static int by_score_desc(const void *a, const void *b)
 {
 	double x = ((const scored *)a)->s, y = ((const scored *)b)->s;
 	return (x < y) - (x > y);
+}
+
+void tagar_sort_scored(tagar_labelled_score *v, size_t n)
+{
+	qsort(v, n, sizeof *v, by_score_desc);
+}
+
+double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long npos, double *f1)
+{
+	double best = -1, th = 0;
+	long tp = 0;
+	for (int i = 0; i < n; i++) {
+		tp += v[i].y;
+		if (i + 1 < n && v[i + 1].s == v[i].s)
+			continue;  /* only cut between distinct scores */
+		double f = 2.0 * (double)tp / (double)(npos + i + 1);
+		if (f > best) {
+			best = f;
+			th = i + 1 < n ? (v[i].s + v[i + 1].s) / 2 : v[i].s - 1.0;
+		}
+	}
+	*f1 = best;
+	return th;
 }
 
 double tagar_best_threshold(const double *s, const signed char *y, int n, double *f1)
@@ -141,21 +161,9 @@ double tagar_best_threshold(const double *s, const signed char *y, int n, double
 		v[i].s = s[i];
 		v[i].y = y[i] > 0;
 	}
-	qsort(v, (size_t)n, sizeof *v, by_score_desc);
-	double best = -1, th = 0;
-	long tp = 0;
-	for (int i = 0; i < n; i++) {
-		tp += v[i].y;
-		if (i + 1 < n && v[i + 1].s == v[i].s)
-			continue;  /* only cut between distinct scores */
-		double f = 2.0 * (double)tp / (double)(npos + i + 1);
-		if (f > best) {
-			best = f;
-			th = i + 1 < n ? (v[i].s + v[i + 1].s) / 2 : v[i].s - 1.0;
-		}
-	}
+	tagar_sort_scored(v, (size_t)n);
+	double th = tagar_best_threshold_sorted(v, n, npos, f1);
 	free(v);
-	*f1 = best;
 	return th;
 }
 

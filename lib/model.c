@@ -10,6 +10,7 @@
  * size: terms are found by hashing, and every id read from the file is bounds
  * checked when used. */
 #include "internal.h"
+#include "lexicon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,8 @@
 enum {
 	SEC_META = 1, SEC_STOP, SEC_UNUSED, SEC_TOFF, SEC_TSTR, SEC_SLOTS, SEC_IDF,
 	SEC_WEIGHTS, SEC_TAGPARAM, SEC_KCOUNT, SEC_KRHO, SEC_KCOEF, SEC_KSTART,
-	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_QWEIGHTS, SEC_QSCALE, SEC_THASH, SEC_MAX
+	SEC_KIDX, SEC_KVAL, SEC_BOIL, SEC_QWEIGHTS, SEC_QSCALE, SEC_THASH, SEC_LEXICON, SEC_LEXWORDS,
+	SEC_LEXNAMES, SEC_MAX
 };
 
 #define HEADER_SIZE 64
@@ -53,6 +55,10 @@ struct tagar_model {
 	uint64_t nslots;
 	tagar_model_view view;
 	tagar_kernel_svm *ksv;
+	/* the tag vocabulary, compiled (SEC_LEXWORDS, SEC_LEXNAMES), and how
+	 * its hits are fused; NULL when the model has none */
+	tagar_lexicon *lex;
+	tagar_lex_params lexp;
 };
 
 /* ------------------------------------------------------------- writing */
@@ -123,7 +129,7 @@ static void w_section(writer *w, int id, const void *data, uint64_t count, uint3
 
 static int count_sections(const tagar_model_parts *p)
 {
-	return (p->weights ? 9 + (p->quantize != 0) : 14) + (p->boilerplate != NULL);
+	return (p->weights ? 9 + (p->quantize != 0) : 14) + (p->boilerplate != NULL) + 3 * (p->lexicon != NULL);
 }
 
 /* Each slot is {low 32 bits of the term's hash, term id + 1}; the high 32
@@ -275,6 +281,11 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 	}
 	if (p->boilerplate)  /* absent when off, so such models stay readable by older builds */
 		w_section(&w, SEC_BOIL, p->boilerplate, p->boilerplate_len, 1);
+	if (p->lexicon) {
+		w_section(&w, SEC_LEXICON, p->lexicon, p->lexicon_len, 1);
+		w_section(&w, SEC_LEXWORDS, p->lex_words, p->lex_nwords, 8);
+		w_section(&w, SEC_LEXNAMES, p->lex_names, p->lex_nnames, 1);
+	}
 	if (w.failed)
 		goto nomem;
 	memcpy(w.buf, MAGIC, 8);
@@ -319,7 +330,8 @@ static const uint32_t SEC_ESIZE[SEC_MAX] = {
 	[SEC_META] = 1, [SEC_STOP] = 1, [SEC_UNUSED] = 1, [SEC_TOFF] = 4, [SEC_TSTR] = 1,
 	[SEC_SLOTS] = 8, [SEC_IDF] = 4, [SEC_WEIGHTS] = 4, [SEC_TAGPARAM] = 8, [SEC_KCOUNT] = 4,
 	[SEC_KRHO] = 8, [SEC_KCOEF] = 8, [SEC_KSTART] = 4, [SEC_KIDX] = 4, [SEC_KVAL] = 4,
-	[SEC_BOIL] = 1, [SEC_QWEIGHTS] = 1, [SEC_QSCALE] = 4, [SEC_THASH] = 4,
+	[SEC_BOIL] = 1, [SEC_QWEIGHTS] = 1, [SEC_QSCALE] = 4, [SEC_THASH] = 4, [SEC_LEXICON] = 1,
+	[SEC_LEXWORDS] = 8, [SEC_LEXNAMES] = 1,
 };
 
 static int read_header(tagar_model *m, tagar_err *err)
@@ -439,6 +451,49 @@ static int read_tags(tagar_model *m, const cJSON *root, tagar_err *err)
 	return 0;
 }
 
+/* "lexicon": {"weight": W, "zone_weights": [T, L, R], "lead_tokens": N, ...}
+ * when the model has a tag vocabulary (SEC_LEXICON), else absent. */
+static int read_lexicon_params(tagar_model *m, const cJSON *root, tagar_err *err)
+{
+	const cJSON *lx = cJSON_GetObjectItemCaseSensitive(root, "lexicon");
+	tagar_lex_params_default(&m->lexp);
+	if (!lx) {
+		m->lexp.weight = -1;  /* no lexicon */
+		return 0;
+	}
+	const cJSON *z = cJSON_GetObjectItemCaseSensitive(lx, "zone_weights");
+	if (!cJSON_IsObject(lx) || meta_real(lx, "weight", &m->lexp.weight, err) ||
+	    meta_int(lx, "lead_tokens", 0, 1000000, &m->lexp.lead_tokens, err))
+		return TAGAR_EMODEL;
+	if (!cJSON_IsArray(z) || cJSON_GetArraySize(z) != TAGAR_ZONES)
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"zone_weights\" missing");
+	for (int i = 0; i < TAGAR_ZONES; i++) {
+		const cJSON *v = cJSON_GetArrayItem(z, i);
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)
+			return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"zone_weights\" out of range");
+		m->lexp.zone[i] = v->valuedouble;
+	}
+	if (!isfinite(m->lexp.weight) || m->lexp.weight < 0 || m->lexp.weight > 1e6)
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: lexicon \"weight\" out of range");
+	return 0;
+}
+
+/* The tag vocabulary as training compiled it: its text (for --vocab), its
+ * aliases' words and names, each alias checked as it is read. */
+static int read_lexicon(tagar_model *m, tagar_err *err)
+{
+	const section *t = &m->sec[SEC_LEXICON], *w = &m->sec[SEC_LEXWORDS], *n = &m->sec[SEC_LEXNAMES];
+	int want = m->lexp.weight >= 0, have = t->p || w->p || n->p;
+	if (!want && !have)
+		return 0;
+	if (!want)
+		return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary section without its metadata");
+	if (!t->p || !w->p || !n->p)
+		return tagar_fail(err, TAGAR_EMODEL, "tag vocabulary section is missing");
+	m->lex = tagar_lexicon_from_image(w->p, w->count, n->p, n->count, m->ntags, err);
+	return m->lex ? 0 : TAGAR_EMODEL;
+}
+
 static int read_meta(tagar_model *m, tagar_err *err)
 {
 	const section *s = &m->sec[SEC_META];
@@ -454,6 +509,8 @@ static int read_meta(tagar_model *m, tagar_err *err)
 	int rc = read_text_opts(m, root, err);
 	if (!rc)
 		rc = read_tags(m, root, err);
+	if (!rc)
+		rc = read_lexicon_params(m, root, err);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -569,7 +626,7 @@ static int validate(tagar_model *m, tagar_err *err)
 	m->stop = tagar_stopset_new(0, sw ? sw : "", sw ? m->sec[SEC_STOP].count : 0);
 	if (!m->stop)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	return 0;
+	return read_lexicon(m, err);
 }
 
 /* The model over bytes (anonymous pages when mapped, else malloc'ed),
@@ -705,6 +762,7 @@ void tagar_model_free(tagar_model **mp)
 		free(m->tags[i]);
 	free(m->tags);
 	free(m->ksv);
+	tagar_lexicon_free(&m->lex);
 	tagar_stopset_free(&m->stop);
 	free(m);
 	*mp = NULL;
@@ -750,4 +808,17 @@ long tagar_model_lookup(const tagar_model *m, const char *s, size_t n)
 	tagar_vocab_table v;
 	tagar_model_vocab(m, &v);
 	return tagar_vocab_find(&v, tagar_hash(s, n));
+}
+
+const tagar_lexicon *tagar_model_lexicon(const tagar_model *m, tagar_lex_params *p)
+{
+	if (p)
+		*p = m->lexp;
+	return m->lex;
+}
+
+const char *tagar_model_vocabulary(const tagar_model *m, size_t *len)
+{
+	*len = m->lex ? m->sec[SEC_LEXICON].count : 0;
+	return m->lex ? m->sec[SEC_LEXICON].p : NULL;
 }

@@ -116,6 +116,13 @@ typedef void (*tagar_feature_fn)(const char *feat, size_t len, double weight, vo
 int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		   tagar_feature_fn fn, void *ud);
 
+/* fn (NULL: none) sees every token of the texts tagar_features() reads
+ * afterwards, in order, with weight 1: normalised and stemmed, stopwords
+ * and dropped numbers included (those unstemmed); the tokenizer's fast
+ * path for plain unigrams is then off.  The classifier matches a tag vocabulary's aliases this way
+ * for models whose features drop or stem tokens. */
+void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud);
+
 /* Normalises one text into space-separated tokens (for tests and --explain).
  * The result is owned by the tokenizer and valid until its next call. */
 const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t *outlen);
@@ -406,6 +413,9 @@ const char *tagar_model_boilerplate(const tagar_model *m, size_t *len);
 /* The metadata JSON text (options, tags, training set, CV figures). */
 const char *tagar_model_meta(const tagar_model *m);
 double tagar_model_threshold(const tagar_model *m, int tag);
+/* The model's tag vocabulary in the vocabulary file format (data/README.md),
+ * or NULL when it has none. */
+const char *tagar_model_vocabulary(const tagar_model *m, size_t *len);
 
 /* --------------------------------------------------------- output files */
 
@@ -445,6 +455,14 @@ typedef struct {
 	 * stored in the model */
 	const char *boilerplate;
 	size_t boilerplate_len;
+	/* Tag vocabulary (data/README.md): its aliases are matched in each
+	 * article's title, lead and rest, and the hits added to the SVM's
+	 * decision value with a weight chosen by cross-validation. */
+	const char *vocab_path;  /* a vocabulary file; NULL: none */
+	int vocab_names;         /* tags without an entry get their own name as alias:
+				  * 0 yes (the default), 1 no, -1 no vocabulary at all */
+	double vocab_zone[3];    /* weights of title, lead and rest hits; all 0: 1, 1, 1 */
+	int vocab_lead;          /* the lead's length in tokens; 0: 50 */
 } tagar_train_ctl;
 
 /* Trains one binary SVM per tag of the corpus.  On success *out is the model
@@ -495,6 +513,22 @@ typedef struct {
 /* For the article last classified: the k terms contributing most to tag's
  * decision (linear models).  Returns how many were written to out. */
 int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k);
+
+/* A tag vocabulary's evidence: an alias found in a zone ("title", "lead":
+ * the text's first tokens, "rest"), how often, and its part of the tag's
+ * decision value. */
+typedef struct {
+	const char *alias;       /* as written in the vocabulary */
+	int zone;                /* 0 title, 1 lead, 2 rest */
+	const char *zone_name;
+	int count;
+	double contribution;
+} tagar_lexhit;
+
+/* For the article last classified: up to k vocabulary hits behind tag's
+ * decision, largest contribution first (none when the model has no
+ * vocabulary).  Returns how many were written to out. */
+int tagar_explain_vocab(tagar_classifier *c, int tag, tagar_lexhit *out, int k);
 
 #ifdef __cplusplus
 }

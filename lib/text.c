@@ -36,6 +36,8 @@ struct tagar_tokenizer {
 	void *ud;
 	double weight;
 	int direct;             /* fn set, and no stopwords, stemming or number test */
+	tagar_feature_fn observe;  /* every token, before the stopword and number tests */
+	void *observe_ud;
 };
 
 void tagar_text_opts_default(tagar_text_opts *o)
@@ -334,9 +336,35 @@ static int is_number(const char *s, size_t n)
 	return 1;
 }
 
+static int emit_token(tagar_tokenizer *t, const char *w, size_t n);
+
+/* An observed token: shown to the observer, then kept unless it is a
+ * stopword or a dropped number.  A dropped token is shown unstemmed, as
+ * stemming a function word would cost time and tell nothing. */
+static int push_observed(tagar_tokenizer *t, const char *w, size_t n)
+{
+	if ((t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n)) {
+		t->observe(w, n, 1.0, t->observe_ud);
+		return 0;
+	}
+	if (t->stemmer) {
+		const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
+		if (!st)
+			return -1;
+		w = (const char *)st;
+		n = (size_t)sb_stemmer_length(t->stemmer);
+		if (n == 0)
+			return 0;
+	}
+	t->observe(w, n, 1.0, t->observe_ud);
+	return emit_token(t, w, n);
+}
+
 /* Appends the accepted form of a token to the arena. */
 static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 {
+	if (n && t->observe)
+		return push_observed(t, w, n);
 	if (n == 0 || (t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n))
 		return 0;
 	if (t->stemmer) {
@@ -348,6 +376,12 @@ static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 		if (n == 0)
 			return 0;
 	}
+	return emit_token(t, w, n);
+}
+
+/* A kept token: to the callback, or (n-grams) into the arena. */
+static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
+{
 	if (t->fn) {
 		t->fn(w, n, t->weight, t->ud);
 		return 0;
@@ -702,7 +736,7 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		t->fn = fn;
 		t->ud = ud;
 		t->weight = weight;
-		t->direct = !t->stop && !t->stemmer && !t->o.drop_numbers;
+		t->direct = !t->stop && !t->stemmer && !t->o.drop_numbers && !t->observe;
 		int rc = tokenize(t, s, n);
 		t->fn = NULL;
 		t->direct = 0;
@@ -726,6 +760,12 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		}
 	}
 	return 0;
+}
+
+void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud)
+{
+	t->observe = fn;
+	t->observe_ud = ud;
 }
 
 const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t *outlen)

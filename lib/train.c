@@ -126,25 +126,52 @@ int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner 
 /* SCut with a fallback (Yang's SCutFBR): a threshold whose cross-validated
  * F1 is below fbr rests on too few examples to trust, so the SVM's own
  * boundary (0) is kept when it is the more conservative of the two. */
+double tagar_fallback_threshold(const tagar_job *jb, double th, double f1);
+
 static double pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
 {
 	if (npos < 2)
 		return 0.0;
 	double f1, th = tagar_best_threshold(s, y, n, &f1);
+	return tagar_fallback_threshold(jb, th, f1);
+}
+
+double tagar_fallback_threshold(const tagar_job *jb, double th, double f1)
+{
 	return f1 < jb->o->fbr && th < 0 ? 0.0 : th;
 }
 
-/* Threshold and calibration from the out-of-fold decision values. */
+const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf)
+{
+	size_t n = (size_t)jb->mx->ndocs;
+	const double *s = jb->scores + (size_t)tag * n, *lex = jb->lex + (size_t)tag * n;
+	if (!jb->lex || !buf)
+		return s;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = s[i] + w * lex[i];
+	return buf;
+}
+
+/* The fusion weight for fold f's figures (f == folds: the model's). */
+static double fold_weight(const tagar_job *jb, int f)
+{
+	return jb->lex ? jb->fuse_w[f] : 0;
+}
+
+/* Threshold and calibration from the out-of-fold decision values (fused
+ * with the vocabulary's evidence once its weight is chosen). */
 static void tune_tag(tagar_job *jb, int tag)
 {
 	int n = jb->mx->ndocs;
-	const double *s = jb->scores + (size_t)tag * n;
+	double *buf = jb->lex ? malloc((size_t)n * sizeof *buf) : NULL;
+	const double *s = tagar_fused_scores(jb, tag, fold_weight(jb, jb->o->folds), buf);
 	const signed char *y = jb->y + (size_t)tag * n;
 	double A, B;
 	tagar_platt_fit(s, y, n, &A, &B);
 	jb->tagparam[4 * tag + 1] = pick_threshold(jb, s, y, n, jb->npos[tag]);
 	jb->tagparam[4 * tag + 2] = A;
 	jb->tagparam[4 * tag + 3] = B;
+	free(buf);
 }
 
 /* A tag's work comes in units that train on their own: its K
@@ -283,14 +310,15 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 static void cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
 {
 	int n = jb->mx->ndocs, k = jb->o->folds;
-	const double *s = jb->scores + (size_t)tag * n;
 	const signed char *y = jb->y + (size_t)tag * n;
 	const int *fold = jb->fold + (size_t)tag * n;
-	double *ss = malloc((size_t)n * sizeof *ss);
+	double *ss = malloc((size_t)n * sizeof *ss), *buf = jb->lex ? malloc((size_t)n * sizeof *buf) : NULL;
 	signed char *yy = malloc((size_t)n);
 	memset(out, 0, sizeof *out);
 	out->support = jb->npos[tag];
 	for (int f = 0; ss && yy && f < k; f++) {
+		/* the fold's weight, like its threshold, chosen without it */
+		const double *s = tagar_fused_scores(jb, tag, fold_weight(jb, f), buf);
 		int m = 0;
 		for (int i = 0; i < n; i++)
 			if (fold[i] != f) {
@@ -311,6 +339,7 @@ static void cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
 		}
 	}
 	free(ss);
+	free(buf);
 	free(yy);
 }
 
@@ -468,6 +497,10 @@ static void job_free(tagar_job *jb)
 	shared_free(jb->tagparam, sz_tagparam(jb));
 	shared_free(jb->status, sz_status(jb));
 	kout_free(jb);
+	free(jb->lex);
+	free(jb->fuse_w);
+	tagar_tagvocab_free(&jb->tv);
+	tagar_lexicon_free(&jb->lx);
 	free(jb->order);
 	free(jb->tags);
 	free(jb->y);
@@ -582,6 +615,27 @@ static double r4(double v)
 	return round(v * 1e4) / 1e4;
 }
 
+/* "lexicon": the fusion parameters the classifier reads, the weights the
+ * CV folds used, and how many aliases each tag has (for --info). */
+static cJSON *meta_lexicon(const tagar_job *jb)
+{
+	cJSON *o = cJSON_CreateObject(), *z = cJSON_CreateArray(), *f = cJSON_CreateArray(),
+	      *a = cJSON_CreateObject();
+	add_num(o, "weight", jb->lexp.weight);
+	for (int i = 0; i < TAGAR_ZONES; i++)
+		cJSON_AddItemToArray(z, cJSON_CreateNumber(jb->lexp.zone[i]));
+	cJSON_AddItemToObject(o, "zone_weights", z);
+	add_num(o, "lead_tokens", jb->lexp.lead_tokens);
+	for (int i = 0; i < jb->o->folds; i++)
+		cJSON_AddItemToArray(f, cJSON_CreateNumber(jb->fuse_w[i]));
+	cJSON_AddItemToObject(o, "fold_weights", f);
+	cJSON_AddStringToObject(o, "source", jb->tv->name);
+	for (int i = 0; i < jb->tv->n; i++)
+		add_num(a, jb->tv->e[i].tag, jb->tv->e[i].nalias);
+	cJSON_AddItemToObject(o, "aliases", a);
+	return o;
+}
+
 static cJSON *meta_tags(const tagar_job *jb, const tagar_counts *cnt)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -617,6 +671,8 @@ static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tag
 	add_num(cv, "micro_f1", r4(mi));
 	add_num(cv, "macro_f1", r4(ma));
 	cJSON_AddItemToObject(root, "cv", cv);
+	if (jb->tv)
+		cJSON_AddItemToObject(root, "lexicon", meta_lexicon(jb));
 	cJSON_AddItemToObject(root, "tags", meta_tags(jb, cnt));
 	char *s = cJSON_Print(root);
 	cJSON_Delete(root);
@@ -677,20 +733,30 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 		       tagar_model **out, tagar_err *err)
 {
 	char *meta = make_meta(jb, to, cnt);
-	size_t swlen = 0;
+	size_t swlen = 0, lexlen = 0;
 	char *sw = tagar_stopset_dump(stop, &swlen);
-	if (!meta || !sw) {
+	char *lex = jb->tv ? tagar_tagvocab_dump(jb->tv, &lexlen) : NULL, *names = NULL;
+	uint64_t *words = NULL;
+	size_t nwords = 0, nnames = 0;
+	if (!meta || !sw || (jb->tv && (!lex || tagar_lexicon_image(jb->lx, &words, &nwords, &names, &nnames)))) {
 		free(meta);
 		free(sw);
+		free(lex);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
 	int linear = !kv;
 	tagar_model_parts p = {meta, sw, swlen, jb->mx->nterms, (const char *const *)jb->mx->terms,
 			       jb->mx->term_len, jb->mx->idf, jb->ntags, linear ? jb->weights : NULL,
 			       jb->tagparam, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, 0,
-			       jb->o->quantize};
+			       jb->o->quantize, NULL, 0, NULL, 0, NULL, 0};
 	if (to->boilerplate)
 		p.boilerplate = tagar_cleaner_patterns(cl, &p.boilerplate_len);
+	p.lexicon = lex;
+	p.lexicon_len = lexlen;
+	p.lex_words = words;
+	p.lex_nwords = nwords;
+	p.lex_names = names;
+	p.lex_nnames = nnames;
 	if (!linear) {
 		p.ksv_count = kv->count;
 		p.ksv_rho = kv->rho;
@@ -706,6 +772,9 @@ static int build_model(tagar_job *jb, const tagar_text_opts *to, const tagar_sto
 	int rc = tagar_model_build(&p, &img, &len, err);
 	free(meta);
 	free(sw);
+	free(lex);
+	free(words);
+	free(names);
 	if (rc)
 		return rc;
 	*out = tagar_model_adopt(img, len, err);
@@ -775,8 +844,44 @@ static void clean_corpus_free(tagar_corpus *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Trains on a corpus whose boilerplate is already cut (cl: its patterns,
- * for the model; NULL when off). */
+/* The tag vocabulary's stage, after every tag's out-of-fold scores are
+ * in: each document's lexical scores, the fusion weight, and thresholds
+ * and calibration again on the fused scores.  A vocabulary that CV gives
+ * weight 0 is not kept: it would cost tagging time for nothing. */
+static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar_stopset *stop,
+			   const tagar_train_ctl *ctl, tagar_err *err)
+{
+	FILE *log = ctl->log ? ctl->log : stderr;
+	int rc;
+	tagar_lex_params_default(&jb->lexp);
+	for (int z = 0; z < TAGAR_ZONES && (ctl->vocab_zone[0] || ctl->vocab_zone[1] || ctl->vocab_zone[2]); z++)
+		jb->lexp.zone[z] = ctl->vocab_zone[z];
+	if (ctl->vocab_lead > 0)
+		jb->lexp.lead_tokens = ctl->vocab_lead;
+	if (!(jb->tv = tagar_fuse_vocabulary(jb, ctl, to, stop, log, &rc, err)))
+		return rc;
+	if (!(jb->lx = tagar_lexicon_new(jb->tv, to, stop, (const char *const *)jb->tags, jb->ntags, err)))
+		return err && err->code ? err->code : TAGAR_ENOMEM;
+	jb->fuse_w = calloc((size_t)jb->o->folds + 1, sizeof *jb->fuse_w);
+	rc = jb->fuse_w ? tagar_fuse_scores(jb, jb->lx, to, stop, &jb->lexp, err)
+			: tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	if (!rc && tagar_fuse_choose(jb))
+		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	if (!rc) {
+		jb->lexp.weight = jb->fuse_w[jb->o->folds];
+		for (int t = 0; t < jb->ntags; t++)
+			tune_tag(jb, t);
+	}
+	if (!rc && jb->lexp.weight == 0 && ctl->vocab_path)
+		fprintf(log, "note: %s: cross-validation gives the tag vocabulary weight 0: it is not stored\n",
+			ctl->vocab_path);
+	if (!rc && jb->lexp.weight == 0) {  /* the CV figures keep the folds' weights */
+		tagar_tagvocab_free(&jb->tv);
+		tagar_lexicon_free(&jb->lx);
+	}
+	return rc;
+}
+
 /* The vocabulary bound, checked before any per-term array is allocated. */
 static int check_vocabulary(tagar_matrix *mx, const tagar_train_opts *tr, tagar_err *err)
 {
@@ -788,6 +893,8 @@ static int check_vocabulary(tagar_matrix *mx, const tagar_train_opts *tr, tagar_
 	return rc;
 }
 
+/* Trains on a corpus whose boilerplate is already cut (cl: its patterns,
+ * for the model; NULL when off). */
 static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const tagar_stopset *stop,
 			 const tagar_train_opts *tr, const tagar_train_ctl *ctl, const tagar_cleaner *cl,
 			 tagar_model **out, tagar_counts **counts, tagar_err *err)
@@ -827,6 +934,8 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = check_finite(&jb, err);
 	if (!rc && kernel && tagar_kernel_parts_collect(&jb, &kv))
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	if (!rc)
+		rc = fuse_vocabulary(&jb, to, stop, ctl, err);
 	if (!rc) {
 		double mi, ma;
 		all_counts(&jb, cnt, &mi, &ma);

@@ -5,6 +5,7 @@
 #define TAGAR_TRAINJOB_H
 
 #include "internal.h"
+#include "lexicon.h"
 #include "matrix.h"
 
 /* libsvm's PRECOMPUTED kernel matrix of every document pair (svmfit.c).
@@ -46,12 +47,37 @@ typedef struct {
 	long *done;               /* work units finished, for progress */
 	long *next;               /* the next work unit to hand out */
 	int *order;               /* tags, most positives first: the longest start first */
+	/* tag vocabulary (fuse.c): each tag's lexical score per document
+	 * (ntags * ndocs; NULL: no vocabulary), and the fusion weight chosen
+	 * without fold f's documents (fuse_w[f]) and on all (fuse_w[folds]) */
+	double *lex;
+	double *fuse_w;
+	tagar_tagvocab *tv;       /* the vocabulary stored in the model ... */
+	tagar_lexicon *lx;        /* ... compiled */
+	tagar_lex_params lexp;    /* its parameters; lexp.weight = fuse_w[folds] */
 	/* libsvm only */
 	tagar_gram *gram;         /* NULL: kernels evaluated on the sparse rows */
 	tagar_kernel_out kout;    /* non-linear kernels */
 } tagar_job;
 
 void tagar_quiet_print(const char *s);
+/* The SCutFBR rule: threshold th, tuned to F1 f1, or 0 when f1 is below
+ * --fbr and 0 is the more conservative (tags with 2 or more positives). */
+double tagar_fallback_threshold(const tagar_job *jb, double th, double f1);
+/* Tag's out-of-fold decision values fused with its lexical scores by
+ * weight w: jb->scores itself without a vocabulary, else written to buf. */
+const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf);
+
+/* fuse.c: the tag vocabulary in training.  tagar_fuse_vocabulary() makes
+ * the vocabulary ctl asks for (its file's entries for the corpus's tags;
+ * tags without one get their own name as alias unless ctl says not), or
+ * NULL with *rc 0 when there is none.  tagar_fuse_scores() fills jb->lex;
+ * tagar_fuse_choose() then picks jb->fuse_w on the out-of-fold scores. */
+tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, const tagar_text_opts *to,
+				      const tagar_stopset *stop, FILE *log, int *rc, tagar_err *err);
+int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to, const tagar_stopset *stop,
+		      const tagar_lex_params *p, tagar_err *err);
+int tagar_fuse_choose(tagar_job *jb);
 uint64_t tagar_mix(uint64_t x);
 void tagar_make_folds(const signed char *y, int n, int k, uint64_t seed, int *fold);
 double tagar_positive_weight(const tagar_job *jb, int npos, int n);

@@ -20,6 +20,9 @@ expect() {
 contains() { # FILE STRING DESCRIPTION
 	if grep -qF -- "$2" "$1"; then ok; else ko "$3: '$2' not in output"; sed 's/^/  | /' "$1" | head -5; fi
 }
+tagged() { # FILE RECORD-TEXT TAG DESCRIPTION: a record holding RECORD-TEXT was given TAG (in any place)
+	if grep -F -- "$2" "$1" | grep -qF -- "{\"tag\": \"$3\""; then ok; else ko "$4: no record holding '$2' tagged $3"; sed 's/^/  | /' "$1" | head -5; fi
+}
 lacks() { # FILE STRING DESCRIPTION
 	if grep -qF -- "$2" "$1"; then ko "$3: '$2' in output"; sed 's/^/  | /' "$1" | head -5; else ok; fi
 }

@@ -479,7 +479,7 @@ static tagar_model *train_tiny(tagar_corpus *c, int threads)
 	tr.max_df = 1.0;
 	tr.folds = 2;
 	tr.threads = threads;
-	tagar_train_ctl ctl = {0, 0, NULL, NULL, 0};
+	tagar_train_ctl ctl = {0, 0, NULL, NULL, 0, NULL, 0, {0, 0, 0}, 0};
 	tagar_model *m = NULL;
 	tagar_err e = {0, ""};
 	if (tagar_train(c, &to, NULL, &tr, &ctl, &m, NULL, &e))
@@ -692,7 +692,7 @@ static void test_stemmed_stopword(tally *t)
 	tr.max_df = 1.0;
 	tr.folds = 2;
 	tagar_stopset *stop = tagar_stopset_new(TAGAR_STOP_EN, NULL, 0);
-	tagar_train_ctl ctl = {0, 0, NULL, NULL, 0};
+	tagar_train_ctl ctl = {0, 0, NULL, NULL, 0, NULL, 0, {0, 0, 0}, 0};
 	tagar_model *m = NULL;
 	CHECK(t, tagar_train(&c, &to, stop, &tr, &ctl, &m, NULL, NULL) == 0, "stemmed model trained");
 	tagar_classifier *cl = m ? tagar_classifier_new(m) : NULL;

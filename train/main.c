@@ -39,6 +39,16 @@ static const char USAGE[] =
 	"      --boilerplate=FILE   cut the boilerplate patterns of FILE from every text\n"
 	"                           (stored in the model); none: keep the text whole\n"
 	"                           (default: the project's data/boilerplate.txt)\n"
+	"      --vocab=FILE         tag vocabulary: aliases of each tag (data/README.md;\n"
+	"                           SKOS in Turtle when FILE ends in .ttl),\n"
+	"                           matched in title, lead and rest and added to the\n"
+	"                           SVM's decision with a weight chosen by CV; tags\n"
+	"                           without an entry (all, without --vocab) have their\n"
+	"                           own name as alias; none: no vocabulary at all\n"
+	"      --vocab-names=WHEN   yes (default) or no: tags without a vocabulary entry\n"
+	"                           get their own name as alias\n"
+	"      --vocab-zones=T,L,R  weights of alias hits in title, lead, rest (default 1,1,1)\n"
+	"      --lead-tokens=N      the lead is the text's first N tokens (default 50)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
 	"                           reaches a CV F1 below F (default 0.3)\n"
 	"      --weights=TYPE       stored linear weights: i8 (default; int8 with a\n"
@@ -65,6 +75,7 @@ typedef struct {
 	tagar_train_opts train;
 	tagar_train_ctl ctl;
 	int strict, quiet, cv_print;
+	int vocab_none, vnames_off;
 } options;
 
 static int bad_value(const char *opt, const char *v)
@@ -120,9 +131,40 @@ static int stopwords(options *o, const char *v)
 	return 0;
 }
 
+/* --vocab FILE, or none: no lexical evidence at all. */
+static int vocab_option(options *o, const char *a)
+{
+	o->vocab_none = strcmp(a, "none") == 0;
+	o->ctl.vocab_path = o->vocab_none ? NULL : a;
+	return 0;
+}
+
+/* --vocab-zones T,L,R: three weights, not all zero. */
+static int zone_weights(options *o, const char *a)
+{
+	char buf[128];
+	double *z = o->ctl.vocab_zone;
+	if (strlen(a) >= sizeof buf)
+		return bad_value("vocab-zones", a);
+	strcpy(buf, a);
+	char *p = buf;
+	for (int i = 0; i < 3; i++) {
+		char *end = strchr(p, ',');
+		if ((i < 2) != (end != NULL))
+			return bad_value("vocab-zones", a);
+		if (end)
+			*end = 0;
+		if (tagar_parse_double(p, &z[i]) || z[i] < 0 || z[i] > 100)
+			return bad_value("vocab-zones", a);
+		p = end + 1;
+	}
+	return z[0] + z[1] + z[2] > 0 ? 0 : bad_value("vocab-zones", a);
+}
+
 /* --kernel has no short option: -k is --top-k in tagar-classify */
 enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL };
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
+       O_VOCAB, O_VNAMES, O_VZONES, O_LEAD };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, O_KERNEL},
@@ -132,6 +174,8 @@ static const struct option LONGOPTS[] = {
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
 	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
 	{"boilerplate", 1, 0, O_BOIL},
+	{"vocab", 1, 0, O_VOCAB}, {"vocab-names", 1, 0, O_VNAMES}, {"vocab-zones", 1, 0, O_VZONES},
+	{"lead-tokens", 1, 0, O_LEAD},
 	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
 static int option(options *o, int c, const char *a)
@@ -143,6 +187,7 @@ static int option(options *o, int c, const char *a)
 	static const char *const stems[] = {"auto", "none", "indonesian", "english", NULL};
 	static const char *const numbers[] = {"keep", "drop", NULL};
 	static const char *const wtypes[] = {"f32", "i8", NULL};
+	static const char *const yesno[] = {"yes", "no", NULL};
 	int v = 0;
 	double seed;
 	switch (c) {
@@ -181,6 +226,14 @@ static int option(options *o, int c, const char *a)
 		o->train.quantize = v == 1;
 		return 0;
 	case O_BOIL: o->boilerfile = a; return 0;
+	case O_VOCAB: return vocab_option(o, a);
+	case O_VNAMES:
+		if (pick("vocab-names", a, yesno, &v))
+			return EXIT_USAGE;
+		o->vnames_off = v == 1;
+		return 0;
+	case O_VZONES: return zone_weights(o, a);
+	case O_LEAD: return integer("lead-tokens", a, 1, 100000, &o->ctl.vocab_lead);
 	case 'q': o->quiet = 1; return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
 	case 'V': printf("tagar-train %s\n", TAGAR_VERSION); exit(0);
@@ -405,6 +458,7 @@ int main(int argc, char **argv)
 	char *patterns = NULL;
 	if ((rc = load_boilerplate(&o, &patterns)))
 		return rc;
+	o.ctl.vocab_names = o.vocab_none ? -1 : o.vnames_off;
 	tagar_outfile *out = open_output(&o);
 	if (!out) {
 		free(patterns);

@@ -1,5 +1,6 @@
 /* fuzz_model.c - libFuzzer harness for the model loader and the code that
- * reads a loaded model (classifier, vocabulary lookup, term table).
+ * reads a loaded model (classifier, vocabulary lookup, term table, the tag
+ * vocabulary and its hits).
  *
  * The checksum over the body would make almost every mutation fail there,
  * so the first byte selects a mode: even, the input is loaded as it is;
@@ -31,12 +32,16 @@ static void exercise(const tagar_model *m)
 		(void)tagar_model_threshold(m, t);
 	}
 	(void)tagar_model_meta(m);
+	size_t vlen;
+	(void)tagar_model_vocabulary(m, &vlen);
 	tagar_classifier *c = tagar_classifier_new(m);
 	if (c) {
 		const tagar_tag_score *s = tagar_classify(c, title, sizeof title - 1, text, sizeof text - 1);
 		if (s && ntags > 0) {
 			tagar_contrib out[4];
 			(void)tagar_explain(c, s[0].tag, out, 4);
+			tagar_lexhit hits[4];  /* the tag vocabulary's hits, when the model has one */
+			(void)tagar_explain_vocab(c, s[0].tag, hits, 4);
 		}
 		(void)tagar_classify(c, "", 0, "", 0);
 		tagar_classifier_free(&c);
