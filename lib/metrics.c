@@ -121,6 +121,33 @@ double tagar_best_threshold(const double *s, const signed char *y, int n, double
 	return th;
 }
 
+static int by_double_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x < y) - (x > y);
+}
+
+double tagar_negative_cut(const double *s, const signed char *y, int n, long k)
+{
+	double *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	long m = 0;
+	if (!v)
+		return -1e30;  /* no cap: the F1-tuned threshold stands */
+	for (int i = 0; i < n; i++)
+		if (y[i] <= 0)
+			v[m++] = s[i];
+	double cut = -1e30;
+	if (k >= 0 && k < m) {
+		qsort(v, (size_t)m, sizeof *v, by_double_desc);
+		long j = k;
+		while (j > 0 && v[j - 1] == v[k])
+			j--;  /* the k-th negative ties with higher ones: cut above them all */
+		cut = j > 0 ? (v[j - 1] + v[k]) / 2 : v[0] + 1.0;
+	}
+	free(v);
+	return cut;
+}
+
 static double platt_loss(const double *s, const double *t, int n, double A, double B)
 {
 	double f = 0;
