@@ -36,7 +36,7 @@ void tagar_train_opts_default(tagar_train_opts *o)
 	o->threads = 0;
 	o->eps = 0.1;
 	o->fbr = 0;
-	o->max_fp = 1;
+	o->max_fp = 0.5;
 	o->quantize = 1;
 	o->max_tags = 10000;
 	o->max_terms = 5000000;

@@ -40,7 +40,7 @@ static const char USAGE[] =
 	"                           (stored in the model); none: keep the text whole\n"
 	"                           (default: the project's data/boilerplate.txt)\n"
 	"      --max-fp=R           a tag's threshold lets through at most R out-of-fold\n"
-	"                           negatives per example of the tag (default 1; 0: no cap)\n"
+	"                           negatives per example of the tag (default 0.5; 0: no cap)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
 	"                           reaches a CV F1 below F (default 0: off)\n"
 	"      --weights=TYPE       stored linear weights: i8 (default; int8 with a\n"
