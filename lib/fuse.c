@@ -189,11 +189,11 @@ static int merged(subset *u, double w)
 static void subset_counts(subset *u, const tagar_job *jb, double w, tagar_counts *out)
 {
 	int n = merged(u, w);
-	double th = 0, f1;
-	if (u->npos >= 2) {  /* as pick_threshold in train.c */
-		th = tagar_best_threshold_sorted(u->all, n, u->npos, &f1);
-		th = tagar_fallback_threshold(jb, th, f1);
-	}
+	/* the rule pick_threshold in train.c applies */
+	long k = tagar_max_negatives(jb, u->npos);
+	double cap = k >= 0 ? tagar_negative_cut_sorted(u->all, n, k) : -1e30;
+	double f1 = 0, best = u->npos >= 2 ? tagar_best_threshold_sorted(u->all, n, u->npos, &f1) : 0.0;
+	double th = tagar_threshold_rule(jb, u->npos, best, f1, cap);
 	memset(out, 0, sizeof *out);
 	out->support = u->npos;
 	for (int i = 0; i < n; i++) {

@@ -49,6 +49,8 @@ void tagar_sort_scored(tagar_labelled_score *v, size_t n);
 /* tagar_best_threshold() of values already sorted highest first, npos of
  * them positive (npos > 0). */
 double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long npos, double *f1);
+/* tagar_negative_cut over scores sorted highest first (tagar_sort_scored). */
+double tagar_negative_cut_sorted(const tagar_labelled_score *v, int n, long k);
 
 /* Serialises parts into one malloc'ed model image. */
 int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tagar_err *err);

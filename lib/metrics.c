@@ -167,6 +167,42 @@ double tagar_best_threshold(const double *s, const signed char *y, int n, double
 	return th;
 }
 
+double tagar_negative_cut_sorted(const tagar_labelled_score *v, int n, long k)
+{
+	long seen = 0;
+	double top = 0, run = 0, higher = 0;
+	int has_higher = 0;
+	for (int i = 0; i < n && k >= 0; i++) {
+		if (v[i].y > 0)
+			continue;
+		if (seen == 0)
+			top = run = v[i].s;
+		else if (v[i].s != run) {  /* a new, lower run of equal scores */
+			higher = run;
+			has_higher = 1;
+			run = v[i].s;
+		}
+		if (seen++ == k)  /* the k-th negative ties with its run: cut above the run */
+			return has_higher ? (higher + run) / 2 : top + 1.0;
+	}
+	return -1e30;  /* fewer than k+1 negatives: no cap */
+}
+
+double tagar_negative_cut(const double *s, const signed char *y, int n, long k)
+{
+	tagar_labelled_score *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	int m = 0;
+	if (!v)
+		return -1e30;  /* no cap: the F1-tuned threshold stands */
+	for (int i = 0; i < n; i++)
+		if (y[i] <= 0)
+			v[m++] = (tagar_labelled_score){s[i], 0};
+	tagar_sort_scored(v, (size_t)m);
+	double cut = tagar_negative_cut_sorted(v, m, k);
+	free(v);
+	return cut;
+}
+
 static double platt_loss(const double *s, const double *t, int n, double A, double B)
 {
 	double f = 0;

@@ -336,6 +336,11 @@ void tagar_report_json(FILE *out, const tagar_counts *c, const char *const *name
  * threshold lies midway between two distinct scores; *f1 gets the best F1.
  * With no positive example returns +inf-like 1e30 and *f1 = 0. */
 double tagar_best_threshold(const double *s, const signed char *y, int n, double *f1);
+/* The lowest threshold that at most k of the negatives (y 0) reach, midway
+ * between two distinct scores; -1e30 when every negative may pass (k at
+ * least their number, or k < 0).  Ties are let through together or not at
+ * all, so a tie at the k-th negative raises the cut above it. */
+double tagar_negative_cut(const double *s, const signed char *y, int n, long k);
 
 /* Platt scaling: fits P(y=1|s) = 1 / (1 + exp(A*s + B)) on scores s. */
 void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, double *B);
@@ -374,6 +379,8 @@ typedef struct {
 	int threads;             /* worker processes; 0: one per online CPU */
 	double eps;              /* solver stopping tolerance */
 	double fbr;              /* tuned thresholds with CV F1 below this fall back to 0 */
+	double max_fp;           /* a threshold lets through at most this many out-of-fold
+				    negatives per positive (0: no cap) */
 	int quantize;            /* linear weights stored as int8 (1) or float (0) */
 	int max_tags;            /* more distinct tags than this is refused */
 	long max_terms;          /* a larger vocabulary (after the df cut) is refused */

@@ -33,13 +33,14 @@ void tagar_train_opts_default(tagar_train_opts *o)
 	o->coef0 = 0.0;
 	o->degree = 2;
 	o->folds = 5;
-	o->class_weight = 1;
+	o->class_weight = 0;
 	o->seed = 1;
 	o->min_df_count = 2;
 	o->max_df = 0.5;
 	o->threads = 0;
 	o->eps = 0.1;
-	o->fbr = 0.3;
+	o->fbr = 0;
+	o->max_fp = 0.5;
 	o->quantize = 1;
 	o->max_tags = 10000;
 	o->max_terms = 5000000;
@@ -123,22 +124,33 @@ int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner 
 	return 0;
 }
 
-/* SCut with a fallback (Yang's SCutFBR): a threshold whose cross-validated
- * F1 is below fbr rests on too few examples to trust, so the SVM's own
- * boundary (0) is kept when it is the more conservative of the two. */
-double tagar_fallback_threshold(const tagar_job *jb, double th, double f1);
+/* SCut: the threshold with the best out-of-fold F1, never so low that it
+ * lets through more than max_fp times as many out-of-fold negatives as the
+ * tag has examples.  With a handful of positives the F1-best cut often lies
+ * deep in the negatives (a 3-example reuters tag then tags hundreds of
+ * articles); the cap bounds that, and the SCutFBR fallback (fbr: a cut whose
+ * CV F1 is below it keeps the SVM's own boundary, 0) is then no longer
+ * needed (bench/cv.py: README, "Rare categories").  A tag with a single
+ * example cannot be tuned: the cap alone sets its threshold. */
+long tagar_max_negatives(const tagar_job *jb, long npos)
+{
+	return jb->o->max_fp > 0 ? (long)ceil(jb->o->max_fp * (double)npos) : -1;
+}
+
+double tagar_threshold_rule(const tagar_job *jb, long npos, double best, double f1, double cap)
+{
+	if (npos < 2)
+		return cap > -1e30 ? cap : 0.0;
+	double th = f1 < jb->o->fbr && best < 0 ? 0.0 : best;
+	return th > cap ? th : cap;
+}
 
 static double pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
 {
-	if (npos < 2)
-		return 0.0;
-	double f1, th = tagar_best_threshold(s, y, n, &f1);
-	return tagar_fallback_threshold(jb, th, f1);
-}
-
-double tagar_fallback_threshold(const tagar_job *jb, double th, double f1)
-{
-	return f1 < jb->o->fbr && th < 0 ? 0.0 : th;
+	long k = tagar_max_negatives(jb, npos);
+	double cap = k >= 0 ? tagar_negative_cut(s, y, n, k) : -1e30;
+	double f1 = 0, best = npos >= 2 ? tagar_best_threshold(s, y, n, &f1) : 0.0;
+	return tagar_threshold_rule(jb, npos, best, f1, cap);
 }
 
 const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf)
@@ -604,6 +616,7 @@ static cJSON *meta_train(const tagar_job *jb)
 	add_num(j, "min_df", o->min_df_count);
 	add_num(j, "max_df", o->max_df);
 	add_num(j, "fbr", o->fbr);
+	add_num(j, "max_fp", o->max_fp);
 	add_num(j, "eps", o->eps);
 	cJSON_AddStringToObject(j, "weights", o->quantize ? "i8" : "f32");
 	return j;

@@ -61,9 +61,14 @@ typedef struct {
 } tagar_job;
 
 void tagar_quiet_print(const char *s);
-/* The SCutFBR rule: threshold th, tuned to F1 f1, or 0 when f1 is below
- * --fbr and 0 is the more conservative (tags with 2 or more positives). */
-double tagar_fallback_threshold(const tagar_job *jb, double th, double f1);
+/* The threshold rule (train.c, shared with the fusion weight search in
+ * fuse.c): how many out-of-fold negatives a tag with npos examples may let
+ * through (-1: no cap, --max-fp 0), and the threshold from the F1-best cut
+ * `best` (its F1 f1), the SCutFBR fallback (--fbr) and the cap `cap` (the
+ * negatives' cut, -1e30 for none); a tag with fewer than 2 examples gets
+ * the cap, else 0. */
+long tagar_max_negatives(const tagar_job *jb, long npos);
+double tagar_threshold_rule(const tagar_job *jb, long npos, double best, double f1, double cap);
 /* Tag's out-of-fold decision values fused with its lexical scores by
  * weight w: jb->scores itself without a vocabulary, else written to buf. */
 const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf);

@@ -19,6 +19,7 @@ contains "$tmp/err" "-o MODEL" "missing -o is explained"
 expect 2 "bad number" -- "$train" -C abc -o "$model" data/sample.jsonl
 contains "$tmp/err" "--cost" "bad number names the option"
 expect 2 "bad solver" -- "$train" --solver nope -o "$model" data/sample.jsonl
+expect 2 "bad --max-fp" -- "$train" --max-fp -1 -o "$model" data/sample.jsonl
 expect 2 "bad threshold" -- "$classify" --threshold 1.5 data/sample-article.txt
 expect 3 "missing input" -- "$train" -o "$model" "$tmp/nope.jsonl"
 contains "$tmp/err" "nope.jsonl" "missing input is named"

@@ -94,7 +94,7 @@ grep -q 'macro-F1 averages' README.md && ok || ko "README states which tags macr
 expect 0 "--info" -- "$classify" -m "$model" --info
 contains "$tmp/out" "stem: none" "--info names the stemmer"
 contains "$tmp/out" "stopwords: id,en" "--info names the stopword lists"
-contains "$tmp/out" "class-weight: sqrt" "--info names the class weight"
+contains "$tmp/out" "class-weight: none" "--info names the class weight"
 lacks "$tmp/out" '"stem":' "--info is not JSON by default"
 expect 0 "--info --json" -- "$classify" -m "$model" --info --json
 python3 - "$tmp/out" <<'PY' && ok || ko "--info --json: JSON with option names"
@@ -102,7 +102,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["tags"] == len(d["metadata"]["tags"]) and d["bytes"] > 0, d.keys()
 assert d["metadata"]["text"]["stem"] == "none" and d["metadata"]["text"]["stopwords"] == "id,en"
-assert d["metadata"]["train"]["class_weight"] == "sqrt" and d["metadata"]["train"]["kernel"] == "linear"
+assert d["metadata"]["train"]["class_weight"] == "none" and d["metadata"]["train"]["kernel"] == "linear"
 PY
 
 # --- --grid with LIBLINEAR has no gamma

@@ -225,6 +225,26 @@ static void test_clean_prefilter(tally *t)
 
 /* ------------------------------------------------------------ metrics */
 
+/* The cap on a rare tag's threshold: at most k negatives reach it. */
+static void test_negative_cut(tally *t)
+{
+	const double s[] = {5, 4, 3, 2, 1, 0};
+	const signed char y[] = {1, 0, 1, 0, 0, 0};
+	double c = tagar_negative_cut(s, y, 6, 1);
+	CHECK(t, fabs(c - 3) < 1e-12, "one negative (4) passes: cut %g, want 3", c);
+	c = tagar_negative_cut(s, y, 6, 0);
+	CHECK(t, fabs(c - 5) < 1e-12, "no negative passes: cut %g, want 5", c);
+	c = tagar_negative_cut(s, y, 6, 4);
+	CHECK(t, c <= -1e29, "every negative may pass: no cap (%g)", c);
+	const double tie[] = {2, 2, 2, 1};
+	const signed char neg[] = {0, 0, 0, 0};
+	c = tagar_negative_cut(tie, neg, 4, 1);
+	CHECK(t, c > 2, "a tie at the first negative is cut above together: %g", c);
+	c = tagar_negative_cut(tie, neg, 4, 3);
+	CHECK(t, fabs(c - 1.5) < 1e-12, "three tied negatives pass together: cut %g, want 1.5", c);
+}
+
+
 static void test_threshold(tally *t)
 {
 	const double s[] = {3, 2, 1, 0, -1};
@@ -467,24 +487,74 @@ static int tiny_corpus(tagar_corpus *c)
 	return c->rec ? 0 : -1;
 }
 
+/* Defaults for a toy corpus: every word kept, none a stopword. */
+static void toy_opts(tagar_text_opts *to, tagar_train_opts *tr)
+{
+	tagar_text_opts_default(to);
+	tagar_train_opts_default(tr);
+	to->ngram_max = 1;
+	to->stopwords = 0;
+	tr->min_df_count = 1;
+	tr->max_df = 1.0;
+}
+
 static tagar_model *train_tiny(tagar_corpus *c, int threads)
 {
 	tagar_text_opts to;
 	tagar_train_opts tr;
-	tagar_text_opts_default(&to);
-	tagar_train_opts_default(&tr);
-	to.ngram_max = 1;
-	to.stopwords = 0;
-	tr.min_df_count = 1;
-	tr.max_df = 1.0;
+	toy_opts(&to, &tr);
 	tr.folds = 2;
 	tr.threads = threads;
-	tagar_train_ctl ctl = {0, 0, NULL, NULL, 0, NULL, 0, {0, 0, 0}, 0};
+	tagar_train_ctl ctl = {0};
 	tagar_model *m = NULL;
 	tagar_err e = {0, ""};
 	if (tagar_train(c, &to, NULL, &tr, &ctl, &m, NULL, &e))
 		printf("train failed: %s\n", e.msg);
 	return m;
+}
+
+/* A tag with one example cannot be tuned: before --max-fp it kept the SVM's
+ * own boundary (0); now the cap on out-of-fold negatives sets its threshold. */
+static double single_example_threshold(double max_fp)
+{
+	static const char *const words[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta"};
+	tagar_corpus c = {0};
+	c.rec = calloc(24, sizeof *c.rec);
+	c.cap = 24;
+	for (int i = 0; c.rec && i < 24; i++) {
+		char line[256];
+		snprintf(line, sizeof line, "{\"id\": \"d%d\", \"text\": \"%s %s %s\", \"tags\": [%s]}", i,
+			 words[i % 6], words[(i / 2) % 6], i == 0 ? "rare" : words[(i + 3) % 6],
+			 i == 0 ? "\"R\", \"C\"" : i % 3 ? "\"C\"" : "");
+		if (tagar_record_parse_json(line, strlen(line), 1, &c.rec[i], NULL))
+			break;
+		c.n = i + 1;
+	}
+	tagar_text_opts to;
+	tagar_train_opts tr;
+	toy_opts(&to, &tr);
+	tr.max_fp = max_fp;
+	FILE *quiet = tmpfile();  /* the single-example warning is expected */
+	tagar_train_ctl ctl = {.log = quiet};
+	tagar_model *m = NULL;
+	double th = NAN;
+	if (c.n == 24 && tagar_train(&c, &to, NULL, &tr, &ctl, &m, NULL, NULL) == 0)
+		for (int k = 0; k < tagar_model_ntags(m); k++)
+			if (!strcmp(tagar_model_tag(m, k), "R"))
+				th = tagar_model_threshold(m, k);
+	tagar_model_free(&m);
+	tagar_corpus_free(&c);
+	if (quiet)
+		fclose(quiet);
+	return th;
+}
+
+static void test_single_example_cap(tally *t)
+{
+	double off = single_example_threshold(0), on = single_example_threshold(1);
+	CHECK(t, off == 0.0, "no cap: a single-example tag keeps threshold 0 (got %g)", off);
+	CHECK(t, !isnan(on) && on != 0.0 && on > -1e29 && on < 1e29,
+	      "--max-fp 1: the cap sets a single-example tag's threshold (got %g)", on);
 }
 
 static void test_tfidf(tally *t, tagar_model *m)
@@ -692,7 +762,7 @@ static void test_stemmed_stopword(tally *t)
 	tr.max_df = 1.0;
 	tr.folds = 2;
 	tagar_stopset *stop = tagar_stopset_new(TAGAR_STOP_EN, NULL, 0);
-	tagar_train_ctl ctl = {0, 0, NULL, NULL, 0, NULL, 0, {0, 0, 0}, 0};
+	tagar_train_ctl ctl = {0};
 	tagar_model *m = NULL;
 	CHECK(t, tagar_train(&c, &to, stop, &tr, &ctl, &m, NULL, NULL) == 0, "stemmed model trained");
 	tagar_classifier *cl = m ? tagar_classifier_new(m) : NULL;
@@ -874,6 +944,8 @@ int main(void)
 	test_fast_lane(&t);
 	test_clean_prefilter(&t);
 	test_threshold(&t);
+	test_negative_cut(&t);
+	test_single_example_cap(&t);
 	test_platt(&t);
 	test_records(&t);
 	test_jsonline(&t);

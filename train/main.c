@@ -27,7 +27,7 @@ static const char USAGE[] =
 	"      --coef0=R            polynomial coef0 (default 0)\n"
 	"      --grid               choose C (and gamma) by K-fold cross-validation\n"
 	"      --cv=K               K folds (default 5) and print the per-tag CV report\n"
-	"      --class-weight=W     none, sqrt (default) or balanced weight for rare tags\n"
+	"      --class-weight=W     none (default), sqrt or balanced weight for rare tags\n"
 	"  -n, --ngrams=N           word n-grams 1..N (default 1)\n"
 	"      --min-df=N           drop terms in fewer than N documents (default 2)\n"
 	"      --max-df=F           drop terms in more than fraction F of documents (default 0.5)\n"
@@ -49,8 +49,10 @@ static const char USAGE[] =
 	"                           get their own name as alias\n"
 	"      --vocab-zones=T,L,R  weights of alias hits in title, lead, rest (default 1,1,1)\n"
 	"      --lead-tokens=N      the lead is the text's first N tokens (default 50)\n"
+	"      --max-fp=R           a tag's threshold lets through at most R out-of-fold\n"
+	"                           negatives per example of the tag (default 0.5; 0: no cap)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
-	"                           reaches a CV F1 below F (default 0.3)\n"
+	"                           reaches a CV F1 below F (default 0: off)\n"
 	"      --weights=TYPE       stored linear weights: i8 (default; int8 with a\n"
 	"                           scale per term) or f32\n"
 	"      --eps=E              solver stopping tolerance (default 0.1)\n"
@@ -163,7 +165,7 @@ static int zone_weights(options *o, const char *a)
 
 /* --kernel has no short option: -k is --top-k in tagar-classify */
 enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_MAXFP, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
        O_VOCAB, O_VNAMES, O_VZONES, O_LEAD };
 
 static const struct option LONGOPTS[] = {
@@ -172,7 +174,7 @@ static const struct option LONGOPTS[] = {
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
-	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
+	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"max-fp", 1, 0, O_MAXFP}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
 	{"boilerplate", 1, 0, O_BOIL},
 	{"vocab", 1, 0, O_VOCAB}, {"vocab-names", 1, 0, O_VNAMES}, {"vocab-zones", 1, 0, O_VZONES},
 	{"lead-tokens", 1, 0, O_LEAD},
@@ -214,6 +216,7 @@ static int option(options *o, int c, const char *a)
 	case O_STRICT: o->strict = 1; return 0;
 	case O_EPS: return num("eps", a, 1e-8, 10, &o->train.eps);
 	case O_FBR: return num("fbr", a, 0, 1, &o->train.fbr);
+	case O_MAXFP: return num("max-fp", a, 0, 1e6, &o->train.max_fp);
 	case O_MAXTAGS: return integer("max-tags", a, 1, 100000, &o->train.max_tags);
 	case O_MAXTERMS:
 		if (integer("max-terms", a, 1, 2000000000, &v))
