@@ -85,8 +85,9 @@ def run(cmd, **kw):
     return p
 
 
-def predict(binary, model, test_path):
-    p = run([os.path.join(binary, "tagar-classify"), "-m", model, "--batch", test_path])
+def predict(binary, model, test_path, all_scores):
+    """Assigned tags by id; every tag's score goes into all_scores[id]."""
+    p = run([os.path.join(binary, "tagar-classify"), "-m", model, "--batch", "--all-scores", test_path])
     out = {}
     for line in p.stdout.splitlines():
         r = json.loads(line)
@@ -94,6 +95,7 @@ def predict(binary, model, test_path):
             print(f"cv.py: warning: record {r.get('id', r.get('line'))}: {r['error']}", file=sys.stderr)
             continue
         out[r["id"]] = {t["tag"] for t in r["tags"]}
+        all_scores[r["id"]] = r.get("scores", {})
     return out
 
 
@@ -122,7 +124,7 @@ def scores(gold, pred, tags):
 def run_variant(args, docs, tags, opts, seed, tmp):
     """Outer K-fold CV of one variant and seed: per-fold figures and pooled predictions."""
     fold = outer_folds(len(docs), args.folds, seed)
-    folds, pooled, train_s = [], {}, []
+    folds, pooled, train_s, all_scores = [], {}, [], {}
     for k in range(args.folds):
         train = [(i, d) for i, d in enumerate(docs) if fold[i] != k]
         test = [(i, d) for i, d in enumerate(docs) if fold[i] == k]
@@ -135,12 +137,23 @@ def run_variant(args, docs, tags, opts, seed, tmp):
         train_s.append(time.monotonic() - t0)
         if p.returncode != 0:
             sys.exit(f"cv.py: {' '.join(map(shlex.quote, cmd))} failed ({p.returncode}):\n{p.stderr[-2000:]}")
-        pred = predict(args.bin, model, te)
+        pred = predict(args.bin, model, te, all_scores)
         gold = {str(i): set(d.get("tags", [])) for i, d in test}
         mi, ma, _ = scores(gold, pred, tags)
         folds.append((mi, ma))
         pooled.update({i: pred.get(i, set()) for i in gold})
-    return folds, pooled, statistics.median(train_s)
+    return folds, pooled, all_scores, statistics.median(train_s)
+
+
+def write_predictions(f, corpus, variant, seed, docs, pooled, all_scores):
+    """One line per article: its gold and held-out tags, with the scores of both."""
+    for i, d in enumerate(docs):
+        gold, pred = sorted(set(d.get("tags", []))), sorted(pooled.get(str(i), ()))
+        sc = all_scores.get(str(i), {})
+        f.write(json.dumps({"corpus": corpus, "variant": variant, "seed": seed, "id": d.get("id", str(i)),
+                            "gold": gold, "predicted": pred,
+                            "scores": {t: sc.get(t) for t in sorted(set(gold) | set(pred))}},
+                           ensure_ascii=False) + "\n")
 
 
 def spread(xs):
@@ -169,7 +182,9 @@ def evaluate_corpus(args, name, variants):
         for vname, opts in variants:
             folds, bands, per_tag, train_s, pooled_f1 = [], [], {}, [], []
             for seed in args.seeds:
-                f, pooled, ts = run_variant(args, docs, tags, opts, seed, tmp)
+                f, pooled, sc, ts = run_variant(args, docs, tags, opts, seed, tmp)
+                if args.predictions:
+                    write_predictions(args.predictions, name, vname, seed, docs, pooled, sc)
                 folds += f
                 train_s.append(ts)
                 gold = {str(i): set(d.get("tags", [])) for i, d in enumerate(docs)}
@@ -233,6 +248,9 @@ def main():
     ap.add_argument("--seeds", default="1,2", help="outer fold seeds, comma-separated (default 1,2)")
     ap.add_argument("--per-tag", action="store_true", help="also print each tag's F1")
     ap.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    ap.add_argument("--predictions", metavar="FILE", type=argparse.FileType("w", encoding="utf-8"),
+                    help="also write every article's held-out tags and their scores, per variant "
+                         "and seed, as JSON Lines (for error analysis; keep it outside the repository)")
     ap.add_argument("--bin", default=os.path.join(TOP, "bin"))
     ap.add_argument("--shared", default=os.environ.get("TAGAR_SHARED", os.path.join(TOP, "..", "shared")))
     args = ap.parse_args()
@@ -242,6 +260,9 @@ def main():
     variants = [tuple(v.split("=", 1)) if "=" in v else (v, v) for v in args.variant]
     if not variants or variants[0][1].strip():
         variants.insert(0, ("defaults", ""))
+    names = [v for v, _ in variants]
+    if len(set(names)) != len(names):
+        sys.exit(f"cv.py: variant names must differ: {', '.join(names)}")
     out = [evaluate_corpus(args, c, variants) for c in (args.corpus or ["govtags", "reuters"])]
     if args.json:
         with open(args.json, "w") as f:
