@@ -102,7 +102,7 @@ static int bytes_append(bytes *b, const char *p, size_t n)
 /* More input into raw: 1, 0 at the end, READ_ERROR. */
 static int refill(feeder *f)
 {
-	ssize_t k = f->eof || f->fd < 0 ? 0 : in_read(f->fd, f->buf, f->cap);
+	ssize_t k = f->eof || f->fd < 0 ? 0 : tagar_read(f->fd, f->buf, f->cap);
 	if (k < 0)
 		return READ_ERROR;
 	f->raw = f->buf;

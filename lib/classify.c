@@ -383,6 +383,11 @@ tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c)
 	return c->clean;
 }
 
+const tagar_model *tagar_classifier_model(const tagar_classifier *c)
+{
+	return c->m;
+}
+
 void tagar_classifier_free(tagar_classifier **cp)
 {
 	if (!cp || !*cp)

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -159,6 +160,27 @@ long tagar_utf8_invalid(const char *s, size_t n);
 /* A malloc'ed, NUL-terminated copy with every invalid byte replaced by
  * U+FFFD; *nbad (when not NULL) gets how many were replaced. */
 char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad);
+
+/* --------------------------------------------------------- whole files */
+
+/* read(2), retried when interrupted: what one read gives, 0 at the end,
+ * -1 on an error (EAGAIN too: a descriptor left non-blocking is an error,
+ * as for cat). */
+ssize_t tagar_read(int fd, void *buf, size_t n);
+/* The rest of fd after buf[0..have) (buf malloc'ed with room for cap + 1
+ * bytes, or NULL): the whole input, NUL-terminated, *len its length.  buf
+ * is taken over.  NULL on a read error (errno says which), or with errno
+ * EFBIG past max bytes. */
+char *tagar_read_fd(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max);
+/* A whole file, malloc'ed and NUL-terminated; NULL with errno set. */
+char *tagar_read_file(const char *path, size_t *len);
+/* The first readable of, with EXE the program's directory: EXE/../TREE/NAME
+ * (a source tree's bin/), EXE/../../../TREE/NAME (build/VARIANT/bin/),
+ * EXE/../share/tagar/NAME (an install), then the configured data directory
+ * (TAGAR_DATADIR/NAME).  tree_dir is "models" or "data".  Written to buf;
+ * NULL when none is readable (buf then holds the data-directory path, for
+ * a message). */
+const char *tagar_find_data(const char *tree_dir, const char *name, char *buf, size_t n);
 
 /* ------------------------------------------------------ whole documents */
 
@@ -493,6 +515,8 @@ void tagar_classifier_free(tagar_classifier **c);
  * the model has none: for a caller that looks at text the way the model
  * does, on the classifier's thread, between calls to tagar_classify. */
 tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c);
+/* The model c was made for. */
+const tagar_model *tagar_classifier_model(const tagar_classifier *c);
 
 typedef struct {
 	int tag;          /* index into the model's tags */
@@ -536,6 +560,43 @@ typedef struct {
  * decision, largest contribution first (none when the model has no
  * vocabulary).  Returns how many were written to out. */
 int tagar_explain_vocab(tagar_classifier *c, int tag, tagar_lexhit *out, int k);
+
+/* Which tags an article is given. */
+typedef struct {
+	double threshold;  /* < 0: each tag's tuned threshold (tagar_tag_score.assigned);
+			    * else every tag whose calibrated score is at least this */
+	int top_k;         /* at most this many, highest scores first; 0: no limit */
+} tagar_choice;
+
+/* The tags rule picks from s[0..n) (sorted by score, as tagar_classify
+ * gives them): their indices into s, in order, written to picked (room for
+ * n).  Returns how many.  The one rule every program applies. */
+int tagar_choose(const tagar_tag_score *s, int n, const tagar_choice *rule, int *picked);
+
+/* The vocabulary hits shown per tag in a result (tagar_write_json). */
+#define TAGAR_VOCAB_SHOWN 8
+
+/* What a JSON result record shows besides the chosen tags. */
+typedef struct {
+	tagar_choice choice;
+	int all_scores;    /* "scores": every tag's score */
+	int explain;       /* per tag, its explain (up to this many terms) and vocabulary hits */
+} tagar_json_opts;
+
+/* Who the record is about. */
+typedef struct {
+	const char *id;          /* NULL: none */
+	int id_is_number;        /* id is written unquoted */
+	const char *const *extra;/* NULL, or name, value, ..., NULL: string fields
+				  * after the id (empty values left out) */
+} tagar_json_record;
+
+/* One line: {"id": ..., EXTRA..., "tags": [{"tag": ..., "score": ...,
+ * "explain": [...], "vocabulary": [...]}, ...], "scores": {...}}, numbers
+ * with four decimals.  s: the scores c's last tagar_classify returned.
+ * TAGAR_ENOMEM, with nothing written, when out of memory. */
+int tagar_write_json(FILE *out, tagar_classifier *c, const tagar_tag_score *s, const tagar_json_record *r,
+		     const tagar_json_opts *o);
 
 #ifdef __cplusplus
 }
