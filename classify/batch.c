@@ -331,7 +331,9 @@ static int workers_new(worker *w, int n, const ctx *c, struct pipeline *p)
 	for (int i = 0; i < n; i++) {
 		w[i].p = p;
 		w[i].c = *c;
-		w[i].c.cl = i == 0 ? c->cl : tagar_classifier_new(c->m);
+		/* the first classifier opened libsvm if the model needs it: memory
+		 * is all the others can lack */
+		w[i].c.cl = i == 0 ? c->cl : tagar_classifier_new(c->m, NULL);
 		w[i].c.contrib = i == 0 ? c->contrib : malloc((size_t)(c->o->explain + 1) * sizeof *c->contrib);
 		if (!w[i].c.cl || !w[i].c.contrib)
 			return -1;

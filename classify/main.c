@@ -415,11 +415,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		return EXIT_IO_ERROR;
 	}
-	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL, NULL};
+	ctx c = {&o, m, tagar_classifier_new(m, &err), stdout, NULL, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
-		fputs("tagar-classify: out of memory (or, for an RBF or polynomial model, libsvm could not be opened)\n",
-		      stderr);
+		fprintf(stderr, "tagar-classify: %s\n", c.cl ? tagar_errmsg(TAGAR_ENOMEM) : err.msg);
 		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
 		rc = o.info == 2 ? vocab_print(&c, path) : info_print(&c, path);

@@ -10,11 +10,35 @@
  *  - An object made by tagar_X_new() / tagar_X_load() is owned by the caller
  *    and released with tagar_X_free(&p), which frees and sets p to NULL
  *    (as LIBLINEAR's free_and_destroy_model does).  Free functions accept NULL.
+ *  - A value struct the caller owns (tagar_record, tagar_corpus, tagar_err)
+ *    starts zeroed ({0}); its release function (tagar_record_clear,
+ *    tagar_corpus_free) accepts NULL and a zeroed struct, and leaves the
+ *    struct zeroed, ready to be filled again.
  *  - Strings handed out by the library (tag names, terms) point into the
  *    object that returned them and live as long as it does.
  *  - Numbers are read and written without the C locale's help, so output is
  *    identical under LC_ALL=id_ID.UTF-8 and LC_ALL=C.
- *  - No global mutable state: everything lives in the objects below.
+ *  - What is process-wide (everything else lives in the objects below):
+ *     - Tagging is thread-safe with one tagar_classifier (and tokenizer,
+ *       cleaner) per thread over a shared, read-only tagar_model: a loaded
+ *       model is never written after tagar_model_load.
+ *     - Training (tagar_train) belongs to a single-threaded process: it
+ *       fork()s worker processes (tagar_train_opts.threads) and waitpid()s
+ *       for them, so SIGCHLD must not be ignored; it seeds the C library's
+ *       rand() with srand() (LIBLINEAR's solver draws from it) and sets
+ *       LIBLINEAR's and libsvm's process-wide print functions (to silence).
+ *     - Environment variables read: TAGAR_GRAM_MAX_MB (training: the
+ *       largest libsvm kernel matrix kept in memory, MiB; default 2048),
+ *       TAGAR_NO_JIT (cleaners: no PCRE2 JIT, for memory checkers),
+ *       TAGAR_NO_PREFILTER (cleaners: no literal prefilter, for the
+ *       differential fuzzer).  Set them before any thread starts.
+ *     - Number formatting and parsing read the locale's decimal point
+ *       (localeconv) to undo it: do not call setlocale while other threads
+ *       use the library.
+ *     - libxml2 (feeds, HTML) and, for kernel models, libsvm are opened with
+ *       dlopen on first use.  Feed and HTML parsing from several threads at
+ *       once has not been checked (libxml2 2.9 asks for its initialisation
+ *       once before threads parse).
  */
 #ifndef TAGAR_H
 #define TAGAR_H
@@ -286,6 +310,7 @@ typedef enum {
 #define TAGAR_TAG_MAX 200
 int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen);
 
+/* Frees the fields; r (NULL allowed) is left zeroed. */
 void tagar_record_clear(tagar_record *r);
 /* Parses one JSONL line.  need_tags: "tags" must be present.  On error
  * err->msg names the field (the caller adds file and line). */
@@ -311,6 +336,7 @@ typedef struct tagar_corpus_s {
  * before it are then read in that format (fastText when none does). */
 int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 		      FILE *errs, int *nbad, tagar_err *err);
+/* Frees the records; c (NULL allowed) is left zeroed. */
 void tagar_corpus_free(tagar_corpus *c);
 
 /* Reads one line of any length from f into *buf (grown as needed).
@@ -507,9 +533,11 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 /* Per-thread classification state: tokenizer, scratch vectors. */
 typedef struct tagar_classifier tagar_classifier;
 
-/* NULL when out of memory, or for a kernel (RBF, polynomial) model when
- * libsvm cannot be opened: it is loaded on demand (dlopen). */
-tagar_classifier *tagar_classifier_new(const tagar_model *m);
+/* NULL with err (when not NULL) filled: TAGAR_ENOMEM when out of memory;
+ * TAGAR_EIO, naming the library and dlerror's reason, for a kernel (RBF,
+ * polynomial) model when libsvm cannot be opened (it is loaded on demand
+ * with dlopen).  m must outlive the classifier. */
+tagar_classifier *tagar_classifier_new(const tagar_model *m, tagar_err *err);
 void tagar_classifier_free(tagar_classifier **c);
 /* The classifier's cleaner (the model's boilerplate patterns), or NULL when
  * the model has none: for a caller that looks at text the way the model
@@ -526,8 +554,10 @@ typedef struct {
 } tagar_tag_score;
 
 /* Scores every tag for one article.  Returns a pointer to ntags scores owned
- * by the classifier (valid until its next call), sorted by score descending;
- * NULL when the article cannot be scored (tagar_classify_error() says why). */
+ * by the classifier (valid until its next call), sorted by score descending.
+ * NULL when out of memory, or when a tag's decision value is not a number
+ * (NaN: a kernel model overflowing on this text): tagar_classify_error()
+ * says which.  The classifier stays usable for the next article. */
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len);
 /* Why the last tagar_classify() returned NULL: out of memory, or a tag

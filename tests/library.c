@@ -77,7 +77,7 @@ static void test_json(tally *t)
 {
 	tagar_err e = {0, ""};
 	tagar_model *m = tagar_model_load("models/default.tgm", &e);
-	tagar_classifier *c = m ? tagar_classifier_new(m) : NULL;
+	tagar_classifier *c = m ? tagar_classifier_new(m, NULL) : NULL;
 	CHECK(t, c != NULL, "models/default.tgm loads: %s", e.msg);
 	if (!c) {
 		tagar_model_free(&m);
