@@ -3,13 +3,13 @@
  * scratch space, and only reads the (shared, read-only) model. */
 #include "internal.h"
 #include "lexicon.h"
-#include "matrix.h"
 
 #include <dlfcn.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <svm.h>  /* the layout of the libsvm structs kernel models are scored with */
 /* XXH3 inlined: the same function as tagar_hash(), without a call per token */
 #define XXH_INLINE_ALL
 #include <xxhash.h>

@@ -11,7 +11,7 @@
  * that can start any of them: one alternation of all patterns made tagging
  * five times slower.  A text no pattern matches is not copied. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "tagar.h"
+#include "internal.h"
 
 #include <pcre2.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * path of jsonline.c for the common shape) and
  * fastText "__label__" lines, and whole corpora read from files. */
 #define _GNU_SOURCE  /* memmem */
-#include "tagar.h"
+#include "internal.h"
 #include "jsonline.h"
 
 #include <errno.h>

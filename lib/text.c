@@ -4,7 +4,7 @@
  * by table; only tokens that contain other characters go through utf8proc
  * (NFKC, case fold, marks stripped, lumping), as utf8proc_map on every byte
  * would cost most of the time budget. */
-#include "tagar.h"
+#include "internal.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>

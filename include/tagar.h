@@ -1,6 +1,9 @@
 /*
  * tagar.h - the one public header of libtagar, the code shared by
- * tagar-train and tagar-classify.
+ * tagar-train, tagar-classify and the programs to come.  Programs are
+ * built with -Iinclude only, so this is all they can include; the
+ * library's own headers (lib/internal.h and the rest) are for lib/, the
+ * tests and the fuzzers.
  *
  * Conventions (the same in every module):
  *  - Every public name starts with tagar_ / TAGAR_.
@@ -70,9 +73,6 @@ typedef struct {
 } tagar_err;
 
 const char *tagar_errmsg(int code);
-/* Fills err (when not NULL) with code and a printf-style message; returns code. */
-int tagar_fail(tagar_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* ---------------------------------------------------------------- text */
 
@@ -117,8 +117,6 @@ typedef struct tagar_stopset tagar_stopset;
 tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len);
 void tagar_stopset_free(tagar_stopset **s);
 int tagar_stopset_has(const tagar_stopset *s, const char *w, size_t n);
-/* The words of the set, newline-separated, sorted (for the model file). */
-char *tagar_stopset_dump(const tagar_stopset *s, size_t *len);
 
 /* Tokenizer: normalises (NFKC, case fold, marks stripped, dashes lumped)
  * and splits text into tokens by Unicode category.  Rules:
@@ -141,12 +139,6 @@ typedef void (*tagar_feature_fn)(const char *feat, size_t len, double weight, vo
 int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		   tagar_feature_fn fn, void *ud);
 
-/* fn (NULL: none) sees every token of the texts tagar_features() reads
- * afterwards, in order, with weight 1: normalised and stemmed, stopwords
- * and dropped numbers included (those unstemmed); the tokenizer's fast
- * path for plain unigrams is then off.  The classifier matches a tag vocabulary's aliases this way
- * for models whose features drop or stem tokens. */
-void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud);
 
 /* Normalises one text into space-separated tokens (for tests and --explain).
  * The result is owned by the tokenizer and valid until its next call. */
@@ -338,10 +330,6 @@ int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 		      FILE *errs, int *nbad, tagar_err *err);
 /* Frees the records; c (NULL allowed) is left zeroed. */
 void tagar_corpus_free(tagar_corpus *c);
-
-/* Reads one line of any length from f into *buf (grown as needed).
- * Returns its length without the newline, or -1 at end of file. */
-long tagar_getline(char **buf, size_t *cap, FILE *f);
 
 /* A stream that writes to `to`, starting every line (after \n or \r) with
  * prefix (not copied: it must outlive the stream); unbuffered.  fclose()
