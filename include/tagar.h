@@ -198,6 +198,30 @@ char *tagar_read_file(const char *path, size_t *len);
  * a message). */
 const char *tagar_find_data(const char *tree_dir, const char *name, char *buf, size_t n);
 
+/* ---------------------------------------------------------- byte buffer */
+
+/* A growing byte buffer (in the manner of sds, as a plain struct): zero it
+ * to start ({0}), release it with tagar_buf_free.  p[0..len) are the bytes;
+ * after tagar_buf_append, p[len] is a NUL (not counted).  The capacity
+ * doubles, so appending n bytes one by one costs O(n); len may be set back
+ * to reuse the memory. */
+typedef struct {
+	char *p;       /* NULL until something is reserved */
+	size_t len, cap;
+} tagar_buf;
+
+/* Capacity for need bytes in all: 0, or TAGAR_ENOMEM with b unchanged. */
+int tagar_buf_grow(tagar_buf *b, size_t need);
+/* Room for n more bytes and a NUL after them (inline: hot paths call it). */
+static inline int tagar_buf_reserve(tagar_buf *b, size_t n)
+{
+	return b->len + n < b->cap ? 0 : tagar_buf_grow(b, b->len + n + 1);
+}
+/* Appends s[0..n) and a NUL: 0, or TAGAR_ENOMEM with b unchanged. */
+int tagar_buf_append(tagar_buf *b, const void *s, size_t n);
+/* Frees p; b (NULL allowed) is left zeroed. */
+void tagar_buf_free(tagar_buf *b);
+
 /* ------------------------------------------------------ whole documents */
 
 typedef enum {

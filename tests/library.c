@@ -1,6 +1,6 @@
 /* library.c - what the programs share through the library: the rule that
  * picks tags from scores, the JSON result record, whole-file reading and
- * the data-file search. */
+ * the data-file search, the byte buffer. */
 #include "check.h"
 #include "tagar.h"
 
@@ -127,12 +127,33 @@ static void test_files(tally *t)
 	CHECK(t, !tagar_find_data("models", "no-such-file.tgm", buf, sizeof buf), "a missing data file: NULL");
 }
 
+static void test_buf(tally *t)
+{
+	tagar_buf b = {0};
+	int ok = 1;
+	for (int i = 0; i < 1000 && ok; i++)  /* past several doublings */
+		ok = tagar_buf_append(&b, "ab", 2) == 0;
+	CHECK(t, ok && b.len == 2000 && b.cap > b.len && b.p[b.len] == 0 && memcmp(b.p + 1998, "ab", 2) == 0,
+	      "appends grow the buffer, NUL-terminated: len %zu cap %zu", b.len, b.cap);
+	size_t cap = b.cap;
+	b.len = 0;
+	CHECK(t, tagar_buf_append(&b, "x", 1) == 0 && b.cap == cap && strcmp(b.p, "x") == 0,
+	      "len set back reuses the memory");
+	CHECK(t, tagar_buf_reserve(&b, cap) == 0 && b.cap > b.len + cap, "reserve: room for n more and a NUL");
+	CHECK(t, tagar_buf_append(&b, "", 0) == 0 && b.len == 1, "an empty append changes nothing");
+	tagar_buf_free(&b);
+	CHECK(t, !b.p && !b.len && !b.cap, "freed: zeroed");
+	tagar_buf_free(&b);
+	tagar_buf_free(NULL);
+}
+
 int main(void)
 {
 	tally t = {0, 0};
 	test_choose(&t);
 	test_json(&t);
 	test_files(&t);
+	test_buf(&t);
 	printf("library: %d passed, %d failed\n", t.passed, t.failed);
 	return t.failed != 0;
 }
