@@ -65,6 +65,8 @@ const char *tagar_find_data(const char *tree_dir, const char *name, char *buf, s
 	/* bin/ of a source tree, build/VARIANT/bin/ (sanitizer builds), an
 	 * install's bin/ */
 	const char *const rel[] = {"/../", "/../../../", NULL};
+	if (!buf || !n)  /* nowhere to write a path */
+		return NULL;
 	char exe[PATH_MAX];
 	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	char *slash = k > 0 ? (exe[k] = 0, strrchr(exe, '/')) : NULL;
