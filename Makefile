@@ -43,7 +43,7 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PKGS_DLOPEN))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(NOPC_CFLAGS) $(PKG_CFLAGS) \
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(NOPC_CFLAGS) $(PKG_CFLAGS) \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
 LDLIBS = $(NOPC_LIBS) $(PKG_LIBS) -lpthread -lm
 # libxml2 (feeds, HTML) and, in tagar-classify, libsvm (kernel models) are
@@ -111,12 +111,17 @@ LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c))
 prog_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 PROGRAM_OBJ = $(foreach p,$(PROGRAMS),$(call prog_obj,$(p)))
 BINS = $(PROGRAMS:%=$(OUT)/tagar-%)
-TESTS = $(BUILD)/tests/unit $(BUILD)/tests/lexicon $(BUILD)/tests/compat/linfit_check
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/compat/linfit_check
 LINK_LIBTAGAR ?= $(BUILD)/libtagar.a
 
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
-.SECONDARY:
+# Objects and profile files made through pattern chains are kept rather
+# than deleted as intermediates.  Not a bare .SECONDARY: that makes every
+# target intermediate, a header a .d file lists that no longer exists
+# (renamed, removed) among them, and then nothing that included it is
+# rebuilt: the objects would keep the old header.
+.PRECIOUS: build/%.o build/%.gcda
 .DELETE_ON_ERROR:
 .PHONY: all deps check test compat-check model install uninstall clean bench profile
 
@@ -126,7 +131,12 @@ all: $(BINS)
 # includes, so an edit recompiles what includes the edited file and no more.
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(EXTRA_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(INTERNAL_CPPFLAGS) $(EXTRA_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# include/tagar.h is the one header the programs can include; the
+# library's modules, the tests and the fuzzers also see its internal
+# headers (lib/internal.h and the rest).
+$(BUILD)/lib/%.o $(BUILD)/tests/%.o: INTERNAL_CPPFLAGS = -Ilib
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 

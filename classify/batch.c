@@ -23,12 +23,9 @@
 #define BLOCK_BYTES (256 << 10)
 #define SLOTS_PER_THREAD 4
 
-/* A growing byte buffer: a block's input, and what a FILE writes into
- * (see buffer_stream).  Its memory is kept from block to block. */
-typedef struct {
-	char *p;
-	size_t len, cap;
-} bytes;
+/* A block's input, and what a FILE writes into (see buffer_stream).  Its
+ * memory is kept from block to block. */
+typedef tagar_buf bytes;
 
 /* A line over --max-bytes: consumed, and left in the block as an empty line. */
 typedef struct {
@@ -81,28 +78,9 @@ typedef struct {
  * nothing ready, so the block ends here. */
 enum { READ_OK = 0, READ_ERROR = -1, READ_NO_MEMORY = -2, READ_PAUSE = 2 };
 
-/* 0, or -1 when memory runs out (b is left as it was). */
-static int bytes_append(bytes *b, const char *p, size_t n)
-{
-	if (b->len + n > b->cap) {
-		size_t nc = b->cap ? b->cap : 64 << 10;
-		while (nc < b->len + n)
-			nc *= 2;
-		char *np = realloc(b->p, nc);
-		if (!np)
-			return -1;
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-/* More input into raw: 1, 0 at the end, READ_ERROR. */
 static int refill(feeder *f)
 {
-	ssize_t k = f->eof || f->fd < 0 ? 0 : in_read(f->fd, f->buf, f->cap);
+	ssize_t k = f->eof || f->fd < 0 ? 0 : tagar_read(f->fd, f->buf, f->cap);
 	if (k < 0)
 		return READ_ERROR;
 	f->raw = f->buf;
@@ -124,7 +102,7 @@ static int input_idle(const feeder *f)
 static int hold_line(feeder *f, block *b, size_t start, size_t total, int cut, int got)
 {
 	f->part.len = 0;
-	if (got && !cut && bytes_append(&f->part, b->in.p + start, b->in.len - start))
+	if (got && !cut && tagar_buf_append(&f->part, b->in.p + start, b->in.len - start))
 		return READ_NO_MEMORY;
 	f->part_held = got;
 	f->part_total = total;
@@ -142,7 +120,7 @@ static int next_line(feeder *f, block *b, size_t *over)
 	size_t start = b->in.len, total = 0;
 	int got = 0, cut = 0;
 	if (f->part_held) {  /* the start of this line came before a pause */
-		if (!f->part_cut && bytes_append(&b->in, f->part.p, f->part.len))
+		if (!f->part_cut && tagar_buf_append(&b->in, f->part.p, f->part.len))
 			return READ_NO_MEMORY;
 		total = f->part_total;
 		cut = f->part_cut;
@@ -163,7 +141,7 @@ static int next_line(feeder *f, block *b, size_t *over)
 		size_t k = nl ? (size_t)(nl - p) : f->len - f->pos;
 		got = 1;
 		cut |= total + k > f->max_line;
-		if (!cut && bytes_append(&b->in, p, k))
+		if (!cut && tagar_buf_append(&b->in, p, k))
 			return READ_NO_MEMORY;
 		total += k;
 		f->pos += k + (nl != NULL);
@@ -175,7 +153,7 @@ static int next_line(feeder *f, block *b, size_t *over)
 	*over = cut ? total : 0;
 	if (cut)
 		b->in.len = start;
-	return bytes_append(&b->in, "\n", 1) ? READ_NO_MEMORY : 1;
+	return tagar_buf_append(&b->in, "\n", 1) ? READ_NO_MEMORY : 1;
 }
 
 static int note_long_line(block *b, long line, size_t len)
@@ -276,7 +254,7 @@ static void tag_line(ctx *c, FILE *err, block *b, const char *p, size_t n, long 
  * (a short write sets the stream's error flag). */
 static ssize_t bytes_write(void *cookie, const char *p, size_t n)
 {
-	return bytes_append(cookie, p, n) ? 0 : (ssize_t)n;
+	return tagar_buf_append(cookie, p, n) ? 0 : (ssize_t)n;
 }
 
 /* A FILE writing into o, emptied first. */
@@ -331,7 +309,9 @@ static int workers_new(worker *w, int n, const ctx *c, struct pipeline *p)
 	for (int i = 0; i < n; i++) {
 		w[i].p = p;
 		w[i].c = *c;
-		w[i].c.cl = i == 0 ? c->cl : tagar_classifier_new(c->m);
+		/* the first classifier opened libsvm if the model needs it: memory
+		 * is all the others can lack */
+		w[i].c.cl = i == 0 ? c->cl : tagar_classifier_new(c->m, NULL);
 		w[i].c.contrib = i == 0 ? c->contrib : malloc((size_t)(c->o->explain + 1) * sizeof *c->contrib);
 		if (!w[i].c.cl || !w[i].c.contrib)
 			return -1;

@@ -13,45 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-ssize_t in_read(int fd, void *buf, size_t n)
-{
-	ssize_t k;
-	while ((k = read(fd, buf, n)) < 0 && errno == EINTR)
-		;
-	return k;
-}
-
-char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max)
-{
-	ssize_t k = 1;
-	if (!buf)
-		cap = 0;
-	while (have <= max && k > 0) {
-		if (have == cap) {  /* room for the next read (and a NUL) */
-			cap = cap < (1 << 16) ? 1 << 16 : cap * 2;
-			char *nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				*len = have;
-				return NULL;
-			}
-			buf = nb;
-		}
-		if ((k = in_read(fd, buf + have, cap - have)) > 0)
-			have += (size_t)k;
-	}
-	if (k < 0 || have > max) {  /* refuse, rather than hold, an input over the limit */
-		int e = have > max ? EFBIG : errno;
-		free(buf);
-		buf = NULL;
-		errno = e;
-	}
-	if (buf)
-		buf[have] = 0;
-	*len = have;
-	return buf;
-}
-
 static const char *skip_bom(const char *s, size_t *n)
 {
 	if (*n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
@@ -291,15 +252,16 @@ static void item_failed(ctx *c, const tagar_feed_item *it, const char *msg)
 /* Adds the tags chosen for an item (--threshold, --top-k honoured). */
 static int add_categories(ctx *c, tagar_feed *f, int i, const tagar_tag_score *s)
 {
-	int T = tagar_model_ntags(c->m), shown = 0;
-	for (int k = 0; k < T && (!c->o->top_k || shown < c->o->top_k); k++) {
-		if (!out_chosen(c->o, &s[k]))
-			continue;
-		if (tagar_feed_add_category(f, i, tagar_model_tag(c->m, s[k].tag)))
-			return -1;
-		shown++;
-	}
-	return 0;
+	int T = tagar_model_ntags(c->m);
+	int *picked = malloc((size_t)T * sizeof *picked + 1);
+	if (!picked)
+		return -1;
+	const tagar_choice rule = out_choice(c->o);
+	int n = tagar_choose(s, T, &rule, picked), rc = 0;
+	for (int k = 0; !rc && k < n; k++)
+		rc = tagar_feed_add_category(f, i, tagar_model_tag(c->m, s[picked[k]].tag));
+	free(picked);
+	return rc;
 }
 
 /* Tagging a feed's items, one after another. */
@@ -441,7 +403,7 @@ static char *read_dir_file(const ctx *c, const char *path, size_t *len, char *ms
 	else if ((unsigned long long)st.st_size > max)
 		snprintf(msg, msgn, "file of %llu bytes is over the limit of %zu (4 times --max-bytes)",
 			 (unsigned long long)st.st_size, max);
-	else if (!(buf = in_read_all(fd, NULL, 0, 0, len, max)))
+	else if (!(buf = tagar_read_fd(fd, NULL, 0, 0, len, max)))
 		snprintf(msg, msgn, "%s", errno == EFBIG ? "the file grew over the limit (4 times --max-bytes)"
 						      : strerror(errno ? errno : EIO));
 	if (fd >= 0)

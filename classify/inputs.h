@@ -8,14 +8,6 @@
 
 #include <sys/types.h>
 
-/* read(2), retried when interrupted: what one read gives, 0 at the end,
- * -1 on an error (EAGAIN too: a descriptor left non-blocking is an error,
- * as for cat). */
-ssize_t in_read(int fd, void *buf, size_t n);
-/* The rest of fd after buf[0..have) (buf malloc'ed with room for cap + 1
- * bytes, or NULL): the whole input, NUL-terminated, *len its length.  buf
- * is taken over.  NULL on a read error, or with errno EFBIG past max bytes. */
-char *in_read_all(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max);
 /* Whether s is a UTF-16 or UTF-32 document (by its byte order mark, or by
  * where its NUL bytes fall). */
 int in_is_wide(const char *s, size_t n);

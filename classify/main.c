@@ -183,11 +183,6 @@ static int parse_args(options *o, int argc, char **argv)
 
 /* ------------------------------------------------------------- model */
 
-static int readable(const char *p)
-{
-	return access(p, R_OK) == 0;
-}
-
 /* --model, $TAGAR_MODEL, the model beside the program (a source tree's
  * models/ or an install's share/tagar/), then the configured data dir. */
 static const char *find_model(const options *o, char *buf, size_t n)
@@ -197,21 +192,9 @@ static const char *find_model(const options *o, char *buf, size_t n)
 	const char *env = getenv("TAGAR_MODEL");
 	if (env && *env)
 		return env;
-	char exe[PATH_MAX];
-	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (k > 0) {
-		exe[k] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = 0;
-			snprintf(buf, n, "%s/../models/default.tgm", exe);
-			if (readable(buf))
-				return buf;
-			snprintf(buf, n, "%s/../share/tagar/default.tgm", exe);
-			if (readable(buf))
-				return buf;
-		}
-	}
+	const char *found = tagar_find_data("models", "default.tgm", buf, n);
+	if (found)
+		return found;
 	return TAGAR_DATADIR "/default.tgm";
 }
 
@@ -238,7 +221,9 @@ static int run_eval(ctx *c)
 	}
 	tagar_counts *cnt = calloc((size_t)T, sizeof *cnt);
 	const char **names = malloc((size_t)T * sizeof *names);
-	int rc = cnt && names ? 0 : EXIT_IO_ERROR;
+	int *picked = malloc((size_t)T * sizeof *picked + 1);
+	const tagar_choice rule = out_choice(c->o);
+	int rc = cnt && names && picked ? 0 : EXIT_IO_ERROR;
 	for (int t = 0; !rc && t < T; t++)
 		names[t] = tagar_model_tag(c->m, t);
 	for (int d = 0; !rc && d < cor.n; d++) {
@@ -249,9 +234,10 @@ static int run_eval(ctx *c)
 			rc = EXIT_IO_ERROR;
 			break;
 		}
-		for (int i = 0, shown = 0; i < T; i++) {
-			int gold = 0, pred = out_chosen(c->o, &s[i]) && (!c->o->top_k || shown < c->o->top_k);
-			shown += pred;
+		int n = tagar_choose(s, T, &rule, picked);
+		for (int i = 0, k = 0; i < T; i++) {
+			int gold = 0, pred = k < n && picked[k] == i;
+			k += pred;
 			for (int k = 0; k < cor.rec[d].ntags; k++)
 				gold |= strcmp(cor.rec[d].tags[k], names[s[i].tag]) == 0;
 			tagar_counts *x = &cnt[s[i].tag];
@@ -267,6 +253,7 @@ static int run_eval(ctx *c)
 		fprintf(stderr, "tagar-classify: %s: %d malformed line(s) not evaluated\n", c->o->eval, nbad);
 	free(cnt);
 	free(names);
+	free(picked);
 	tagar_corpus_free(&cor);
 	return rc ? rc : nbad ? EXIT_RECORDS : 0;
 }
@@ -289,7 +276,7 @@ static int read_head(int fd, char **buf, size_t *len, size_t *cap)
 			s++;
 		if ((s < end && memchr(s, '\n', (size_t)(end - s))) || end - s >= 64 || *len == *cap)
 			return 0;
-		ssize_t k = in_read(fd, *buf + *len, *cap - *len);
+		ssize_t k = tagar_read(fd, *buf + *len, *cap - *len);
 		if (k <= 0)
 			return k < 0 ? -1 : 0;
 		*len += (size_t)k;
@@ -302,7 +289,7 @@ static int run_whole(ctx *c, int fd, char *buf, size_t have, size_t cap)
 {
 	size_t len;
 	errno = 0;
-	buf = in_read_all(fd, buf, have, cap, &len, c->o->max_bytes * 4);
+	buf = tagar_read_fd(fd, buf, have, cap, &len, c->o->max_bytes * 4);
 	if (!buf && errno == EFBIG) {
 		fprintf(stderr, "tagar-classify: %s: input over %zu bytes: a whole document (article, page, "
 			"feed) may be 4 times --max-bytes; stream records with --batch, --tsv or --fasttext\n",
@@ -428,11 +415,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		return EXIT_IO_ERROR;
 	}
-	ctx c = {&o, m, tagar_classifier_new(m), stdout, NULL, NULL, NULL};
+	ctx c = {&o, m, tagar_classifier_new(m, &err), stdout, NULL, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
-		fputs("tagar-classify: out of memory (or, for an RBF or polynomial model, libsvm could not be opened)\n",
-		      stderr);
+		fprintf(stderr, "tagar-classify: %s\n", c.cl ? tagar_errmsg(TAGAR_ENOMEM) : err.msg);
 		rc = EXIT_IO_ERROR;
 	} else if (o.info) {
 		rc = o.info == 2 ? vocab_print(&c, path) : info_print(&c, path);

@@ -2,63 +2,35 @@
 #include "output.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio_ext.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int out_chosen(const options *o, const tagar_tag_score *s)
+tagar_choice out_choice(const options *o)
 {
-	return o->threshold >= 0 ? s->score >= o->threshold : s->assigned;
+	return (tagar_choice){.threshold = o->threshold, .top_k = o->top_k};
 }
 
-static void put_num(FILE *f, double v)
+/* The library's record; an error record in its place when memory runs out. */
+void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
 {
-	char b[48];
-	tagar_fmt_fixed(b, sizeof b, v, 4);
-	fputs(b, f);
-}
-
-static void json_explain(ctx *c, int tag)
-{
-	int n = tagar_explain(c->cl, tag, c->contrib, c->o->explain);
-	fputs(", \"explain\": [", c->out);
-	for (int i = 0; i < n; i++) {
-		fputs(i ? ", {\"term\": " : "{\"term\": ", c->out);
-		tagar_json_string(c->out, c->contrib[i].term, c->contrib[i].len);
-		fputs(", \"tfidf\": ", c->out);
-		put_num(c->out, c->contrib[i].tfidf);
-		fputs(", \"weight\": ", c->out);
-		put_num(c->out, c->contrib[i].weight);
-		fputc('}', c->out);
-	}
-	fputc(']', c->out);
-}
-
-/* The tag vocabulary's hits behind a tag, at most this many. */
-#define VOCAB_SHOWN 8
-
-static void json_vocab(ctx *c, int tag)
-{
-	tagar_lexhit h[VOCAB_SHOWN];
-	int n = tagar_explain_vocab(c->cl, tag, h, VOCAB_SHOWN);
-	if (!n)
+	const tagar_json_opts jo = {.choice = out_choice(c->o), .all_scores = c->o->all, .explain = c->o->explain};
+	const tagar_json_record jr = {.id = r ? r->id : NULL, .id_is_number = r && r->id_is_number,
+				      .extra = c->extra};
+	if (tagar_write_json(c->out, c->cl, s, &jr, &jo) == 0)
 		return;
-	fputs(", \"vocabulary\": [", c->out);
-	for (int i = 0; i < n; i++) {
-		fputs(i ? ", {\"alias\": " : "{\"alias\": ", c->out);
-		tagar_json_string(c->out, h[i].alias, strlen(h[i].alias));
-		fprintf(c->out, ", \"zone\": \"%s\", \"count\": %d, \"contribution\": ", h[i].zone_name, h[i].count);
-		put_num(c->out, h[i].contribution);
-		fputc('}', c->out);
-	}
-	fputc(']', c->out);
+	if (jr.id)
+		out_error_id(c->out, jr.id, tagar_errmsg(TAGAR_ENOMEM));
+	else
+		out_error_record(c->out, 0, tagar_errmsg(TAGAR_ENOMEM));
 }
 
 static void text_vocab(ctx *c, int tag)
 {
-	tagar_lexhit h[VOCAB_SHOWN];
-	int n = tagar_explain_vocab(c->cl, tag, h, VOCAB_SHOWN);
+	tagar_lexhit h[TAGAR_VOCAB_SHOWN];
+	int n = tagar_explain_vocab(c->cl, tag, h, TAGAR_VOCAB_SHOWN);
 	for (int i = 0; i < n; i++) {
 		char x[32];
 		tagar_fmt_fixed(x, sizeof x, h[i].contribution, 4);
@@ -66,68 +38,30 @@ static void text_vocab(ctx *c, int tag)
 	}
 }
 
-static void json_scores(ctx *c, const tagar_tag_score *s)
+static void text_explain(ctx *c, int tag)
 {
-	int T = tagar_model_ntags(c->m);
-	fputs(", \"scores\": {", c->out);
-	for (int t = 0; t < T; t++) {
-		if (t)
-			fputs(", ", c->out);
-		const char *name = tagar_model_tag(c->m, s[t].tag);
-		tagar_json_string(c->out, name, strlen(name));
-		fputs(": ", c->out);
-		put_num(c->out, s[t].score);
+	int n = tagar_explain(c->cl, tag, c->contrib, c->o->explain);
+	for (int k = 0; k < n; k++) {
+		char x[32], w[32];
+		tagar_fmt_fixed(x, sizeof x, c->contrib[k].tfidf, 4);
+		tagar_fmt_fixed(w, sizeof w, c->contrib[k].weight, 4);
+		fprintf(c->out, "    %-28.*s tf-idf %s  weight %s\n", (int)c->contrib[k].len, c->contrib[k].term, x, w);
 	}
-	fputc('}', c->out);
-}
-
-/* {"id": ..., "tags": [{"tag": ..., "score": ...}, ...]} */
-void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
-{
-	int T = tagar_model_ntags(c->m), shown = 0;
-	fputc('{', c->out);
-	if (r && r->id) {
-		fputs("\"id\": ", c->out);
-		if (r->id_is_number)
-			fputs(r->id, c->out);
-		else
-			tagar_json_string(c->out, r->id, strlen(r->id));
-		fputs(", ", c->out);
-	}
-	for (const char *const *kv = c->extra; kv && kv[0]; kv += 2) {
-		if (!kv[1] || !*kv[1])
-			continue;
-		tagar_json_string(c->out, kv[0], strlen(kv[0]));
-		fputs(": ", c->out);
-		tagar_json_string(c->out, kv[1], strlen(kv[1]));
-		fputs(", ", c->out);
-	}
-	fputs("\"tags\": [", c->out);
-	for (int i = 0; i < T && (!c->o->top_k || shown < c->o->top_k); i++) {
-		if (!out_chosen(c->o, &s[i]))
-			continue;
-		const char *name = tagar_model_tag(c->m, s[i].tag);
-		fputs(shown++ ? ", {\"tag\": " : "{\"tag\": ", c->out);
-		tagar_json_string(c->out, name, strlen(name));
-		fputs(", \"score\": ", c->out);
-		put_num(c->out, s[i].score);
-		if (c->o->explain) {
-			json_explain(c, s[i].tag);
-			json_vocab(c, s[i].tag);
-		}
-		fputc('}', c->out);
-	}
-	fputc(']', c->out);
-	if (c->o->all)
-		json_scores(c, s);
-	fputs("}\n", c->out);
+	text_vocab(c, tag);
 }
 
 void out_text_record(ctx *c, const tagar_tag_score *s, int tty)
 {
-	int T = tagar_model_ntags(c->m), shown = 0;
+	int T = tagar_model_ntags(c->m), k = 0;
+	int *picked = malloc((size_t)T * sizeof *picked + 1);
+	if (!picked) {
+		fprintf(stderr, "tagar-classify: %s\n", tagar_errmsg(TAGAR_ENOMEM));
+		return;
+	}
+	const tagar_choice rule = out_choice(c->o);
+	int n = tagar_choose(s, T, &rule, picked);
 	for (int i = 0; i < T; i++) {
-		int pick = out_chosen(c->o, &s[i]) && (!c->o->top_k || shown < c->o->top_k);
+		int pick = k < n && picked[k] == i;
 		if (!pick && !c->o->all)
 			continue;
 		char b[32];
@@ -137,20 +71,13 @@ void out_text_record(ctx *c, const tagar_tag_score *s, int tty)
 			fprintf(c->out, "%-18s %s%s\n", name, b, pick ? "" : "   (not assigned)");
 		else
 			fprintf(c->out, "%s\t%s%s\n", name, b, pick ? "" : "\tnot-assigned");
-		shown += pick;
-		int n = pick && c->o->explain ? tagar_explain(c->cl, s[i].tag, c->contrib, c->o->explain) : 0;
-		for (int k = 0; k < n; k++) {
-			char x[32], w[32];
-			tagar_fmt_fixed(x, sizeof x, c->contrib[k].tfidf, 4);
-			tagar_fmt_fixed(w, sizeof w, c->contrib[k].weight, 4);
-			fprintf(c->out, "    %-28.*s tf-idf %s  weight %s\n", (int)c->contrib[k].len,
-				c->contrib[k].term, x, w);
-		}
+		k += pick;
 		if (pick && c->o->explain)
-			text_vocab(c, s[i].tag);
+			text_explain(c, s[i].tag);
 	}
-	if (!shown && tty)
+	if (!n && tty)
 		fputs("(no tag)\n", c->out);
+	free(picked);
 }
 
 void out_error_record(FILE *out, long line, const char *msg)

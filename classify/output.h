@@ -40,8 +40,8 @@ typedef struct {
 				   * (inputs.c); made on first use, main() frees */
 } ctx;
 
-/* Whether a tag is reported: the tuned threshold, or --threshold. */
-int out_chosen(const options *o, const tagar_tag_score *s);
+/* The tags reported: the tuned thresholds or --threshold, and --top-k. */
+tagar_choice out_choice(const options *o);
 /* {"id": ..., "tags": [{"tag": ..., "score": ...}, ...]} and a newline. */
 void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s);
 /* One tag a line; aligned, two decimals, on a terminal (tty). */

@@ -3,13 +3,13 @@
  * scratch space, and only reads the (shared, read-only) model. */
 #include "internal.h"
 #include "lexicon.h"
-#include "matrix.h"
 
 #include <dlfcn.h>
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <svm.h>  /* the layout of the libsvm structs kernel models are scored with */
 /* XXH3 inlined: the same function as tagar_hash(), without a call per token */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -82,12 +82,16 @@ struct tagar_classifier {
 
 /* libsvm is opened only for a kernel model: like libxml2 (see xmlso.h) it
  * brings the C++ runtime, whose loading a linear model need not pay. */
-static int load_libsvm(tagar_classifier *c)
+static int load_libsvm(tagar_classifier *c, tagar_err *err)
 {
 	c->libsvm = dlopen(TAGAR_LIBSVM_SONAME, RTLD_NOW | RTLD_LOCAL);
 	void *f = c->libsvm ? dlsym(c->libsvm, "svm_predict_values") : NULL;
 	memcpy(&c->predict_values, &f, sizeof f);  /* POSIX: a function's address as void * */
-	return f ? 0 : -1;
+	if (f)
+		return 0;
+	const char *why = dlerror();
+	return tagar_fail(err, TAGAR_EIO, "cannot open %s, needed for kernel (RBF, polynomial) models: %s",
+			  TAGAR_LIBSVM_SONAME, why ? why : "no svm_predict_values");
 }
 
 /* Room in x for n more terms; new entries are zeroed, because
@@ -342,11 +346,13 @@ static int make_kernel_models(tagar_classifier *c)
 	return 0;
 }
 
-tagar_classifier *tagar_classifier_new(const tagar_model *m)
+tagar_classifier *tagar_classifier_new(const tagar_model *m, tagar_err *err)
 {
 	tagar_classifier *c = calloc(1, sizeof *c);
-	if (!c)
+	if (!c) {
+		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		return NULL;
+	}
 	c->m = m;
 	tagar_model_get_view(m, &c->v);
 	for (int k = 1; k < LOG_TABLE; k++)
@@ -361,8 +367,8 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->tk = tagar_tokenizer_new(to, skip_stop ? NULL : tagar_model_stopset(m));
 	size_t blen;
 	const char *boil = tagar_model_boilerplate(m, &blen);
-	if (boil && !(c->clean = tagar_cleaner_new(boil, blen, NULL))) {
-		tagar_classifier_free(&c);  /* the model's patterns were valid when trained */
+	if (boil && !(c->clean = tagar_cleaner_new(boil, blen, err))) {
+		tagar_classifier_free(&c);  /* the model's patterns were valid when trained: memory */
 		return NULL;
 	}
 	size_t nt = (size_t)tagar_model_nterms(m) + 1;
@@ -373,14 +379,23 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m)
 	c->acc = malloc(((size_t)c->ntags + 7) * sizeof *c->acc);  /* see quantized_scores */
 	int linear = c->v.weights || c->v.qweights;
 	if (!c->tk || !c->dec || !c->acc || !c->scores || !c->seen || lexicon_setup(c) ||
-	    (!linear && (load_libsvm(c) || make_kernel_models(c))))
+	    (!linear && make_kernel_models(c))) {
+		tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		tagar_classifier_free(&c);
+	} else if (!linear && load_libsvm(c, err)) {
+		tagar_classifier_free(&c);
+	}
 	return c;
 }
 
 tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c)
 {
 	return c->clean;
+}
+
+const tagar_model *tagar_classifier_model(const tagar_classifier *c)
+{
+	return c->m;
 }
 
 void tagar_classifier_free(tagar_classifier **cp)

@@ -11,7 +11,7 @@
  * that can start any of them: one alternation of all patterns made tagging
  * five times slower.  A text no pattern matches is not copied. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "tagar.h"
+#include "internal.h"
 
 #include <pcre2.h>
 #include <stdlib.h>
@@ -30,8 +30,7 @@ typedef struct {
 	size_t litlen;            /* its length, 0 when none is known ... */
 	size_t litlen_ks;         /* ... and up to its first k or s */
 	size_t pair[2][2];        /* the two rarest positions of each (see rare_pair) */
-	char *alt;                /* the alternation being built */
-	size_t alen, acap;
+	tagar_buf alt;            /* the alternation being built */
 	int n;
 } group;
 
@@ -40,11 +39,9 @@ typedef struct {
 struct tagar_cleaner {
 	group g[MAX_GROUPS];
 	int ngroups;
-	char *patterns;           /* canonical list: one pattern a line */
-	size_t plen;
+	tagar_buf patterns;       /* canonical list: one pattern a line */
 	int npat;
-	char *mid, *out;          /* after the line patterns; tagar_clean's result */
-	size_t mcap, ocap;
+	tagar_buf step[2];        /* after the line patterns; tagar_clean's result */
 	size_t interpreted;       /* bytes cleaned before the patterns were JIT-compiled */
 	int jit;                  /* 1: compiled; -1: never (TAGAR_NO_JIT) */
 };
@@ -71,25 +68,6 @@ static pcre2_code *compile(const char *p, size_t n, int *errcode, size_t *erroff
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, n, OPTIONS, errcode, erroff, cc);
 	pcre2_compile_context_free(cc);
 	return re;
-}
-
-/* Appends "(?:p)" or "|(?:p)" to the alternation. */
-static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		while (nc < *len + n + 1)
-			nc *= 2;
-		char *nb = realloc(*buf, nc);
-		if (!nb)
-			return -1;
-		*buf = nb;
-		*cap = nc;
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = 0;
-	return 0;
 }
 
 /* Checks one pattern alone, so an error names its line. */
@@ -244,7 +222,6 @@ static int has_literal(const char *s, size_t n, const char *lit, size_t len, con
  * a model stores, must read back as the same patterns). */
 static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 {
-	size_t pcap = 0;
 	long line = 0;
 	for (size_t i = 0; i < len; line++) {
 		size_t j = i;
@@ -264,9 +241,10 @@ static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 			return tagar_fail(err, TAGAR_EFORMAT, "line %ld: more than %d patterns not anchored with ^",
 					  line + 1, MAX_GROUPS - 1);
 		group *g = &c->g[s[a] == '^' ? 0 : c->ngroups++];
-		if (append(&c->patterns, &c->plen, &pcap, s + a, b - a) || append(&c->patterns, &c->plen, &pcap, "\n", 1) ||
-		    append(&g->alt, &g->alen, &g->acap, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
-		    append(&g->alt, &g->alen, &g->acap, s + a, b - a) || append(&g->alt, &g->alen, &g->acap, ")", 1))
+		/* the group's alternation gets "(?:p)" or "|(?:p)" */
+		if (tagar_buf_append(&c->patterns, s + a, b - a) || tagar_buf_append(&c->patterns, "\n", 1) ||
+		    tagar_buf_append(&g->alt, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
+		    tagar_buf_append(&g->alt, s + a, b - a) || tagar_buf_append(&g->alt, ")", 1))
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		if (s[a] != '^')  /* one pattern to a group */
 			g->litlen = literal_prefix(s + a, b - a, g->lit, &g->litlen_ks);
@@ -284,7 +262,7 @@ static int compile_group(group *g, tagar_err *err)
 	size_t off;
 	if (!g->n)
 		return 0;
-	g->re = compile(g->alt, g->alen, &ec, &off);
+	g->re = compile(g->alt.p, g->alt.len, &ec, &off);
 	g->md = g->re ? pcre2_match_data_create_from_pattern(g->re, NULL) : NULL;
 	if (!g->md)
 		return tagar_fail(err, TAGAR_EFORMAT, "the patterns cannot be combined (PCRE2 error %d)", ec);
@@ -318,19 +296,19 @@ void tagar_cleaner_free(tagar_cleaner **cp)
 	for (int i = 0; i < MAX_GROUPS; i++) {
 		pcre2_match_data_free(c->g[i].md);
 		pcre2_code_free(c->g[i].re);
-		free(c->g[i].alt);
+		tagar_buf_free(&c->g[i].alt);
 	}
-	free(c->patterns);
-	free(c->out);
-	free(c->mid);
+	tagar_buf_free(&c->patterns);
+	tagar_buf_free(&c->step[0]);
+	tagar_buf_free(&c->step[1]);
 	free(c);
 	*cp = NULL;
 }
 
 const char *tagar_cleaner_patterns(const tagar_cleaner *c, size_t *len)
 {
-	*len = c->plen;
-	return c->patterns ? c->patterns : "";
+	*len = c->patterns.len;
+	return c->patterns.p ? c->patterns.p : "";
 }
 
 int tagar_cleaner_count(const tagar_cleaner *c)
@@ -338,45 +316,29 @@ int tagar_cleaner_count(const tagar_cleaner *c)
 	return c->npat;
 }
 
-static int reserve(char **buf, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	char *nb = realloc(*buf, need);
-	if (!nb)
-		return -1;
-	*buf = nb;
-	*cap = need;
-	return 0;
-}
-
 /* Replaces every match of g in s with one space, into *out.  A match error
  * (e.g. a backtracking limit) keeps the text as it is rather than lose the
  * article.  Returns -1 only when out of memory. */
-static int substitute(group *g, const char *s, size_t n, char **out, size_t *cap, size_t *outlen)
+static int substitute(group *g, const char *s, size_t n, tagar_buf *out)
 {
 	size_t need = n + 1;
 	for (int pass = 0; g->re && pass < 2; pass++) {
-		if (reserve(out, cap, need))
+		if (tagar_buf_grow(out, need))
 			return -1;
-		PCRE2_SIZE olen = *cap;
+		PCRE2_SIZE olen = out->cap;
 		int rc = pcre2_substitute(g->re, (PCRE2_SPTR)s, n, 0,
 					  MATCH_OPTIONS | PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
-					  g->md, NULL, (PCRE2_SPTR) " ", 1, (PCRE2_UCHAR *)*out, &olen);
+					  g->md, NULL, (PCRE2_SPTR) " ", 1, (PCRE2_UCHAR *)out->p, &olen);
 		if (rc >= 0) {
-			*outlen = olen;
+			out->len = olen;
 			return 0;
 		}
 		if (rc != PCRE2_ERROR_NOMEMORY)
 			break;
 		need = olen + 1;  /* the length the result needs */
 	}
-	if (reserve(out, cap, n + 1))
-		return -1;
-	memcpy(*out, s, n);
-	(*out)[n] = 0;
-	*outlen = n;
-	return 0;
+	out->len = 0;
+	return tagar_buf_append(out, s, n) ? -1 : 0;
 }
 
 /* JIT is optional (the interpreter gives the same matches); TAGAR_NO_JIT
@@ -397,8 +359,7 @@ static void jit_when_worth_it(tagar_cleaner *c, size_t n)
  * ones before left. */
 const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outlen)
 {
-	char *bufs[2] = {c->mid, c->out};
-	size_t caps[2] = {c->mcap, c->ocap}, len = n;
+	size_t len = n;
 	int cur = -1;  /* which buffer holds the text; -1: still the input */
 	int rc = 0;
 	/* the Kelvin sign or the long s: see literal_prefix (cutting never
@@ -407,29 +368,23 @@ const char *tagar_clean(tagar_cleaner *c, const char *s, size_t n, size_t *outle
 	jit_when_worth_it(c, n);
 	for (int i = 0; !rc && i < c->ngroups; i++) {
 		group *g = &c->g[i];
-		const char *in = cur < 0 ? s : bufs[cur];
+		const char *in = cur < 0 ? s : c->step[cur].p;
 		size_t lit = i == 0 ? 0 : odd_ks ? g->litlen_ks : g->litlen;
 		if (!g->re || (lit && !has_literal(in, len, g->lit, lit, g->pair[odd_ks])) ||
 		    pcre2_match(g->re, (PCRE2_SPTR)in, len, 0, MATCH_OPTIONS, g->md, NULL) < 0)
 			continue;  /* no match (or a match error): nothing to cut */
 		int to = cur == 0 ? 1 : 0;
-		rc = substitute(g, in, len, &bufs[to], &caps[to], &len);
+		rc = substitute(g, in, len, &c->step[to]);
+		len = c->step[to].len;
 		cur = to;
 	}
 	if (!rc && cur < 0) {  /* nothing matched: hand back a copy */
-		rc = reserve(&bufs[0], &caps[0], n + 1);
-		if (!rc) {
-			memcpy(bufs[0], s, n);
-			bufs[0][n] = 0;
-			cur = 0;
-		}
+		c->step[0].len = 0;
+		rc = tagar_buf_append(&c->step[0], s, n);
+		cur = 0;
 	}
-	c->mid = bufs[0];
-	c->out = bufs[1];
-	c->mcap = caps[0];
-	c->ocap = caps[1];
 	*outlen = len;
-	return rc ? NULL : bufs[cur];
+	return rc ? NULL : c->step[cur].p;
 }
 
 /* ------------------------------------------------------------- UTF-8 */

@@ -14,31 +14,15 @@
 #include <strings.h>
 
 typedef struct {
-	char *p;
-	size_t n, cap;
+	tagar_buf t;
 	int failed;
 	int nl, sp;               /* a line break / space is due before more text */
 } sbuf;
 
 static void sb_put(sbuf *b, const char *s, size_t n)
 {
-	if (b->failed)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 1024;
-		while (nc < b->n + n + 1)
-			nc *= 2;
-		char *np = realloc(b->p, nc);
-		if (!np) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = nc;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
+	if (!b->failed && tagar_buf_append(&b->t, s, n))
+		b->failed = 1;
 }
 
 /* Appends text with runs of white space collapsed to one space. */
@@ -52,9 +36,9 @@ static void sb_text(sbuf *b, const char *s)
 			continue;
 		}
 		size_t k = strcspn(p, " \t\r\n\f\v");
-		if (b->n && b->nl)
+		if (b->t.len && b->nl)
 			sb_put(b, "\n", 1);
-		else if (b->n && b->sp)
+		else if (b->t.len && b->sp)
 			sb_put(b, " ", 1);
 		b->nl = b->sp = 0;
 		sb_put(b, p, k);
@@ -204,9 +188,9 @@ static char *node_text(const xmlNode *n)
 {
 	sbuf b = {0};
 	collect(&b, n, NULL);
-	if (!b.p && !b.failed)
+	if (!b.t.p && !b.failed)
 		sb_put(&b, "", 0);
-	return b.failed ? (free(b.p), NULL) : b.p;
+	return b.failed ? (free(b.t.p), NULL) : b.t.p;
 }
 
 /* The first <h1>, also inside a <header> (where sites put the headline),
@@ -242,8 +226,8 @@ static char *meta_title(const tagar_xml *X, xmlNode *root)
 			sbuf b = {0};
 			sb_text(&b, (const char *)content);
 			X->xmlFree(content);
-			if (b.p)
-				return b.p;
+			if (b.t.p)
+				return b.t.p;
 		}
 	}
 	for (const xmlNode *c = head ? head->children : NULL; c; c = c->next)
@@ -316,7 +300,7 @@ static int article(const tagar_xml *X, const char *html, size_t n, char **title,
 	sbuf b = {0};
 	collect(&b, story, h1);
 	sb_put(&b, "", 0);
-	*text = b.p;
+	*text = b.t.p;
 	X->xmlFreeDoc(doc);
 	if (b.failed || !*text) {
 		free(*title);

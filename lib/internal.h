@@ -5,6 +5,32 @@
 
 #include "tagar.h"
 
+/* ------------------------------------------------ helpers of every module
+ * (the programs have no use for them: tagar.h leaves them out) */
+
+/* Fills err (when not NULL) with code and a printf-style message; returns code. */
+int tagar_fail(tagar_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The words of the set, newline-separated, sorted (for the model file). */
+char *tagar_stopset_dump(const tagar_stopset *s, size_t *len);
+
+/* fn (NULL: none) sees every token of the texts tagar_features() reads
+ * afterwards, in order, with weight 1: normalised and stemmed, stopwords
+ * and dropped numbers included (those unstemmed); the tokenizer's fast
+ * path for plain unigrams is then off.  The classifier matches a tag vocabulary's aliases this way
+ * for models whose features drop or stem tokens. */
+void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud);
+
+/* Reads one line of any length from f into *buf (grown as needed).
+ * Returns its length without the newline, or -1 at end of file. */
+long tagar_getline(char **buf, size_t *cap, FILE *f);
+
+/* TF-IDF value of a weighted count: sublinear tf times idf. */
+double tagar_tfidf(double count, double idf);
+/* Smoothed idf: ln((1 + n) / (1 + df)) + 1. */
+double tagar_idf(long ndocs, long df);
+
 /* Model format version written and read by this build. */
 #define TAGAR_MODEL_FORMAT 4
 

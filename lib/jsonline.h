@@ -17,7 +17,7 @@
 #ifndef TAGAR_JSONLINE_H
 #define TAGAR_JSONLINE_H
 
-#include "tagar.h"
+#include "internal.h"
 
 int tagar_jsonline_parse(const char *line, size_t len, int need_tags, tagar_record *r);
 

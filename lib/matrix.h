@@ -3,7 +3,7 @@
 #ifndef TAGAR_MATRIX_H
 #define TAGAR_MATRIX_H
 
-#include "tagar.h"
+#include "internal.h"
 
 #include <linear.h>
 #include <svm.h>
@@ -29,10 +29,5 @@ int tagar_matrix_build(tagar_matrix *mx, const tagar_corpus *c, const tagar_text
 		       const tagar_stopset *stop, double min_df, double max_df, int want_svm,
 		       tagar_err *err);
 void tagar_matrix_free(tagar_matrix *mx);
-
-/* TF-IDF value of a weighted count: sublinear tf times idf. */
-double tagar_tfidf(double count, double idf);
-/* Smoothed idf: ln((1 + n) / (1 + df)) + 1. */
-double tagar_idf(long ndocs, long df);
 
 #endif

@@ -64,26 +64,20 @@ struct tagar_model {
 /* ------------------------------------------------------------- writing */
 
 typedef struct {
-	unsigned char *buf;
-	size_t len, cap;
+	tagar_buf b;              /* the image */
 	int nsec;
 	int failed;
 } writer;
 
+static unsigned char *w_bytes(const writer *w)
+{
+	return (unsigned char *)w->b.p;
+}
+
 static void w_reserve(writer *w, size_t n)
 {
-	if (w->failed || w->len + n <= w->cap)
-		return;
-	size_t nc = w->cap ? w->cap : 4096;
-	while (nc < w->len + n)
-		nc *= 2;
-	unsigned char *nb = realloc(w->buf, nc);
-	if (!nb) {
+	if (!w->failed && tagar_buf_grow(&w->b, w->b.len + n))
 		w->failed = 1;
-		return;
-	}
-	w->buf = nb;
-	w->cap = nc;
 }
 
 static void put_u32(unsigned char *p, uint32_t v)
@@ -111,20 +105,20 @@ static uint64_t get_u64(const unsigned char *p)
 /* Appends one section; the table entry is written at its slot. */
 static void w_section(writer *w, int id, const void *data, uint64_t count, uint32_t esize)
 {
-	size_t pad = (8 - w->len % 8) % 8, bytes = (size_t)count * esize;
+	size_t pad = (8 - w->b.len % 8) % 8, bytes = (size_t)count * esize;
 	w_reserve(w, pad + bytes);
 	if (w->failed)
 		return;
-	memset(w->buf + w->len, 0, pad);
-	w->len += pad;
-	unsigned char *t = w->buf + HEADER_SIZE + (size_t)w->nsec++ * SECTION_SIZE;
+	memset(w_bytes(w) + w->b.len, 0, pad);
+	w->b.len += pad;
+	unsigned char *t = w_bytes(w) + HEADER_SIZE + (size_t)w->nsec++ * SECTION_SIZE;
 	put_u32(t, (uint32_t)id);
 	put_u32(t + 4, esize);
-	put_u64(t + 8, w->len);
+	put_u64(t + 8, w->b.len);
 	put_u64(t + 16, count);
 	if (bytes)
-		memcpy(w->buf + w->len, data, bytes);
-	w->len += bytes;
+		memcpy(w_bytes(w) + w->b.len, data, bytes);
+	w->b.len += bytes;
 }
 
 static int count_sections(const tagar_model_parts *p)
@@ -259,8 +253,8 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 	w_reserve(&w, HEADER_SIZE + (size_t)nsec * SECTION_SIZE);
 	if (w.failed)
 		goto nomem;
-	memset(w.buf, 0, HEADER_SIZE + (size_t)nsec * SECTION_SIZE);
-	w.len = HEADER_SIZE + (size_t)nsec * SECTION_SIZE;
+	memset(w_bytes(&w), 0, HEADER_SIZE + (size_t)nsec * SECTION_SIZE);
+	w.b.len = HEADER_SIZE + (size_t)nsec * SECTION_SIZE;
 	w_section(&w, SEC_META, p->meta, strlen(p->meta), 1);
 	w_section(&w, SEC_STOP, p->stopwords, p->stopwords_len, 1);
 	w_section(&w, SEC_TOFF, off, (uint64_t)p->nterms + 1, 4);
@@ -288,20 +282,20 @@ int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tag
 	}
 	if (w.failed)
 		goto nomem;
-	memcpy(w.buf, MAGIC, 8);
-	put_u32(w.buf + 8, TAGAR_MODEL_FORMAT);
-	put_u32(w.buf + 12, HEADER_SIZE);
-	put_u64(w.buf + 16, w.len);
-	put_u32(w.buf + 28, (uint32_t)nsec);
-	put_u64(w.buf + 32, XXH3_64bits(w.buf + HEADER_SIZE, w.len - HEADER_SIZE));
-	*bytes = w.buf;
-	*len = w.len;
-	w.buf = NULL;
+	memcpy(w_bytes(&w), MAGIC, 8);
+	put_u32(w_bytes(&w) + 8, TAGAR_MODEL_FORMAT);
+	put_u32(w_bytes(&w) + 12, HEADER_SIZE);
+	put_u64(w_bytes(&w) + 16, w.b.len);
+	put_u32(w_bytes(&w) + 28, (uint32_t)nsec);
+	put_u64(w_bytes(&w) + 32, XXH3_64bits(w_bytes(&w) + HEADER_SIZE, w.b.len - HEADER_SIZE));
+	*bytes = w.b.p;
+	*len = w.b.len;
+	w.b.p = NULL;
 	goto out;
 nomem:
 	rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory building the model");
 out:
-	free(w.buf);
+	tagar_buf_free(&w.b);
 	free(hash);
 	free(off);
 	free(str);

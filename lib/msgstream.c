@@ -2,7 +2,7 @@
  * the library's messages (a corpus reader's "FILE:LINE: ...", training
  * warnings and progress) start with the program's name as its own do. */
 #define _GNU_SOURCE  /* fopencookie */
-#include "tagar.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <sys/types.h>

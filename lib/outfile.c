@@ -14,7 +14,7 @@
  * gone.  It is created with mode 0666, so the umask (or a default ACL)
  * decides the mode of a new file; a replaced file keeps its mode, owner and
  * group. */
-#include "tagar.h"
+#include "internal.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * path of jsonline.c for the common shape) and
  * fastText "__label__" lines, and whole corpora read from files. */
 #define _GNU_SOURCE  /* memmem */
-#include "tagar.h"
+#include "internal.h"
 #include "jsonline.h"
 
 #include <errno.h>
@@ -15,6 +15,8 @@
 
 void tagar_record_clear(tagar_record *r)
 {
+	if (!r)
+		return;
 	free(r->id);
 	free(r->title);
 	free(r->text);
@@ -588,6 +590,8 @@ int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 
 void tagar_corpus_free(tagar_corpus *c)
 {
+	if (!c)
+		return;
 	for (int i = 0; i < c->n; i++)
 		tagar_record_clear(&c->rec[i]);
 	free(c->rec);

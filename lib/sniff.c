@@ -2,7 +2,7 @@
  * and its encoding when it is UTF-16 or UTF-32 (converted with iconv).
  * All reads are bounded by the length given: no NUL terminator needed. */
 #define _GNU_SOURCE  /* memmem */
-#include "tagar.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <iconv.h>

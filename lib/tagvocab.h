@@ -19,7 +19,7 @@
 #ifndef TAGAR_TAGVOCAB_H
 #define TAGAR_TAGVOCAB_H
 
-#include "tagar.h"
+#include "internal.h"
 
 /* Limits: a vocabulary beyond them is refused with a message. */
 #define TAGAR_TV_MAX_TAGS 10000

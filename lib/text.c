@@ -4,7 +4,7 @@
  * by table; only tokens that contain other characters go through utf8proc
  * (NFKC, case fold, marks stripped, lumping), as utf8proc_map on every byte
  * would cost most of the time budget. */
-#include "tagar.h"
+#include "internal.h"
 
 #include <libstemmer.h>
 #include <stdlib.h>
@@ -22,16 +22,13 @@ struct tagar_tokenizer {
 	tagar_text_opts o;
 	const tagar_stopset *stop;
 	struct sb_stemmer *stemmer;
-	char *tok;              /* the raw token being collected */
-	size_t toklen, tokcap;
-	char *arena;            /* the span's final tokens, back to back */
-	size_t alen, acap;
+	tagar_buf tok;          /* the raw token being collected (scratch: toklen */
+	size_t toklen;          /* is its length, kept apart for the hot loop) */
+	tagar_buf arena;        /* the span's final tokens, back to back */
 	size_t *toff, *tlen;    /* offsets and lengths of tokens in arena */
 	size_t ntok, tcap;
-	char *feat;             /* one n-gram */
-	size_t fcap;
-	char *norm;             /* tagar_normalize's output */
-	size_t nlen, ncap;
+	tagar_buf feat;         /* one n-gram (scratch) */
+	tagar_buf norm;         /* tagar_normalize's output */
 	tagar_feature_fn fn;    /* unigram-only: tokens go straight here */
 	void *ud;
 	double weight;
@@ -260,29 +257,14 @@ void tagar_tokenizer_free(tagar_tokenizer **tp)
 	tagar_tokenizer *t = *tp;
 	if (t->stemmer)
 		sb_stemmer_delete(t->stemmer);
-	free(t->tok);
-	free(t->arena);
+	tagar_buf_free(&t->tok);
+	tagar_buf_free(&t->arena);
 	free(t->toff);
 	free(t->tlen);
-	free(t->feat);
-	free(t->norm);
+	tagar_buf_free(&t->feat);
+	tagar_buf_free(&t->norm);
 	free(t);
 	*tp = NULL;
-}
-
-static int grow(char **buf, size_t *cap, size_t need)
-{
-	if (need <= *cap)
-		return 0;
-	size_t nc = *cap ? *cap : 64;
-	while (nc < need)
-		nc *= 2;
-	char *nb = realloc(*buf, nc);
-	if (!nb)
-		return -1;
-	*buf = nb;
-	*cap = nc;
-	return 0;
 }
 
 static int class_of_category(utf8proc_category_t c)
@@ -386,7 +368,7 @@ static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
 		t->fn(w, n, t->weight, t->ud);
 		return 0;
 	}
-	if (grow(&t->arena, &t->acap, t->alen + n))
+	if (tagar_buf_reserve(&t->arena, n))
 		return -1;
 	if (t->ntok == t->tcap) {
 		size_t nc = t->tcap ? t->tcap * 2 : 256;
@@ -400,10 +382,10 @@ static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
 		t->tlen = b;
 		t->tcap = nc;
 	}
-	memcpy(t->arena + t->alen, w, n);
-	t->toff[t->ntok] = t->alen;
+	memcpy(t->arena.p + t->arena.len, w, n);
+	t->toff[t->ntok] = t->arena.len;
 	t->tlen[t->ntok++] = n;
-	t->alen += n;
+	t->arena.len += n;
 	return 0;
 }
 
@@ -413,7 +395,7 @@ static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
 static int finish_unicode_token(tagar_tokenizer *t)
 {
 	utf8proc_uint8_t *out = NULL;
-	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)t->tok, (utf8proc_ssize_t)t->toklen,
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)t->tok.p, (utf8proc_ssize_t)t->toklen,
 					  &out, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
 					  UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_LUMP);
 	if (n < 0)
@@ -442,7 +424,7 @@ static int flush_token(tagar_tokenizer *t, int nonascii)
 	/* a trailing joiner cannot happen: joiners are only taken before a
 	 * character that continues the token */
 	if (t->toklen)
-		rc = nonascii ? finish_unicode_token(t) : push_token(t, t->tok, t->toklen);
+		rc = nonascii ? finish_unicode_token(t) : push_token(t, t->tok.p, t->toklen);
 	t->toklen = 0;
 	return rc;
 }
@@ -455,7 +437,7 @@ static inline int end_token(tagar_tokenizer *t, int nonascii)
 	if (!t->toklen)
 		return 0;
 	if (!nonascii && t->direct) {
-		t->fn(t->tok, t->toklen, t->weight, t->ud);
+		t->fn(t->tok.p, t->toklen, t->weight, t->ud);
 		t->toklen = 0;
 		return 0;
 	}
@@ -522,7 +504,7 @@ static unsigned alnum_mask(const unsigned char *s, __m128i *lower)
  * stored past the run's end. */
 static size_t ascii_run(tagar_tokenizer *t, const unsigned char *s, size_t i, size_t n, int *prev)
 {
-	char *out = t->tok + t->toklen;
+	char *out = t->tok.p + t->toklen;
 	size_t start = i;
 #ifdef __SSE2__
 	while (i + 16 <= n) {
@@ -616,13 +598,13 @@ static size_t block_cut(size_t i, uint64_t bad, uint64_t starts, uint64_t alnum_
 
 /* The general loop's fast lane for plain ASCII text with a direct callback:
  * 64 bytes at a time, tokens are the runs of letters and digits, found and
- * lower-cased with masks and handed to the callback in place (t->tok holds
+ * lower-cased with masks and handed to the callback in place (t->tok.p holds
  * the lower-cased text at the text's offsets).  Returns where the general
  * loop goes on, with no token in progress; *retry is where trying the fast
  * lane again can make progress. */
 static size_t fast_tokens(tagar_tokenizer *t, const unsigned char *s, size_t i, size_t n, size_t *retry)
 {
-	char *low = t->tok;
+	char *low = t->tok.p;
 	uint64_t carry = 0;
 	size_t pending = SIZE_MAX;
 	if (i > 0 && ascii_alnum(s[i - 1])) {  /* only between tokens */
@@ -669,11 +651,11 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	int prev = C_OTHER, nonascii = 0;
-	t->alen = t->ntok = 0;
+	t->arena.len = t->ntok = 0;
 	t->toklen = 0;
 	/* a raw token is never longer than the text; ascii_run stores up to 16
 	 * bytes past the end of one */
-	if (grow(&t->tok, &t->tokcap, n + 17))
+	if (tagar_buf_grow(&t->tok, n + 17))
 		return TAGAR_ENOMEM;
 	size_t retry = 0;
 	for (size_t i = 0; i < n;) {
@@ -701,7 +683,7 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 				continue;
 			}
 			if (next >= 0) {  /* "kira-kira", "1.200": the joiner stays */
-				t->tok[t->toklen++] = (char)s[i++];
+				t->tok.p[t->toklen++] = (char)s[i++];
 				prev = c;
 				continue;
 			}
@@ -709,10 +691,10 @@ static int tokenize(tagar_tokenizer *t, const char *str, size_t n)
 		size_t l;
 		int c = char_class(s + i, n - i, &l);
 		if ((c == C_DASH || c == C_NUMSEP) && t->toklen && joins(s, i, l, n, c, prev)) {
-			t->tok[t->toklen++] = c == C_DASH ? '-' : (char)s[i];
+			t->tok.p[t->toklen++] = c == C_DASH ? '-' : (char)s[i];
 			prev = c;
 		} else if (c == C_LETTER || c == C_DIGIT || c == C_MARK) {
-			memcpy(t->tok + t->toklen, s + i, l);
+			memcpy(t->tok.p + t->toklen, s + i, l);
 			t->toklen += l;
 			nonascii = 1;
 			if (c != C_MARK)
@@ -745,18 +727,18 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 	if (tokenize(t, s, n))
 		return TAGAR_ENOMEM;
 	for (size_t i = 0; i < t->ntok; i++) {
-		fn(t->arena + t->toff[i], t->tlen[i], weight, ud);
+		fn(t->arena.p + t->toff[i], t->tlen[i], weight, ud);
 		size_t len = t->tlen[i];
 		for (int k = 1; k < N && i + (size_t)k < t->ntok; k++) {
 			size_t j = i + (size_t)k;
-			if (grow(&t->feat, &t->fcap, len + 1 + t->tlen[j]))
+			if (tagar_buf_grow(&t->feat, len + 1 + t->tlen[j]))
 				return TAGAR_ENOMEM;
 			if (k == 1)
-				memcpy(t->feat, t->arena + t->toff[i], len);
-			t->feat[len] = ' ';
-			memcpy(t->feat + len + 1, t->arena + t->toff[j], t->tlen[j]);
+				memcpy(t->feat.p, t->arena.p + t->toff[i], len);
+			t->feat.p[len] = ' ';
+			memcpy(t->feat.p + len + 1, t->arena.p + t->toff[j], t->tlen[j]);
 			len += 1 + t->tlen[j];
-			fn(t->feat, len, weight, ud);
+			fn(t->feat.p, len, weight, ud);
 		}
 	}
 	return 0;
@@ -772,18 +754,18 @@ const char *tagar_normalize(tagar_tokenizer *t, const char *s, size_t n, size_t 
 {
 	if (tokenize(t, s, n))
 		return NULL;
-	t->nlen = 0;
+	t->norm.len = 0;
 	for (size_t i = 0; i < t->ntok; i++) {
-		if (grow(&t->norm, &t->ncap, t->nlen + t->tlen[i] + 2))
+		if (tagar_buf_reserve(&t->norm, t->tlen[i] + 1))
 			return NULL;
 		if (i)
-			t->norm[t->nlen++] = ' ';
-		memcpy(t->norm + t->nlen, t->arena + t->toff[i], t->tlen[i]);
-		t->nlen += t->tlen[i];
+			t->norm.p[t->norm.len++] = ' ';
+		memcpy(t->norm.p + t->norm.len, t->arena.p + t->toff[i], t->tlen[i]);
+		t->norm.len += t->tlen[i];
 	}
-	if (grow(&t->norm, &t->ncap, t->nlen + 1))
+	if (tagar_buf_reserve(&t->norm, 0))
 		return NULL;
-	t->norm[t->nlen] = 0;
-	*outlen = t->nlen;
-	return t->norm;
+	t->norm.p[t->norm.len] = 0;
+	*outlen = t->norm.len;
+	return t->norm.p;
 }

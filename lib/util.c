@@ -1,5 +1,5 @@
 /* util.c - errors, locale-independent numbers, line reading, hashing. */
-#include "tagar.h"
+#include "internal.h"
 
 #define XXH_INLINE_ALL  /* the hash runs once per token: let it inline */
 #include <xxhash.h>

@@ -4,7 +4,7 @@
 #ifndef TAGAR_VOCAB_H
 #define TAGAR_VOCAB_H
 
-#include "tagar.h"
+#include "internal.h"
 
 typedef struct {
 	int32_t *slots;      /* open addressing: term id or -1 */

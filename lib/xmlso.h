@@ -10,7 +10,7 @@
 #ifndef TAGAR_XMLSO_H
 #define TAGAR_XMLSO_H
 
-#include "tagar.h"
+#include "internal.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>

@@ -367,7 +367,7 @@ static void test_model(tally *t)
 		CHECK(t, find(v, len, "alias = Kementerian Dalam Negeri\n") != NULL, "stored as written");
 		check_corrupt_section(t, m);
 	}
-	tagar_classifier *cl = m ? tagar_classifier_new(m) : NULL;
+	tagar_classifier *cl = m ? tagar_classifier_new(m, NULL) : NULL;
 	const char txt[] = "Kementerian Dalam Negeri meminta PNS disiplin.";
 	const tagar_tag_score *s = cl ? tagar_classify(cl, "", 0, txt, sizeof txt - 1) : NULL;
 	tagar_lexhit h[4];

@@ -559,7 +559,7 @@ static void test_single_example_cap(tally *t)
 
 static void test_tfidf(tally *t, tagar_model *m)
 {
-	tagar_classifier *cl = tagar_classifier_new(m);
+	tagar_classifier *cl = tagar_classifier_new(m, NULL);
 	CHECK(t, cl && tagar_classify(cl, "", 0, "alpha beta beta", 15), "classified");
 	double ia = log(5.0 / 3) + 1, ib = log(5.0 / 2) + 1;        /* smoothed idf, n = 4 */
 	double va = 1 * ia, vb = (1 + log(2.0)) * ib;                /* sublinear tf */
@@ -601,7 +601,7 @@ static void test_roundtrip(tally *t, tagar_model *m, const char *path)
 	CHECK(t, tagar_model_nterms(l) == 5, "5 terms (got %ld)", tagar_model_nterms(l));
 	CHECK(t, tagar_model_lookup(l, "gamma", 5) >= 0 && tagar_model_lookup(l, "zeta", 4) < 0, "lookup");
 	CHECK(t, strstr(tagar_model_meta(l), "\"tool\"") && strstr(tagar_model_meta(l), "\"tagar " TAGAR_VERSION "\""), "metadata");
-	tagar_classifier *a = tagar_classifier_new(m), *b = tagar_classifier_new(l);
+	tagar_classifier *a = tagar_classifier_new(m, NULL), *b = tagar_classifier_new(l, NULL);
 	const tagar_tag_score *sa = tagar_classify(a, "T", 1, "gamma delta", 11);
 	const tagar_tag_score *sb = tagar_classify(b, "T", 1, "gamma delta", 11);
 	CHECK(t, sa && sb && sa[0].tag == sb[0].tag && sa[0].decision == sb[0].decision, "same scores after reload");
@@ -765,7 +765,7 @@ static void test_stemmed_stopword(tally *t)
 	tagar_train_ctl ctl = {0};
 	tagar_model *m = NULL;
 	CHECK(t, tagar_train(&c, &to, stop, &tr, &ctl, &m, NULL, NULL) == 0, "stemmed model trained");
-	tagar_classifier *cl = m ? tagar_classifier_new(m) : NULL;
+	tagar_classifier *cl = m ? tagar_classifier_new(m, NULL) : NULL;
 	tagar_contrib x[4];
 	CHECK(t, cl && tagar_classify(cl, "", 0, "was", 3) && tagar_explain(cl, 0, x, 4) == 0,
 	      "the stopword 'was' does not count as the term 'wa'");

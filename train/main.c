@@ -259,36 +259,11 @@ static int parse_args(options *o, int argc, char **argv)
 	return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0, k;
-	char *buf = malloc(cap);
-	while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += k;
-		if (n == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 static tagar_stopset *make_stopset(const options *o)
 {
 	size_t len = 0;
 	char *words = NULL;
-	if (o->stopfile && !(words = slurp(o->stopfile, &len))) {
+	if (o->stopfile && !(words = tagar_read_file(o->stopfile, &len))) {
 		fprintf(stderr, "tagar-train: %s: %s\n", o->stopfile, strerror(errno));
 		return NULL;
 	}
@@ -297,32 +272,12 @@ static tagar_stopset *make_stopset(const options *o)
 	return s;
 }
 
-/* The project's pattern file: in a source tree's data/ above the program
- * (bin/, or build/asan/bin/ for the sanitizer build), in an install's
- * share/tagar/, then in the configured data directory.  NULL: none. */
-static const char *default_boilerplate(char *buf, size_t n)
-{
-	static const char *const rel[] = {"/../data/", "/../../../data/", "/../share/tagar/", NULL};
-	char exe[PATH_MAX];
-	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	char *slash = k > 0 ? (exe[k] = 0, strrchr(exe, '/')) : NULL;
-	if (slash)
-		*slash = 0;
-	for (int i = 0; slash && rel[i]; i++) {
-		snprintf(buf, n, "%s%sboilerplate.txt", exe, rel[i]);
-		if (access(buf, R_OK) == 0)
-			return buf;
-	}
-	snprintf(buf, n, "%s/boilerplate.txt", TAGAR_DATADIR);
-	return access(buf, R_OK) == 0 ? buf : NULL;
-}
-
 /* Reads and checks the boilerplate patterns into ctl; sets the text option.
  * Returns 0 or an exit status. */
 static int load_boilerplate(options *o, char **patterns)
 {
 	char buf[PATH_MAX + 64];
-	const char *path = o->boilerfile ? o->boilerfile : default_boilerplate(buf, sizeof buf);
+	const char *path = o->boilerfile ? o->boilerfile : tagar_find_data("data", "boilerplate.txt", buf, sizeof buf);
 	size_t len = 0;
 	o->text.boilerplate = 0;
 	if (!path) {  /* a build run outside its tree: say so rather than fail */
@@ -333,7 +288,7 @@ static int load_boilerplate(options *o, char **patterns)
 	if (strcmp(path, "none") == 0)
 		return 0;
 	snprintf(o->boilerpath, sizeof o->boilerpath, "%s", path);
-	if (!(*patterns = slurp(path, &len))) {
+	if (!(*patterns = tagar_read_file(path, &len))) {
 		fprintf(stderr, "tagar-train: %s: cannot read the boilerplate patterns: %s\n", path, strerror(errno));
 		return EXIT_IO;
 	}

@@ -34,7 +34,7 @@ static void exercise(const tagar_model *m)
 	(void)tagar_model_meta(m);
 	size_t vlen;
 	(void)tagar_model_vocabulary(m, &vlen);
-	tagar_classifier *c = tagar_classifier_new(m);
+	tagar_classifier *c = tagar_classifier_new(m, NULL);
 	if (c) {
 		const tagar_tag_score *s = tagar_classify(c, title, sizeof title - 1, text, sizeof text - 1);
 		if (s && ntags > 0) {

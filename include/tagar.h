@@ -1,6 +1,9 @@
 /*
  * tagar.h - the one public header of libtagar, the code shared by
- * tagar-train and tagar-classify.
+ * tagar-train, tagar-classify and the programs to come.  Programs are
+ * built with -Iinclude only, so this is all they can include; the
+ * library's own headers (lib/internal.h and the rest) are for lib/, the
+ * tests and the fuzzers.
  *
  * Conventions (the same in every module):
  *  - Every public name starts with tagar_ / TAGAR_.
@@ -10,11 +13,35 @@
  *  - An object made by tagar_X_new() / tagar_X_load() is owned by the caller
  *    and released with tagar_X_free(&p), which frees and sets p to NULL
  *    (as LIBLINEAR's free_and_destroy_model does).  Free functions accept NULL.
+ *  - A value struct the caller owns (tagar_record, tagar_corpus, tagar_err)
+ *    starts zeroed ({0}); its release function (tagar_record_clear,
+ *    tagar_corpus_free) accepts NULL and a zeroed struct, and leaves the
+ *    struct zeroed, ready to be filled again.
  *  - Strings handed out by the library (tag names, terms) point into the
  *    object that returned them and live as long as it does.
  *  - Numbers are read and written without the C locale's help, so output is
  *    identical under LC_ALL=id_ID.UTF-8 and LC_ALL=C.
- *  - No global mutable state: everything lives in the objects below.
+ *  - What is process-wide (everything else lives in the objects below):
+ *     - Tagging is thread-safe with one tagar_classifier (and tokenizer,
+ *       cleaner) per thread over a shared, read-only tagar_model: a loaded
+ *       model is never written after tagar_model_load.
+ *     - Training (tagar_train) belongs to a single-threaded process: it
+ *       fork()s worker processes (tagar_train_opts.threads) and waitpid()s
+ *       for them, so SIGCHLD must not be ignored; it seeds the C library's
+ *       rand() with srand() (LIBLINEAR's solver draws from it) and sets
+ *       LIBLINEAR's and libsvm's process-wide print functions (to silence).
+ *     - Environment variables read: TAGAR_GRAM_MAX_MB (training: the
+ *       largest libsvm kernel matrix kept in memory, MiB; default 2048),
+ *       TAGAR_NO_JIT (cleaners: no PCRE2 JIT, for memory checkers),
+ *       TAGAR_NO_PREFILTER (cleaners: no literal prefilter, for the
+ *       differential fuzzer).  Set them before any thread starts.
+ *     - Number formatting and parsing read the locale's decimal point
+ *       (localeconv) to undo it: do not call setlocale while other threads
+ *       use the library.
+ *     - libxml2 (feeds, HTML) and, for kernel models, libsvm are opened with
+ *       dlopen on first use.  Feed and HTML parsing from several threads at
+ *       once has not been checked (libxml2 2.9 asks for its initialisation
+ *       once before threads parse).
  */
 #ifndef TAGAR_H
 #define TAGAR_H
@@ -22,6 +49,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,9 +73,6 @@ typedef struct {
 } tagar_err;
 
 const char *tagar_errmsg(int code);
-/* Fills err (when not NULL) with code and a printf-style message; returns code. */
-int tagar_fail(tagar_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* ---------------------------------------------------------------- text */
 
@@ -92,8 +117,6 @@ typedef struct tagar_stopset tagar_stopset;
 tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len);
 void tagar_stopset_free(tagar_stopset **s);
 int tagar_stopset_has(const tagar_stopset *s, const char *w, size_t n);
-/* The words of the set, newline-separated, sorted (for the model file). */
-char *tagar_stopset_dump(const tagar_stopset *s, size_t *len);
 
 /* Tokenizer: normalises (NFKC, case fold, marks stripped, dashes lumped)
  * and splits text into tokens by Unicode category.  Rules:
@@ -116,12 +139,6 @@ typedef void (*tagar_feature_fn)(const char *feat, size_t len, double weight, vo
 int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		   tagar_feature_fn fn, void *ud);
 
-/* fn (NULL: none) sees every token of the texts tagar_features() reads
- * afterwards, in order, with weight 1: normalised and stemmed, stopwords
- * and dropped numbers included (those unstemmed); the tokenizer's fast
- * path for plain unigrams is then off.  The classifier matches a tag vocabulary's aliases this way
- * for models whose features drop or stem tokens. */
-void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud);
 
 /* Normalises one text into space-separated tokens (for tests and --explain).
  * The result is owned by the tokenizer and valid until its next call. */
@@ -159,6 +176,51 @@ long tagar_utf8_invalid(const char *s, size_t n);
 /* A malloc'ed, NUL-terminated copy with every invalid byte replaced by
  * U+FFFD; *nbad (when not NULL) gets how many were replaced. */
 char *tagar_utf8_repair(const char *s, size_t n, size_t *outlen, long *nbad);
+
+/* --------------------------------------------------------- whole files */
+
+/* read(2), retried when interrupted: what one read gives, 0 at the end,
+ * -1 on an error (EAGAIN too: a descriptor left non-blocking is an error,
+ * as for cat). */
+ssize_t tagar_read(int fd, void *buf, size_t n);
+/* The rest of fd after buf[0..have) (buf malloc'ed with room for cap + 1
+ * bytes, or NULL): the whole input, NUL-terminated, *len its length.  buf
+ * is taken over.  NULL on a read error (errno says which), or with errno
+ * EFBIG past max bytes. */
+char *tagar_read_fd(int fd, char *buf, size_t have, size_t cap, size_t *len, size_t max);
+/* A whole file, malloc'ed and NUL-terminated; NULL with errno set. */
+char *tagar_read_file(const char *path, size_t *len);
+/* The first readable of, with EXE the program's directory: EXE/../TREE/NAME
+ * (a source tree's bin/), EXE/../../../TREE/NAME (build/VARIANT/bin/),
+ * EXE/../share/tagar/NAME (an install), then the configured data directory
+ * (TAGAR_DATADIR/NAME).  tree_dir is "models" or "data".  Written to buf;
+ * NULL when none is readable (buf then holds the data-directory path, for
+ * a message). */
+const char *tagar_find_data(const char *tree_dir, const char *name, char *buf, size_t n);
+
+/* ---------------------------------------------------------- byte buffer */
+
+/* A growing byte buffer (in the manner of sds, as a plain struct): zero it
+ * to start ({0}), release it with tagar_buf_free.  p[0..len) are the bytes;
+ * after tagar_buf_append, p[len] is a NUL (not counted).  The capacity
+ * doubles, so appending n bytes one by one costs O(n); len may be set back
+ * to reuse the memory. */
+typedef struct {
+	char *p;       /* NULL until something is reserved */
+	size_t len, cap;
+} tagar_buf;
+
+/* Capacity for need bytes in all: 0, or TAGAR_ENOMEM with b unchanged. */
+int tagar_buf_grow(tagar_buf *b, size_t need);
+/* Room for n more bytes and a NUL after them (inline: hot paths call it). */
+static inline int tagar_buf_reserve(tagar_buf *b, size_t n)
+{
+	return b->len + n < b->cap ? 0 : tagar_buf_grow(b, b->len + n + 1);
+}
+/* Appends s[0..n) and a NUL: 0, or TAGAR_ENOMEM with b unchanged. */
+int tagar_buf_append(tagar_buf *b, const void *s, size_t n);
+/* Frees p; b (NULL allowed) is left zeroed. */
+void tagar_buf_free(tagar_buf *b);
 
 /* ------------------------------------------------------ whole documents */
 
@@ -264,6 +326,7 @@ typedef enum {
 #define TAGAR_TAG_MAX 200
 int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen);
 
+/* Frees the fields; r (NULL allowed) is left zeroed. */
 void tagar_record_clear(tagar_record *r);
 /* Parses one JSONL line.  need_tags: "tags" must be present.  On error
  * err->msg names the field (the caller adds file and line). */
@@ -289,11 +352,8 @@ typedef struct tagar_corpus_s {
  * before it are then read in that format (fastText when none does). */
 int tagar_corpus_read(tagar_corpus *c, const char *path, tagar_format fmt,
 		      FILE *errs, int *nbad, tagar_err *err);
+/* Frees the records; c (NULL allowed) is left zeroed. */
 void tagar_corpus_free(tagar_corpus *c);
-
-/* Reads one line of any length from f into *buf (grown as needed).
- * Returns its length without the newline, or -1 at end of file. */
-long tagar_getline(char **buf, size_t *cap, FILE *f);
 
 /* A stream that writes to `to`, starting every line (after \n or \r) with
  * prefix (not copied: it must outlive the stream); unbuffered.  fclose()
@@ -485,14 +545,18 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 /* Per-thread classification state: tokenizer, scratch vectors. */
 typedef struct tagar_classifier tagar_classifier;
 
-/* NULL when out of memory, or for a kernel (RBF, polynomial) model when
- * libsvm cannot be opened: it is loaded on demand (dlopen). */
-tagar_classifier *tagar_classifier_new(const tagar_model *m);
+/* NULL with err (when not NULL) filled: TAGAR_ENOMEM when out of memory;
+ * TAGAR_EIO, naming the library and dlerror's reason, for a kernel (RBF,
+ * polynomial) model when libsvm cannot be opened (it is loaded on demand
+ * with dlopen).  m must outlive the classifier. */
+tagar_classifier *tagar_classifier_new(const tagar_model *m, tagar_err *err);
 void tagar_classifier_free(tagar_classifier **c);
 /* The classifier's cleaner (the model's boilerplate patterns), or NULL when
  * the model has none: for a caller that looks at text the way the model
  * does, on the classifier's thread, between calls to tagar_classify. */
 tagar_cleaner *tagar_classifier_cleaner(tagar_classifier *c);
+/* The model c was made for. */
+const tagar_model *tagar_classifier_model(const tagar_classifier *c);
 
 typedef struct {
 	int tag;          /* index into the model's tags */
@@ -502,8 +566,10 @@ typedef struct {
 } tagar_tag_score;
 
 /* Scores every tag for one article.  Returns a pointer to ntags scores owned
- * by the classifier (valid until its next call), sorted by score descending;
- * NULL when the article cannot be scored (tagar_classify_error() says why). */
+ * by the classifier (valid until its next call), sorted by score descending.
+ * NULL when out of memory, or when a tag's decision value is not a number
+ * (NaN: a kernel model overflowing on this text): tagar_classify_error()
+ * says which.  The classifier stays usable for the next article. */
 const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, size_t tlen,
 				      const char *text, size_t len);
 /* Why the last tagar_classify() returned NULL: out of memory, or a tag
@@ -536,6 +602,43 @@ typedef struct {
  * decision, largest contribution first (none when the model has no
  * vocabulary).  Returns how many were written to out. */
 int tagar_explain_vocab(tagar_classifier *c, int tag, tagar_lexhit *out, int k);
+
+/* Which tags an article is given. */
+typedef struct {
+	double threshold;  /* < 0: each tag's tuned threshold (tagar_tag_score.assigned);
+			    * else every tag whose calibrated score is at least this */
+	int top_k;         /* at most this many, highest scores first; 0: no limit */
+} tagar_choice;
+
+/* The tags rule picks from s[0..n) (sorted by score, as tagar_classify
+ * gives them): their indices into s, in order, written to picked (room for
+ * n).  Returns how many.  The one rule every program applies. */
+int tagar_choose(const tagar_tag_score *s, int n, const tagar_choice *rule, int *picked);
+
+/* The vocabulary hits shown per tag in a result (tagar_write_json). */
+#define TAGAR_VOCAB_SHOWN 8
+
+/* What a JSON result record shows besides the chosen tags. */
+typedef struct {
+	tagar_choice choice;
+	int all_scores;    /* "scores": every tag's score */
+	int explain;       /* per tag, its explain (up to this many terms) and vocabulary hits */
+} tagar_json_opts;
+
+/* Who the record is about. */
+typedef struct {
+	const char *id;          /* NULL: none */
+	int id_is_number;        /* id is written unquoted */
+	const char *const *extra;/* NULL, or name, value, ..., NULL: string fields
+				  * after the id (empty values left out) */
+} tagar_json_record;
+
+/* One line: {"id": ..., EXTRA..., "tags": [{"tag": ..., "score": ...,
+ * "explain": [...], "vocabulary": [...]}, ...], "scores": {...}}, numbers
+ * with four decimals.  s: the scores c's last tagar_classify returned.
+ * TAGAR_ENOMEM, with nothing written, when out of memory. */
+int tagar_write_json(FILE *out, tagar_classifier *c, const tagar_tag_score *s, const tagar_json_record *r,
+		     const tagar_json_opts *o);
 
 #ifdef __cplusplus
 }
