@@ -238,136 +238,47 @@ static int declares_other_encoding(const char *s, size_t n)
 	return e + 9 < end && strncasecmp(e + 10, "utf-8", 5) != 0 && strncasecmp(e + 10, "utf8", 4) != 0;
 }
 
-static void item_failed(ctx *c, const tagar_feed_item *it, const char *msg)
+/* --show-text: the text of each item, a blank line between. */
+static int show_item_text(const tagar_feed_item *it, int index, void *ud)
 {
-	fprintf(stderr, "tagar-classify: %s:%ld: %s\n", c->o->input, it->line, msg);
-	if (c->o->emit_feed)
-		return;  /* the item goes back untouched */
-	if (it->id)
-		out_error_id(c->out, it->id, msg);
-	else
-		out_error_record(c->out, it->line, msg);
-}
-
-/* Adds the tags chosen for an item (--threshold, --top-k honoured). */
-static int add_categories(ctx *c, tagar_feed *f, int i, const tagar_tag_score *s)
-{
-	int T = tagar_model_ntags(c->m);
-	int *picked = malloc((size_t)T * sizeof *picked + 1);
-	if (!picked)
-		return -1;
-	const tagar_choice rule = out_choice(c->o);
-	int n = tagar_choose(s, T, &rule, picked), rc = 0;
-	for (int k = 0; !rc && k < n; k++)
-		rc = tagar_feed_add_category(f, i, tagar_model_tag(c->m, s[picked[k]].tag));
-	free(picked);
-	return rc;
-}
-
-/* Tagging a feed's items, one after another. */
-typedef struct {
-	ctx *c;
-	tagar_feed *f;            /* --emit=feed: the tree the categories go into */
-	int emit;                 /* --emit=feed */
-	int index;                /* of the next item */
-	int failed;               /* some item got an error record */
-} feed_run;
-
-/* One item: its record, its text (--show-text) or its categories
- * (--emit=feed).  0, or EXIT_IO_ERROR to stop. */
-static int tag_item(const tagar_feed_item *it, void *ud)
-{
-	feed_run *fr = ud;
-	ctx *c = fr->c;
-	int i = fr->index++;
-	const tagar_tag_score *s = NULL;
-	if (empty_article(it->title, it->text)) {
-		item_failed(c, it, "empty article");
-		fr->failed = 1;
-	} else if (c->o->show_text) {  /* the text of each item, a blank line between */
-		if ((i && fputc('\n', c->out) == EOF) || show_text(c, it->title, it->text))
-			return EXIT_IO_ERROR;
-	} else if (!(s = tagar_classify(c->cl, it->title, strlen(it->title), it->text, strlen(it->text))) ||
-		   (fr->emit && add_categories(c, fr->f, i, s))) {
-		item_failed(c, it, s ? "out of memory" : tagar_classify_error(c->cl));
-		fr->failed = 1;
-	} else if (!fr->emit) {
-		tagar_record r = {.id = (char *)it->id, .title = (char *)it->title, .text = (char *)it->text};
-		const char *const extra[] = {"link", it->link, "date", it->date, NULL};
-		c->extra = extra;
-		out_json_record(c, &r, s);
-		c->extra = NULL;
-	}
+	ctx *c = ud;
+	if ((index && fputc('\n', c->out) == EOF) || show_text(c, it->title, it->text))
+		return EXIT_IO_ERROR;
 	return 0;
 }
 
-/* A feed that cannot be read (further): one error record for it. */
-static int feed_failed(ctx *c, const tagar_err *err)
+/* The library's codes as exit statuses; a failed write of the feed back
+ * is reported here (a reader that went is main()'s to handle). */
+static int feed_status(int rc, const tagar_err *err)
 {
-	fprintf(stderr, "tagar-classify: %s\n", err->msg);
-	if (!c->o->emit_feed)
-		out_error_id(c->out, c->o->input, err->msg);
-	return err->code == TAGAR_EIO ? EXIT_IO_ERROR : EXIT_RECORDS;  /* EIO: libxml2 cannot be opened */
-}
-
-/* The feed's tree, its items tagged; with --emit=feed, categories added
- * and the feed written back. */
-static int tree_feed(ctx *c, const char *s, size_t len)
-{
-	tagar_err err = {0, ""};
-	tagar_feed *f = tagar_feed_parse(s, len, c->o->input, &err);
-	if (!f)
-		return feed_failed(c, &err);
-	if (tagar_feed_count(f) == 0)
-		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
-	feed_run fr = {c, f, c->o->emit_feed, 0, 0};
-	int rc = 0;
-	for (int i = 0; !rc && i < tagar_feed_count(f); i++)
-		rc = tag_item(tagar_feed_item_at(f, i), &fr);
-	if (!rc && fr.emit && !c->o->show_text && tagar_feed_write(f, c->out, &err)) {
-		if (errno != EPIPE)  /* a reader that went is main()'s to handle */
-			fprintf(stderr, "tagar-classify: standard output: %s\n", err.msg);
-		rc = EXIT_IO_ERROR;
-	}
-	tagar_feed_free(&f);
-	return rc ? rc : fr.failed ? EXIT_RECORDS : 0;
-}
-
-/* JSONL records (or --show-text), an item at a time: memory holds one
- * item, not the feed; items before a malformed part keep their records.
- * libxml2's streaming reader is stricter than its tree reader about some
- * things past the root (a trailing NUL): when it fails before the first
- * item, nothing is written yet, and the tree reader decides. */
-static int stream_feed(ctx *c, const char *s, size_t len)
-{
-	feed_run fr = {c, NULL, 0, 0, 0};
-	tagar_err err = {0, ""};
-	int count, rc = tagar_feed_each(s, len, c->o->input, tag_item, &fr, &count, &err);
-	if (rc > 0)
-		return rc;  /* tag_item's EXIT_IO_ERROR */
-	if (rc < 0 && count == 0)
-		return err.code == TAGAR_EIO ? feed_failed(c, &err) : tree_feed(c, s, len);
-	if (rc < 0)
-		return feed_failed(c, &err);
-	if (count == 0)
-		fprintf(stderr, "tagar-classify: %s: warning: the feed has no items\n", c->o->input);
-	return fr.failed ? EXIT_RECORDS : 0;
+	if (rc == TAGAR_EIO && err->code && errno != EPIPE)
+		fprintf(stderr, "tagar-classify: standard output: %s\n", err->msg);
+	return rc > 0 ? rc : rc == TAGAR_EIO ? EXIT_IO_ERROR : rc ? EXIT_RECORDS : 0;
 }
 
 int in_feed(ctx *c, const char *buf, size_t len)
 {
 	const char *s = buf;
 	char *owned = NULL, msg[256];
+	FILE *msgs = tagar_prefixed_stream(stderr, "tagar-classify: ");
+	const tagar_feedtag_opts fo = {
+		.json = {.choice = out_choice(c->o), .all_scores = c->o->all, .explain = c->o->explain},
+		.emit_feed = c->o->emit_feed, .name = c->o->input, .msg = msgs ? msgs : stderr,
+		.each = c->o->show_text ? show_item_text : NULL, .ud = c};
+	tagar_err err = {0, ""};
 	int rc;
 	/* a feed in another encoding is libxml2's to decode, from its bytes */
 	if (!in_is_wide(s, len) && !declares_other_encoding(s, len) &&
 	    in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg)) {
-		tagar_err err = {TAGAR_EFORMAT, ""};
-		snprintf(err.msg, sizeof err.msg, "%.200s: %.250s", c->o->input, msg);
-		rc = feed_failed(c, &err);
+		tagar_err bad = {TAGAR_EFORMAT, ""};
+		snprintf(bad.msg, sizeof bad.msg, "%.200s: %.250s", c->o->input, msg);
+		rc = tagar_feed_failed(c->out, &fo, &bad);
 	} else {
-		rc = c->o->emit_feed ? tree_feed(c, s, len) : stream_feed(c, s, len);
+		rc = tagar_tag_feed(c->cl, s, len, c->out, &fo, &err);
 	}
+	rc = feed_status(rc, &err);  /* before fclose, which may set errno */
+	if (msgs)
+		fclose(msgs);
 	free(owned);
 	return rc;
 }

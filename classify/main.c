@@ -415,7 +415,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tagar-classify: %s\n", err.msg);
 		return EXIT_IO_ERROR;
 	}
-	ctx c = {&o, m, tagar_classifier_new(m, &err), stdout, NULL, NULL, NULL};
+	ctx c = {&o, m, tagar_classifier_new(m, &err), stdout, NULL, NULL};
 	c.contrib = malloc((size_t)(o.explain ? o.explain : 1) * sizeof *c.contrib);
 	if (!c.cl || !c.contrib) {
 		fprintf(stderr, "tagar-classify: %s\n", c.cl ? tagar_errmsg(TAGAR_ENOMEM) : err.msg);

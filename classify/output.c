@@ -17,8 +17,7 @@ tagar_choice out_choice(const options *o)
 void out_json_record(ctx *c, const tagar_record *r, const tagar_tag_score *s)
 {
 	const tagar_json_opts jo = {.choice = out_choice(c->o), .all_scores = c->o->all, .explain = c->o->explain};
-	const tagar_json_record jr = {.id = r ? r->id : NULL, .id_is_number = r && r->id_is_number,
-				      .extra = c->extra};
+	const tagar_json_record jr = {.id = r ? r->id : NULL, .id_is_number = r && r->id_is_number};
 	if (tagar_write_json(c->out, c->cl, s, &jr, &jo) == 0)
 		return;
 	if (jr.id)
@@ -82,18 +81,12 @@ void out_text_record(ctx *c, const tagar_tag_score *s, int tty)
 
 void out_error_record(FILE *out, long line, const char *msg)
 {
-	fprintf(out, "{\"line\": %ld, \"error\": ", line);
-	tagar_json_string(out, msg, strlen(msg));
-	fputs("}\n", out);
+	tagar_write_json_error(out, NULL, line, msg);
 }
 
 void out_error_id(FILE *out, const char *id, const char *msg)
 {
-	fputs("{\"id\": ", out);
-	tagar_json_string(out, id, strlen(id));
-	fputs(", \"error\": ", out);
-	tagar_json_string(out, msg, strlen(msg));
-	fputs("}\n", out);
+	tagar_write_json_error(out, id, 0, msg);
 }
 
 off_t out_start(void)

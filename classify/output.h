@@ -34,8 +34,6 @@ typedef struct {
 	tagar_classifier *cl;
 	FILE *out;
 	tagar_contrib *contrib;
-	const char *const *extra; /* NULL, or name, value, ... NULL: string fields
-				   * written after the id (feeds: link, date) */
 	tagar_cleaner *head;      /* plain text: what may stand before the title
 				   * (inputs.c); made on first use, main() frees */
 } ctx;

@@ -640,6 +640,50 @@ typedef struct {
 int tagar_write_json(FILE *out, tagar_classifier *c, const tagar_tag_score *s, const tagar_json_record *r,
 		     const tagar_json_opts *o);
 
+/* An error record in an article's place: {"id": ID, "error": MSG}, or
+ * without an id {"line": LINE, "error": MSG}, and a newline.  TAGAR_EIO
+ * when out reports an error. */
+int tagar_write_json_error(FILE *out, const char *id, long line, const char *msg);
+
+/* ------------------------------------------------------ a feed tagged */
+
+/* How tagar_tag_feed tags a feed. */
+typedef struct {
+	tagar_json_opts json;    /* each item's record (emit_feed: json.choice only) */
+	int emit_feed;           /* the feed written back, each item's chosen tags
+				  * added as categories, instead of records */
+	const char *name;        /* the feed's name: in messages, and the id of the
+				  * error record of a feed that cannot be read */
+	FILE *msg;               /* NULL, or where messages go, a line each ("NAME:LINE:
+				  * empty article", warnings); e.g. tagar_prefixed_stream */
+	/* NULL, or called with each item that is not empty, in place of tagging
+	 * it (tagar-classify's --show-text); index counts every item from 0.
+	 * A non-zero return stops the feed and is returned.  The feed is then
+	 * not written back. */
+	int (*each)(const tagar_feed_item *it, int index, void *ud);
+	void *ud;
+} tagar_feedtag_opts;
+
+/* Tags every item of the feed in buf (UTF-8, or in the encoding its XML
+ * declaration names) with c, writing to out, in order, for each item its
+ * JSON record (tagar_write_json, with the item's "link" and "date"; id:
+ * guid, else link) or an error record in its place (an empty item; one for
+ * the whole feed, whose id is o->name, when it cannot be read further).
+ * Items are read one at a time (memory holds one item, and items before a
+ * malformed part keep their records); with o->emit_feed the feed is parsed
+ * whole and written back with categories instead, a failed item left
+ * untouched.  Returns 0; TAGAR_EFORMAT when some item or the feed failed
+ * (reported on o->msg and in out); TAGAR_EIO when libxml2 cannot be opened
+ * (reported so, err->code 0) or, with err set, when writing the feed back
+ * to out failed (the caller's to report); or what o->each returned. */
+int tagar_tag_feed(tagar_classifier *c, const char *buf, size_t n, FILE *out, const tagar_feedtag_opts *o,
+		   tagar_err *err);
+/* A feed that cannot be read, reported as tagar_tag_feed does (err->msg on
+ * o->msg; its error record unless o->emit_feed): TAGAR_EIO when err->code
+ * is, else TAGAR_EFORMAT.  For a caller's own checks before the feed is
+ * parsed (its UTF-8). */
+int tagar_feed_failed(FILE *out, const tagar_feedtag_opts *o, const tagar_err *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -129,3 +129,17 @@ int tagar_write_json(FILE *out, tagar_classifier *c, const tagar_tag_score *s, c
 	free(contrib);
 	return 0;
 }
+
+int tagar_write_json_error(FILE *out, const char *id, long line, const char *msg)
+{
+	if (id) {
+		fputs("{\"id\": ", out);
+		tagar_json_string(out, id, strlen(id));
+	} else {
+		fprintf(out, "{\"line\": %ld", line);
+	}
+	fputs(", \"error\": ", out);
+	tagar_json_string(out, msg, strlen(msg));
+	fputs("}\n", out);
+	return ferror(out) ? TAGAR_EIO : 0;
+}

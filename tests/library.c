@@ -1,6 +1,6 @@
 /* library.c - what the programs share through the library: the rule that
  * picks tags from scores, the JSON result record, whole-file reading and
- * the data-file search, the byte buffer. */
+ * the data-file search, the byte buffer, a feed's items tagged. */
 #include "check.h"
 #include "tagar.h"
 
@@ -147,6 +147,127 @@ static void test_buf(tally *t)
 	tagar_buf_free(NULL);
 }
 
+/* An empty item, one with a link, one with only a title. */
+static const char FEED[] =
+	"<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>x</title>\n"
+	"<item><title> </title><guid>g1</guid></item>\n"
+	"<item><title>Presiden resmikan jalan tol</title><description>Menteri pekerjaan umum hadir"
+	"</description><link>http://a/b</link><pubDate>Mon, 12 Feb 2024</pubDate></item>\n"
+	"<item><title>Banjir merendam rumah warga</title></item>\n</channel></rss>\n";
+
+typedef struct {
+	char *out, *msg;
+	size_t outlen, msglen;
+	int rc;
+} feed_result;
+
+static feed_result tag_feed(tagar_classifier *c, const char *feed, tagar_feedtag_opts o)
+{
+	feed_result r = {0};
+	FILE *out = open_memstream(&r.out, &r.outlen), *msg = open_memstream(&r.msg, &r.msglen);
+	tagar_err err;
+	o.name = "t.rss";
+	o.msg = msg;
+	r.rc = out && msg ? tagar_tag_feed(c, feed, strlen(feed), out, &o, &err) : -99;
+	if (out)
+		fclose(out);
+	if (msg)
+		fclose(msg);
+	return r;
+}
+
+/* The record tagar_write_json writes for one article, as a feed item. */
+static char *item_json(tagar_classifier *c, const char *title, const char *text, const char *id,
+		       const char *const *extra, const tagar_json_opts *o)
+{
+	const tagar_tag_score *s = tagar_classify(c, title, strlen(title), text, strlen(text));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = s ? open_memstream(&buf, &len) : NULL;
+	if (f) {
+		tagar_write_json(f, c, s, &(tagar_json_record){.id = id, .extra = extra}, o);
+		fclose(f);
+	}
+	return buf;
+}
+
+typedef struct {
+	int calls, last, stop_at;
+} seen;
+
+static int count_item(const tagar_feed_item *it, int index, void *ud)
+{
+	seen *x = ud;
+	(void)it;
+	x->calls++;
+	x->last = index;
+	return x->calls == x->stop_at ? 7 : 0;
+}
+
+static void test_feed_records(tally *t, tagar_classifier *c)
+{
+	const tagar_json_opts jo = {.choice.threshold = -1, .all_scores = 1, .explain = 2};
+	feed_result r = tag_feed(c, FEED, (tagar_feedtag_opts){.json = jo});
+	const char *const extra[] = {"link", "http://a/b", "date", "Mon, 12 Feb 2024", NULL};
+	char *second = item_json(c, "Presiden resmikan jalan tol", "Menteri pekerjaan umum hadir", "http://a/b", extra,
+				 &jo);
+	char *third = item_json(c, "Banjir merendam rumah warga", "", NULL, NULL, &jo);
+	char want[65536];
+	snprintf(want, sizeof want, "{\"id\": \"g1\", \"error\": \"empty article\"}\n%s%s", second ? second : "?",
+		 third ? third : "?");
+	CHECK(t, r.rc == TAGAR_EFORMAT, "a feed with an empty item: TAGAR_EFORMAT, got %d", r.rc);
+	CHECK(t, r.out && strcmp(r.out, want) == 0, "one record per item, the bytes tagar_write_json writes\n got: %s\nwant: %s",
+	      r.out ? r.out : "(null)", want);
+	CHECK(t, r.msg && strcmp(r.msg, "t.rss:3: empty article\n") == 0, "the empty item named by line: %s",
+	      r.msg ? r.msg : "(null)");
+	free(second);
+	free(third);
+	free(r.out);
+	free(r.msg);
+}
+
+static void test_feed_other(tally *t, tagar_classifier *c)
+{
+	seen x = {0, -1, 0};
+	feed_result r = tag_feed(c, FEED, (tagar_feedtag_opts){.each = count_item, .ud = &x});
+	CHECK(t, x.calls == 2 && x.last == 2 && r.rc == TAGAR_EFORMAT && r.outlen == strlen(r.out) &&
+		 strstr(r.out, "error") && !strstr(r.out, "tags"),
+	      "each: called for the items that are not empty, indices counting every item (calls %d, last %d)",
+	      x.calls, x.last);
+	free(r.out);
+	free(r.msg);
+	x = (seen){0, -1, 1};
+	r = tag_feed(c, FEED, (tagar_feedtag_opts){.each = count_item, .ud = &x});
+	CHECK(t, r.rc == 7 && x.calls == 1, "each's non-zero return stops the feed and is returned: %d", r.rc);
+	free(r.out);
+	free(r.msg);
+	r = tag_feed(c, FEED, (tagar_feedtag_opts){.json.choice.threshold = 0, .emit_feed = 1});
+	CHECK(t, r.rc == TAGAR_EFORMAT && r.out && strstr(r.out, "<rss") && strstr(r.out, "<category domain=\"tagar\">") &&
+		 !strstr(r.out, "\"error\""), "emit_feed: the feed back with categories, no error records");
+	free(r.out);
+	free(r.msg);
+	r = tag_feed(c, "<rss><channel><item><title>Banjir</title></item><item>", (tagar_feedtag_opts){0});
+	CHECK(t, r.rc == TAGAR_EFORMAT && r.out && strncmp(r.out, "{\"tags\": ", 9) == 0 &&
+		 strstr(r.out, "}\n{\"id\": \"t.rss\", \"error\": "), "a malformed feed: the items before it kept, then its error record: %s",
+	      r.out ? r.out : "(null)");
+	free(r.out);
+	free(r.msg);
+}
+
+static void test_feed(tally *t)
+{
+	tagar_err e = {0, ""};
+	tagar_model *m = tagar_model_load("models/default.tgm", &e);
+	tagar_classifier *c = m ? tagar_classifier_new(m, NULL) : NULL;
+	CHECK(t, c != NULL, "models/default.tgm loads: %s", e.msg);
+	if (c) {
+		test_feed_records(t, c);
+		test_feed_other(t, c);
+	}
+	tagar_classifier_free(&c);
+	tagar_model_free(&m);
+}
+
 int main(void)
 {
 	tally t = {0, 0};
@@ -154,6 +275,7 @@ int main(void)
 	test_json(&t);
 	test_files(&t);
 	test_buf(&t);
+	test_feed(&t);
 	printf("library: %d passed, %d failed\n", t.passed, t.failed);
 	return t.failed != 0;
 }
