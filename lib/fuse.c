@@ -189,7 +189,7 @@ static int merged(subset *u, double w)
 static void subset_counts(subset *u, const tagar_job *jb, double w, tagar_counts *out)
 {
 	int n = merged(u, w);
-	/* the rule pick_threshold in train.c applies */
+	/* the rule pick_threshold in cv.c applies */
 	long k = tagar_max_negatives(jb, u->npos);
 	double cap = k >= 0 ? tagar_negative_cut_sorted(u->all, n, k) : -1e30;
 	double f1 = 0, best = u->npos >= 2 ? tagar_best_threshold_sorted(u->all, n, u->npos, &f1) : 0.0;

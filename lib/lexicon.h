@@ -32,6 +32,28 @@ typedef struct {
 
 void tagar_lex_params_default(tagar_lex_params *p);
 
+/* What a training run tells the model's metadata.  model.c writes it as
+ * the JSON its reader checks: the keys and ranges are spelled once, there.
+ * Arrays are borrowed. */
+typedef struct {
+	const tagar_text_opts *text;
+	const tagar_train_opts *train;
+	double C, gamma;              /* the values fitted (the grid search picks them) */
+	int documents;
+	uint32_t corpus_crc;
+	long nterms;
+	int ntags;
+	char *const *tags;            /* ntags sorted names */
+	const int *npos;              /* ntags */
+	const double *tagparam;       /* ntags * 4: bias, threshold, Platt A, Platt B */
+	const tagar_counts *cnt;      /* ntags, cross-validated */
+	const tagar_tagvocab *tv;     /* NULL: no tag vocabulary (then lexp, fuse_w unused) */
+	const tagar_lex_params *lexp;
+	const double *fuse_w;         /* train->folds fold weights */
+} tagar_train_meta;
+/* The metadata JSON (malloc'ed), or NULL when memory runs out. */
+char *tagar_model_meta_json(const tagar_train_meta *m);
+
 typedef struct tagar_lexicon tagar_lexicon;
 
 /* The tokenizer aliases and articles are matched with, through its

@@ -16,6 +16,8 @@
 #include <fcntl.h>
 #include <math.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -60,6 +62,159 @@ struct tagar_model {
 	tagar_lexicon *lex;
 	tagar_lex_params lexp;
 };
+
+/* ------------------------------------------------------------ metadata */
+
+/* The metadata's keys, spelled once for the writer and the reader. */
+#define KEY_TEXT "text"
+#define KEY_TRAIN "train"
+#define KEY_KERNEL "kernel"
+#define KEY_GAMMA "gamma"
+#define KEY_COEF0 "coef0"
+#define KEY_DEGREE "degree"
+#define KEY_TAGS "tags"
+#define KEY_TAG "tag"
+#define KEY_LEXICON "lexicon"
+#define KEY_LEX_WEIGHT "weight"
+#define KEY_ZONE_WEIGHTS "zone_weights"
+#define KEY_LEAD_TOKENS "lead_tokens"
+#define KERNEL_MAX TAGAR_KERNEL_RBF
+#define DEGREE_MAX 20
+#define LEAD_TOKENS_MAX 1000000
+
+/* The text options, in the order they are written and checked. */
+typedef struct {
+	const char *key;
+	size_t off;               /* in tagar_text_opts */
+	int real;                 /* a double, else an int in lo..hi */
+	int lo, hi;
+	int optional;             /* absent: 0 (models from before the option) */
+} text_field;
+
+static const text_field TEXT_FIELDS[] = {
+	{"ngram_max", offsetof(tagar_text_opts, ngram_max), 0, 1, 8, 0},
+	{"stem", offsetof(tagar_text_opts, stem), 0, 0, 2, 0},
+	{"stopwords", offsetof(tagar_text_opts, stopwords), 0, 0, 7, 0},
+	{"drop_numbers", offsetof(tagar_text_opts, drop_numbers), 0, 0, 1, 0},
+	{"title_weight", offsetof(tagar_text_opts, title_weight), 1, 0, 0, 0},
+	/* models from before boilerplate removal have no such key: off */
+	{"boilerplate", offsetof(tagar_text_opts, boilerplate), 0, 0, 1, 1},
+};
+#define NTEXT_FIELDS (sizeof TEXT_FIELDS / sizeof *TEXT_FIELDS)
+
+static int *text_int(tagar_text_opts *t, const text_field *f) { return (int *)(void *)((char *)t + f->off); }
+static double *text_real(tagar_text_opts *t, const text_field *f) { return (double *)(void *)((char *)t + f->off); }
+
+static void add_num(cJSON *o, const char *k, double v)
+{
+	cJSON_AddNumberToObject(o, k, v);
+}
+
+static cJSON *meta_text(const tagar_text_opts *t)
+{
+	cJSON *o = cJSON_CreateObject();
+	tagar_text_opts c = *t;
+	for (size_t i = 0; i < NTEXT_FIELDS; i++) {
+		const text_field *f = &TEXT_FIELDS[i];
+		add_num(o, f->key, f->real ? *text_real(&c, f) : *text_int(&c, f));
+	}
+	return o;
+}
+
+static cJSON *meta_train(const tagar_train_meta *m)
+{
+	static const char *const solver[] = {"liblinear", "libsvm"};
+	static const char *const kernel[] = {"linear", "poly", "rbf"};
+	const tagar_train_opts *o = m->train;
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "solver", solver[o->solver]);
+	cJSON_AddStringToObject(j, "kernel_name", kernel[o->kernel]);
+	add_num(j, KEY_KERNEL, o->kernel);
+	add_num(j, "C", m->C);
+	add_num(j, KEY_GAMMA, m->gamma);
+	add_num(j, KEY_COEF0, o->coef0);
+	add_num(j, KEY_DEGREE, o->degree);
+	add_num(j, "folds", o->folds);
+	add_num(j, "class_weight", o->class_weight);
+	add_num(j, "seed", (double)o->seed);
+	add_num(j, "min_df", o->min_df_count);
+	add_num(j, "max_df", o->max_df);
+	add_num(j, "fbr", o->fbr);
+	add_num(j, "max_fp", o->max_fp);
+	add_num(j, "eps", o->eps);
+	cJSON_AddStringToObject(j, "weights", o->quantize ? "i8" : "f32");
+	return j;
+}
+
+/* Rounded so the metadata reads well; the model uses the binary values. */
+static double r4(double v)
+{
+	return round(v * 1e4) / 1e4;
+}
+
+/* "lexicon": the fusion parameters the classifier reads, the weights the
+ * CV folds used, and how many aliases each tag has (for --info). */
+static cJSON *meta_lexicon(const tagar_train_meta *m)
+{
+	cJSON *o = cJSON_CreateObject(), *z = cJSON_CreateArray(), *f = cJSON_CreateArray(),
+	      *a = cJSON_CreateObject();
+	add_num(o, KEY_LEX_WEIGHT, m->lexp->weight);
+	for (int i = 0; i < TAGAR_ZONES; i++)
+		cJSON_AddItemToArray(z, cJSON_CreateNumber(m->lexp->zone[i]));
+	cJSON_AddItemToObject(o, KEY_ZONE_WEIGHTS, z);
+	add_num(o, KEY_LEAD_TOKENS, m->lexp->lead_tokens);
+	for (int i = 0; i < m->train->folds; i++)
+		cJSON_AddItemToArray(f, cJSON_CreateNumber(m->fuse_w[i]));
+	cJSON_AddItemToObject(o, "fold_weights", f);
+	cJSON_AddStringToObject(o, "source", m->tv->name);
+	for (int i = 0; i < m->tv->n; i++)
+		add_num(a, m->tv->e[i].tag, m->tv->e[i].nalias);
+	cJSON_AddItemToObject(o, "aliases", a);
+	return o;
+}
+
+static cJSON *meta_tags(const tagar_train_meta *m)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (int t = 0; t < m->ntags; t++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, KEY_TAG, m->tags[t]);
+		add_num(o, "positives", m->npos[t]);
+		add_num(o, "threshold", r4(m->tagparam[4 * t + 1]));
+		add_num(o, "cv_precision", r4(tagar_precision(&m->cnt[t])));
+		add_num(o, "cv_recall", r4(tagar_recall(&m->cnt[t])));
+		add_num(o, "cv_f1", r4(tagar_f1(&m->cnt[t])));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+char *tagar_model_meta_json(const tagar_train_meta *m)
+{
+	double mi, ma;
+	tagar_micro_macro(m->cnt, m->ntags, &mi, &ma);
+	char crc[16];
+	snprintf(crc, sizeof crc, "%08x", m->corpus_crc);
+	cJSON *root = cJSON_CreateObject(), *corpus = cJSON_CreateObject(), *cv = cJSON_CreateObject();
+	add_num(root, "format", TAGAR_MODEL_FORMAT);
+	cJSON_AddStringToObject(root, "tool", "tagar " TAGAR_VERSION);
+	cJSON_AddItemToObject(root, KEY_TEXT, meta_text(m->text));
+	cJSON_AddItemToObject(root, KEY_TRAIN, meta_train(m));
+	add_num(corpus, "documents", m->documents);
+	cJSON_AddStringToObject(corpus, "crc32", crc);
+	add_num(corpus, "terms", (double)m->nterms);
+	cJSON_AddItemToObject(root, "corpus", corpus);
+	add_num(cv, "folds", m->train->folds);
+	add_num(cv, "micro_f1", r4(mi));
+	add_num(cv, "macro_f1", r4(ma));
+	cJSON_AddItemToObject(root, "cv", cv);
+	if (m->tv)
+		cJSON_AddItemToObject(root, KEY_LEXICON, meta_lexicon(m));
+	cJSON_AddItemToObject(root, KEY_TAGS, meta_tags(m));
+	char *s = cJSON_Print(root);
+	cJSON_Delete(root);
+	return s;
+}
 
 /* ------------------------------------------------------------- writing */
 
@@ -400,40 +555,39 @@ static int meta_real(const cJSON *o, const char *k, double *out, tagar_err *err)
 
 static int read_text_opts(tagar_model *m, const cJSON *root, tagar_err *err)
 {
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "text");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, KEY_TEXT);
 	tagar_text_opts *o = &m->text;
 	if (!cJSON_IsObject(t))
-		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"text\" missing");
-	if (meta_int(t, "ngram_max", 1, 8, &o->ngram_max, err) || meta_int(t, "stem", 0, 2, &o->stem, err) ||
-	    meta_int(t, "stopwords", 0, 7, &o->stopwords, err) ||
-	    meta_int(t, "drop_numbers", 0, 1, &o->drop_numbers, err) ||
-	    meta_real(t, "title_weight", &o->title_weight, err))
-		return TAGAR_EMODEL;
-	/* models from before boilerplate removal have no such key: off */
-	if (cJSON_GetObjectItemCaseSensitive(t, "boilerplate") &&
-	    meta_int(t, "boilerplate", 0, 1, &o->boilerplate, err))
-		return TAGAR_EMODEL;
-	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, "train");
-	if (!cJSON_IsObject(tr) || meta_int(tr, "kernel", 0, 2, &m->view.kernel, err) ||
-	    meta_real(tr, "gamma", &m->view.gamma, err) || meta_real(tr, "coef0", &m->view.coef0, err) ||
-	    meta_int(tr, "degree", 0, 20, &m->view.degree, err))
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"" KEY_TEXT "\" missing");
+	for (size_t i = 0; i < NTEXT_FIELDS; i++) {
+		const text_field *f = &TEXT_FIELDS[i];
+		if (f->optional && !cJSON_GetObjectItemCaseSensitive(t, f->key))
+			continue;
+		if (f->real ? meta_real(t, f->key, text_real(o, f), err)
+			    : meta_int(t, f->key, f->lo, f->hi, text_int(o, f), err))
+			return TAGAR_EMODEL;
+	}
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(root, KEY_TRAIN);
+	if (!cJSON_IsObject(tr) || meta_int(tr, KEY_KERNEL, 0, KERNEL_MAX, &m->view.kernel, err) ||
+	    meta_real(tr, KEY_GAMMA, &m->view.gamma, err) || meta_real(tr, KEY_COEF0, &m->view.coef0, err) ||
+	    meta_int(tr, KEY_DEGREE, 0, DEGREE_MAX, &m->view.degree, err))
 		return TAGAR_EMODEL;
 	return 0;
 }
 
 static int read_tags(tagar_model *m, const cJSON *root, tagar_err *err)
 {
-	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(root, "tags");
+	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(root, KEY_TAGS);
 	int n = cJSON_IsArray(tags) ? cJSON_GetArraySize(tags) : 0;
 	if (n <= 0 || n > 100000)
-		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"tags\" missing");
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"" KEY_TAGS "\" missing");
 	m->ntags = n;
 	if (!(m->tags = calloc((size_t)n, sizeof *m->tags)))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	int i = 0;
 	const cJSON *t;
 	cJSON_ArrayForEach(t, tags) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "tag");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, KEY_TAG);
 		if (!cJSON_IsString(name))
 			return tagar_fail(err, TAGAR_EMODEL, "model metadata: tag %d has no name", i);
 		char why[128];  /* training refuses such names; a model holding one was not made by it */
@@ -449,26 +603,26 @@ static int read_tags(tagar_model *m, const cJSON *root, tagar_err *err)
  * when the model has a tag vocabulary (SEC_LEXICON), else absent. */
 static int read_lexicon_params(tagar_model *m, const cJSON *root, tagar_err *err)
 {
-	const cJSON *lx = cJSON_GetObjectItemCaseSensitive(root, "lexicon");
+	const cJSON *lx = cJSON_GetObjectItemCaseSensitive(root, KEY_LEXICON);
 	tagar_lex_params_default(&m->lexp);
 	if (!lx) {
 		m->lexp.weight = -1;  /* no lexicon */
 		return 0;
 	}
-	const cJSON *z = cJSON_GetObjectItemCaseSensitive(lx, "zone_weights");
-	if (!cJSON_IsObject(lx) || meta_real(lx, "weight", &m->lexp.weight, err) ||
-	    meta_int(lx, "lead_tokens", 0, 1000000, &m->lexp.lead_tokens, err))
+	const cJSON *z = cJSON_GetObjectItemCaseSensitive(lx, KEY_ZONE_WEIGHTS);
+	if (!cJSON_IsObject(lx) || meta_real(lx, KEY_LEX_WEIGHT, &m->lexp.weight, err) ||
+	    meta_int(lx, KEY_LEAD_TOKENS, 0, LEAD_TOKENS_MAX, &m->lexp.lead_tokens, err))
 		return TAGAR_EMODEL;
 	if (!cJSON_IsArray(z) || cJSON_GetArraySize(z) != TAGAR_ZONES)
-		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"zone_weights\" missing");
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"" KEY_ZONE_WEIGHTS "\" missing");
 	for (int i = 0; i < TAGAR_ZONES; i++) {
 		const cJSON *v = cJSON_GetArrayItem(z, i);
 		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)
-			return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"zone_weights\" out of range");
+			return tagar_fail(err, TAGAR_EMODEL, "model metadata: \"" KEY_ZONE_WEIGHTS "\" out of range");
 		m->lexp.zone[i] = v->valuedouble;
 	}
 	if (!isfinite(m->lexp.weight) || m->lexp.weight < 0 || m->lexp.weight > 1e6)
-		return tagar_fail(err, TAGAR_EMODEL, "model metadata: lexicon \"weight\" out of range");
+		return tagar_fail(err, TAGAR_EMODEL, "model metadata: " KEY_LEXICON " \"" KEY_LEX_WEIGHT "\" out of range");
 	return 0;
 }
 

@@ -1,6 +1,7 @@
-/* train.c - one binary SVM per tag (one-vs-rest), thresholds tuned by
- * stratified K-fold cross-validation (SCut), Platt calibration, and the
- * model image.
+/* train.c - the training run: one binary SVM per tag (one-vs-rest), fit
+ * by linfit.c or svmfit.c, cross-validated and given thresholds by cv.c,
+ * the grid search over C (and gamma), and the model image built from the
+ * job (its metadata written by model.c).
  *
  * Tags, and each tag's folds, are independent, so they are trained by forked
  * worker processes that write into shared memory: the liblinear dual solver
@@ -9,7 +10,6 @@
  * any worker count. */
 #include "trainjob.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,144 +47,6 @@ void tagar_train_opts_default(tagar_train_opts *o)
 }
 
 void tagar_quiet_print(const char *s) { (void)s; }
-
-uint64_t tagar_mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-/* Stratified folds: positives and negatives each shuffled and dealt out. */
-void tagar_make_folds(const signed char *y, int n, int k, uint64_t seed, int *fold)
-{
-	int *perm = malloc((size_t)n * sizeof *perm);
-	if (!perm) {
-		for (int i = 0; i < n; i++)
-			fold[i] = i % k;
-		return;
-	}
-	for (int i = 0; i < n; i++)
-		perm[i] = i;
-	for (int i = n - 1; i > 0; i--) {
-		seed = tagar_mix(seed);
-		int j = (int)(seed % (uint64_t)(i + 1)), t = perm[i];
-		perm[i] = perm[j];
-		perm[j] = t;
-	}
-	int dealt[2] = {0, 0};
-	for (int i = 0; i < n; i++) {
-		int d = perm[i], cls = y[d] > 0;
-		fold[d] = dealt[cls]++ % k;
-	}
-	free(perm);
-}
-
-double tagar_positive_weight(const tagar_job *jb, int npos, int n)
-{
-	double r = (double)(n - npos) / (npos ? npos : 1);
-	switch (jb->o->class_weight) {
-	case 1: return r > 1 ? sqrt(r) : 1;
-	case 2: return r > 1 ? r : 1;
-	default: return 1;
-	}
-}
-
-unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold)
-{
-	return (unsigned)tagar_mix(jb->o->seed * 1000003u + (uint64_t)tag * 131u + (uint64_t)fold);
-}
-
-/* Out-of-fold decision values for one tag's fold f. */
-int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner *l, double *scores,
-			      const int *fold, int f)
-{
-	int n = jb->mx->ndocs;
-	const signed char *y = jb->y + (size_t)tag * n;
-	int *tr = calloc((size_t)n, sizeof *tr), *te = calloc((size_t)n, sizeof *te);
-	if (!tr || !te) {
-		free(tr);
-		free(te);
-		return -1;
-	}
-	int ntr = 0, nte = 0;
-	for (int i = 0; i < n; i++) {
-		if (fold[i] == f)
-			te[nte++] = i;
-		else
-			tr[ntr++] = i;
-	}
-	void *m = l->fit(jb, y, tr, ntr, tagar_fit_seed(jb, tag, f));
-	for (int i = 0; i < nte; i++)
-		scores[te[i]] = m ? l->score(jb, m, te[i]) : -1.0;
-	l->release(m);
-	free(tr);
-	free(te);
-	return 0;
-}
-
-/* SCut: the threshold with the best out-of-fold F1, never so low that it
- * lets through more than max_fp times as many out-of-fold negatives as the
- * tag has examples.  With a handful of positives the F1-best cut often lies
- * deep in the negatives (a 3-example reuters tag then tags hundreds of
- * articles); the cap bounds that, and the SCutFBR fallback (fbr: a cut whose
- * CV F1 is below it keeps the SVM's own boundary, 0) is then no longer
- * needed (bench/cv.py: README, "Rare categories").  A tag with a single
- * example cannot be tuned: the cap alone sets its threshold. */
-long tagar_max_negatives(const tagar_job *jb, long npos)
-{
-	return jb->o->max_fp > 0 ? (long)ceil(jb->o->max_fp * (double)npos) : -1;
-}
-
-double tagar_threshold_rule(const tagar_job *jb, long npos, double best, double f1, double cap)
-{
-	if (npos < 2)
-		return cap > -1e30 ? cap : 0.0;
-	double th = f1 < jb->o->fbr && best < 0 ? 0.0 : best;
-	return th > cap ? th : cap;
-}
-
-static double pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
-{
-	long k = tagar_max_negatives(jb, npos);
-	double cap = k >= 0 ? tagar_negative_cut(s, y, n, k) : -1e30;
-	double f1 = 0, best = npos >= 2 ? tagar_best_threshold(s, y, n, &f1) : 0.0;
-	return tagar_threshold_rule(jb, npos, best, f1, cap);
-}
-
-const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf)
-{
-	size_t n = (size_t)jb->mx->ndocs;
-	const double *s = jb->scores + (size_t)tag * n, *lex = jb->lex + (size_t)tag * n;
-	if (!jb->lex || !buf)
-		return s;
-	for (size_t i = 0; i < n; i++)
-		buf[i] = s[i] + w * lex[i];
-	return buf;
-}
-
-/* The fusion weight for fold f's figures (f == folds: the model's). */
-static double fold_weight(const tagar_job *jb, int f)
-{
-	return jb->lex ? jb->fuse_w[f] : 0;
-}
-
-/* Threshold and calibration from the out-of-fold decision values (fused
- * with the vocabulary's evidence once its weight is chosen). */
-static void tune_tag(tagar_job *jb, int tag)
-{
-	int n = jb->mx->ndocs;
-	double *buf = jb->lex ? malloc((size_t)n * sizeof *buf) : NULL;
-	const double *s = tagar_fused_scores(jb, tag, fold_weight(jb, jb->o->folds), buf);
-	const signed char *y = jb->y + (size_t)tag * n;
-	double A, B;
-	tagar_platt_fit(s, y, n, &A, &B);
-	jb->tagparam[4 * tag + 1] = pick_threshold(jb, s, y, n, jb->npos[tag]);
-	jb->tagparam[4 * tag + 2] = A;
-	jb->tagparam[4 * tag + 3] = B;
-	free(buf);
-}
 
 /* A tag's work comes in units that train on their own: its K
  * cross-validation folds, then (final runs) the fit on all documents. */
@@ -313,46 +175,8 @@ static int run_tags(tagar_job *jb, int final, const tagar_train_ctl *ctl, tagar_
 			return tagar_fail(err, TAGAR_ESOLVER, "training failed for tag \"%s\"%s", jb->tags[t],
 					  crashed ? " (a worker process died)" : "");
 	for (int t = 0; t < jb->ntags; t++)  /* every fold is scored: thresholds and calibration */
-		tune_tag(jb, t);
+		tagar_tune_tag(jb, t);
 	return 0;
-}
-
-/* Honest CV counts: each fold's predictions use a threshold tuned on the
- * out-of-fold scores of the other folds only. */
-static void cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
-{
-	int n = jb->mx->ndocs, k = jb->o->folds;
-	const signed char *y = jb->y + (size_t)tag * n;
-	const int *fold = jb->fold + (size_t)tag * n;
-	double *ss = malloc((size_t)n * sizeof *ss), *buf = jb->lex ? malloc((size_t)n * sizeof *buf) : NULL;
-	signed char *yy = malloc((size_t)n);
-	memset(out, 0, sizeof *out);
-	out->support = jb->npos[tag];
-	for (int f = 0; ss && yy && f < k; f++) {
-		/* the fold's weight, like its threshold, chosen without it */
-		const double *s = tagar_fused_scores(jb, tag, fold_weight(jb, f), buf);
-		int m = 0;
-		for (int i = 0; i < n; i++)
-			if (fold[i] != f) {
-				ss[m] = s[i];
-				yy[m++] = y[i];
-			}
-		int np = 0;
-		for (int i = 0; i < m; i++)
-			np += yy[i];
-		double th = pick_threshold(jb, ss, yy, m, np);
-		for (int i = 0; i < n; i++) {
-			if (fold[i] != f)
-				continue;
-			int p = s[i] >= th;
-			out->tp += p && y[i];
-			out->fp += p && !y[i];
-			out->fn += !p && y[i];
-		}
-	}
-	free(ss);
-	free(buf);
-	free(yy);
 }
 
 static void *shared_alloc(size_t n)
@@ -522,7 +346,7 @@ static void job_free(tagar_job *jb)
 static void all_counts(const tagar_job *jb, tagar_counts *cnt, double *micro, double *macro)
 {
 	for (int t = 0; t < jb->ntags; t++)
-		cv_counts(jb, t, &cnt[t]);
+		tagar_cv_counts(jb, t, &cnt[t]);
 	tagar_micro_macro(cnt, jb->ntags, micro, macro);
 }
 
@@ -580,116 +404,16 @@ static uint32_t corpus_crc(const tagar_corpus *c)
 	return (uint32_t)crc;
 }
 
-static void add_num(cJSON *o, const char *k, double v)
-{
-	cJSON_AddNumberToObject(o, k, v);
-}
-
-static cJSON *meta_text(const tagar_text_opts *t)
-{
-	cJSON *o = cJSON_CreateObject();
-	add_num(o, "ngram_max", t->ngram_max);
-	add_num(o, "stem", t->stem);
-	add_num(o, "stopwords", t->stopwords);
-	add_num(o, "drop_numbers", t->drop_numbers);
-	add_num(o, "title_weight", t->title_weight);
-	add_num(o, "boilerplate", t->boilerplate);
-	return o;
-}
-
-static cJSON *meta_train(const tagar_job *jb)
-{
-	static const char *const solver[] = {"liblinear", "libsvm"};
-	static const char *const kernel[] = {"linear", "poly", "rbf"};
-	const tagar_train_opts *o = jb->o;
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "solver", solver[o->solver]);
-	cJSON_AddStringToObject(j, "kernel_name", kernel[o->kernel]);
-	add_num(j, "kernel", o->kernel);
-	add_num(j, "C", jb->C);
-	add_num(j, "gamma", jb->gamma);
-	add_num(j, "coef0", o->coef0);
-	add_num(j, "degree", o->degree);
-	add_num(j, "folds", o->folds);
-	add_num(j, "class_weight", o->class_weight);
-	add_num(j, "seed", (double)o->seed);
-	add_num(j, "min_df", o->min_df_count);
-	add_num(j, "max_df", o->max_df);
-	add_num(j, "fbr", o->fbr);
-	add_num(j, "max_fp", o->max_fp);
-	add_num(j, "eps", o->eps);
-	cJSON_AddStringToObject(j, "weights", o->quantize ? "i8" : "f32");
-	return j;
-}
-
-/* Rounded so the metadata reads well; the model uses the binary values. */
-static double r4(double v)
-{
-	return round(v * 1e4) / 1e4;
-}
-
-/* "lexicon": the fusion parameters the classifier reads, the weights the
- * CV folds used, and how many aliases each tag has (for --info). */
-static cJSON *meta_lexicon(const tagar_job *jb)
-{
-	cJSON *o = cJSON_CreateObject(), *z = cJSON_CreateArray(), *f = cJSON_CreateArray(),
-	      *a = cJSON_CreateObject();
-	add_num(o, "weight", jb->lexp.weight);
-	for (int i = 0; i < TAGAR_ZONES; i++)
-		cJSON_AddItemToArray(z, cJSON_CreateNumber(jb->lexp.zone[i]));
-	cJSON_AddItemToObject(o, "zone_weights", z);
-	add_num(o, "lead_tokens", jb->lexp.lead_tokens);
-	for (int i = 0; i < jb->o->folds; i++)
-		cJSON_AddItemToArray(f, cJSON_CreateNumber(jb->fuse_w[i]));
-	cJSON_AddItemToObject(o, "fold_weights", f);
-	cJSON_AddStringToObject(o, "source", jb->tv->name);
-	for (int i = 0; i < jb->tv->n; i++)
-		add_num(a, jb->tv->e[i].tag, jb->tv->e[i].nalias);
-	cJSON_AddItemToObject(o, "aliases", a);
-	return o;
-}
-
-static cJSON *meta_tags(const tagar_job *jb, const tagar_counts *cnt)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (int t = 0; t < jb->ntags; t++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "tag", jb->tags[t]);
-		add_num(o, "positives", jb->npos[t]);
-		add_num(o, "threshold", r4(jb->tagparam[4 * t + 1]));
-		add_num(o, "cv_precision", r4(tagar_precision(&cnt[t])));
-		add_num(o, "cv_recall", r4(tagar_recall(&cnt[t])));
-		add_num(o, "cv_f1", r4(tagar_f1(&cnt[t])));
-		cJSON_AddItemToArray(a, o);
-	}
-	return a;
-}
-
+/* The model's metadata (model.c writes the JSON). */
 static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tagar_counts *cnt)
 {
-	double mi, ma;
-	tagar_micro_macro(cnt, jb->ntags, &mi, &ma);
-	char crc[16];
-	snprintf(crc, sizeof crc, "%08x", corpus_crc(jb->c));
-	cJSON *root = cJSON_CreateObject(), *corpus = cJSON_CreateObject(), *cv = cJSON_CreateObject();
-	add_num(root, "format", TAGAR_MODEL_FORMAT);
-	cJSON_AddStringToObject(root, "tool", "tagar " TAGAR_VERSION);
-	cJSON_AddItemToObject(root, "text", meta_text(to));
-	cJSON_AddItemToObject(root, "train", meta_train(jb));
-	add_num(corpus, "documents", jb->c->n);
-	cJSON_AddStringToObject(corpus, "crc32", crc);
-	add_num(corpus, "terms", (double)jb->mx->nterms);
-	cJSON_AddItemToObject(root, "corpus", corpus);
-	add_num(cv, "folds", jb->o->folds);
-	add_num(cv, "micro_f1", r4(mi));
-	add_num(cv, "macro_f1", r4(ma));
-	cJSON_AddItemToObject(root, "cv", cv);
-	if (jb->tv)
-		cJSON_AddItemToObject(root, "lexicon", meta_lexicon(jb));
-	cJSON_AddItemToObject(root, "tags", meta_tags(jb, cnt));
-	char *s = cJSON_Print(root);
-	cJSON_Delete(root);
-	return s;
+	tagar_train_meta m = {
+		.text = to, .train = jb->o, .C = jb->C, .gamma = jb->gamma,
+		.documents = jb->c->n, .corpus_crc = corpus_crc(jb->c), .nterms = jb->mx->nterms,
+		.ntags = jb->ntags, .tags = jb->tags, .npos = jb->npos, .tagparam = jb->tagparam, .cnt = cnt,
+		.tv = jb->tv, .lexp = &jb->lexp, .fuse_w = jb->fuse_w,
+	};
+	return tagar_model_meta_json(&m);
 }
 
 /* What to change when a fit gives values that are not numbers. */
@@ -883,7 +607,7 @@ static int fuse_vocabulary(tagar_job *jb, const tagar_text_opts *to, const tagar
 	if (!rc) {
 		jb->lexp.weight = jb->fuse_w[jb->o->folds];
 		for (int t = 0; t < jb->ntags; t++)
-			tune_tag(jb, t);
+			tagar_tune_tag(jb, t);
 	}
 	if (!rc && jb->lexp.weight == 0 && ctl->vocab_path)
 		fprintf(log, "note: %s: cross-validation gives the tag vocabulary weight 0: it is not stored\n",

@@ -1,6 +1,6 @@
 /* trainjob.h - the state one training run shares between its tags and
  * solvers (train.c drives; linfit.c fits with LIBLINEAR, svmfit.c with
- * libsvm).  Internal. */
+ * libsvm; cv.c cross-validates and sets thresholds).  Internal. */
 #ifndef TAGAR_TRAINJOB_H
 #define TAGAR_TRAINJOB_H
 
@@ -60,32 +60,18 @@ typedef struct {
 	tagar_kernel_out kout;    /* non-linear kernels */
 } tagar_job;
 
+/* train.c: LIBLINEAR's and libsvm's progress printer, silenced. */
 void tagar_quiet_print(const char *s);
-/* The threshold rule (train.c, shared with the fusion weight search in
- * fuse.c): how many out-of-fold negatives a tag with npos examples may let
- * through (-1: no cap, --max-fp 0), and the threshold from the F1-best cut
- * `best` (its F1 f1), the SCutFBR fallback (--fbr) and the cap `cap` (the
- * negatives' cut, -1e30 for none); a tag with fewer than 2 examples gets
- * the cap, else 0. */
-long tagar_max_negatives(const tagar_job *jb, long npos);
-double tagar_threshold_rule(const tagar_job *jb, long npos, double best, double f1, double cap);
-/* Tag's out-of-fold decision values fused with its lexical scores by
- * weight w: jb->scores itself without a vocabulary, else written to buf. */
-const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf);
 
-/* fuse.c: the tag vocabulary in training.  tagar_fuse_vocabulary() makes
- * the vocabulary ctl asks for (its file's entries for the corpus's tags;
- * tags without one get their own name as alias unless ctl says not), or
- * NULL with *rc 0 when there is none.  tagar_fuse_scores() fills jb->lex;
- * tagar_fuse_choose() then picks jb->fuse_w on the out-of-fold scores. */
-tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, const tagar_text_opts *to,
-				      const tagar_stopset *stop, FILE *log, int *rc, tagar_err *err);
-int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to, const tagar_stopset *stop,
-		      const tagar_lex_params *p, tagar_err *err);
-int tagar_fuse_choose(tagar_job *jb);
+/* ---- cv.c: cross-validation and thresholds ---- */
+
+/* A seed mixer (splitmix64's finaliser): folds and fit seeds. */
 uint64_t tagar_mix(uint64_t x);
+/* Stratified folds of y[0..n) into k, dealt from seed, written to fold. */
 void tagar_make_folds(const signed char *y, int n, int k, uint64_t seed, int *fold);
+/* The positive class's weight (--class-weight) for npos positives of n. */
 double tagar_positive_weight(const tagar_job *jb, int npos, int n);
+/* The rand() seed of one fit: (seed, tag, fold), the same on any worker. */
 unsigned tagar_fit_seed(const tagar_job *jb, int tag, int fold);
 
 /* A solver as cross-validation sees it: fit on some rows (NULL when they
@@ -100,6 +86,37 @@ typedef struct {
  * on the other folds (no model: every document scores -1). */
 int tagar_cross_validate_fold(const tagar_job *jb, int tag, const tagar_learner *l, double *scores,
 			      const int *fold, int f);
+
+/* The threshold rule (cv.c, shared with the fusion weight search in
+ * fuse.c): how many out-of-fold negatives a tag with npos examples may let
+ * through (-1: no cap, --max-fp 0), and the threshold from the F1-best cut
+ * `best` (its F1 f1), the SCutFBR fallback (--fbr) and the cap `cap` (the
+ * negatives' cut, -1e30 for none); a tag with fewer than 2 examples gets
+ * the cap, else 0. */
+long tagar_max_negatives(const tagar_job *jb, long npos);
+double tagar_threshold_rule(const tagar_job *jb, long npos, double best, double f1, double cap);
+/* Tag's out-of-fold decision values fused with its lexical scores by
+ * weight w: jb->scores itself without a vocabulary, else written to buf. */
+const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double *buf);
+
+/* Tag's threshold and Platt calibration (jb->tagparam) from its
+ * out-of-fold decision values, fused with jb->fuse_w[folds]. */
+void tagar_tune_tag(tagar_job *jb, int tag);
+/* Honest CV counts of tag: each fold's predictions use a threshold tuned
+ * on the other folds' out-of-fold scores only.  Out of memory: counts
+ * with support only. */
+void tagar_cv_counts(const tagar_job *jb, int tag, tagar_counts *out);
+
+/* fuse.c: the tag vocabulary in training.  tagar_fuse_vocabulary() makes
+ * the vocabulary ctl asks for (its file's entries for the corpus's tags;
+ * tags without one get their own name as alias unless ctl says not), or
+ * NULL with *rc 0 when there is none.  tagar_fuse_scores() fills jb->lex;
+ * tagar_fuse_choose() then picks jb->fuse_w on the out-of-fold scores. */
+tagar_tagvocab *tagar_fuse_vocabulary(const tagar_job *jb, const tagar_train_ctl *ctl, const tagar_text_opts *to,
+				      const tagar_stopset *stop, FILE *log, int *rc, tagar_err *err);
+int tagar_fuse_scores(tagar_job *jb, const tagar_lexicon *lx, const tagar_text_opts *to, const tagar_stopset *stop,
+		      const tagar_lex_params *p, tagar_err *err);
+int tagar_fuse_choose(tagar_job *jb);
 
 /* LIBLINEAR (linfit.c). */
 extern const tagar_learner tagar_linear_learner;
