@@ -199,4 +199,8 @@ static inline long tagar_vocab_find(const tagar_vocab_table *v, uint64_t h)
 
 void tagar_model_vocab(const tagar_model *m, tagar_vocab_table *v);
 
+/* A malloc'ed copy of s[0..n) with a NUL after it (s may hold NULs: all n
+ * bytes are copied, unlike strndup); NULL when out of memory. */
+char *tagar_memdup0(const void *s, size_t n);
+
 #endif

@@ -26,16 +26,6 @@ void tagar_record_clear(tagar_record *r)
 	memset(r, 0, sizeof *r);
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = 0;
-	}
-	return d;
-}
-
 int tagar_tags_dedupe(char **tags, int *n)
 {
 	if (*n < 2)
@@ -77,7 +67,7 @@ static int add_tag(tagar_record *r, const char *s, size_t n, int *cap)
 		r->tags = nt;
 		*cap = nc;
 	}
-	if (!(r->tags[r->ntags] = dup_n(s, n)))
+	if (!(r->tags[r->ntags] = tagar_memdup0(s, n)))
 		return TAGAR_ENOMEM;
 	r->ntags++;
 	return 0;
@@ -88,9 +78,9 @@ static int take_string(const cJSON *o, const char *key, char **dst, tagar_err *e
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!v || cJSON_IsNull(v))
-		*dst = dup_n("", 0);
+		*dst = tagar_memdup0("", 0);
 	else if (cJSON_IsString(v))
-		*dst = dup_n(v->valuestring, strlen(v->valuestring));
+		*dst = tagar_memdup0(v->valuestring, strlen(v->valuestring));
 	else
 		return tagar_fail(err, TAGAR_EFORMAT, "field \"%s\" must be a string", key);
 	return *dst ? 0 : tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -120,15 +110,15 @@ static int take_id(const cJSON *o, const char *line, size_t len, tagar_record *r
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (cJSON_IsString(v)) {
-		r->id = dup_n(v->valuestring, strlen(v->valuestring));
+		r->id = tagar_memdup0(v->valuestring, strlen(v->valuestring));
 	} else if (cJSON_IsNumber(v) && tagar_jsonline_member(line, len, "id", &raw, &rn) && integer_literal(raw, rn)) {
-		r->id = dup_n(raw, rn);
+		r->id = tagar_memdup0(raw, rn);
 		r->id_is_number = 1;
 	} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		   fabs(v->valuedouble) <= 9007199254740992.0) {
 		char buf[32];  /* integral: "%.0f" has no decimal point in any locale */
 		snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
-		r->id = dup_n(buf, strlen(buf));
+		r->id = tagar_memdup0(buf, strlen(buf));
 		r->id_is_number = 1;
 	} else {
 		return tagar_fail(err, TAGAR_EFORMAT, "field \"id\" must be a string or an integer");
@@ -175,7 +165,7 @@ static int has_nul(const char *line, size_t len)
  * backslash that is not itself escaped: backslashes are taken in pairs. */
 static char *replace_nuls(const char *line, size_t len, char sub)
 {
-	char *s = dup_n(line, len), hex[3];
+	char *s = tagar_memdup0(line, len), hex[3];
 	if (!s)
 		return NULL;
 	snprintf(hex, sizeof hex, "%02x", (unsigned char)sub);
@@ -339,8 +329,8 @@ int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, t
 		tagar_record_clear(r);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	}
-	r->title = dup_n("", 0);
-	r->text = dup_n(line + i, len - i);
+	r->title = tagar_memdup0("", 0);
+	r->text = tagar_memdup0(line + i, len - i);
 	if (!r->title || !r->text) {
 		tagar_record_clear(r);
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -361,9 +351,9 @@ int tagar_record_parse_tsv(const char *p, size_t n, tagar_record *r, tagar_err *
 		return tagar_fail(e, TAGAR_EFORMAT, "expected id<TAB>title<TAB>text");
 	if (memchr(p, 0, (size_t)(t1 - p)))
 		return tagar_fail(e, TAGAR_EFORMAT, "the id holds a NUL byte");
-	r->id = t1 > p ? dup_n(p, (size_t)(t1 - p)) : NULL;
-	r->title = dup_n(t1 + 1, (size_t)(t2 - t1 - 1));
-	r->text = dup_n(t2 + 1, n - (size_t)(t2 + 1 - p));
+	r->id = t1 > p ? tagar_memdup0(p, (size_t)(t1 - p)) : NULL;
+	r->title = tagar_memdup0(t1 + 1, (size_t)(t2 - t1 - 1));
+	r->text = tagar_memdup0(t2 + 1, n - (size_t)(t2 + 1 - p));
 	if ((t1 > p && !r->id) || !r->title || !r->text) {
 		tagar_record_clear(r);
 		return tagar_fail(e, TAGAR_ENOMEM, "out of memory");
@@ -503,7 +493,7 @@ static int hold_line(reading *r, const char *line, size_t n, long lineno)
 	long *no = h ? realloc(r->held_no, (size_t)(r->nheld + 1) * sizeof *no) : NULL;
 	if (no)
 		r->held_no = no;
-	char *copy = no ? dup_n(line, n) : NULL;
+	char *copy = no ? tagar_memdup0(line, n) : NULL;
 	if (!copy)
 		return TAGAR_ENOMEM;
 	r->held[r->nheld] = copy;

@@ -47,16 +47,6 @@ const tagar_tv_entry *tagar_tagvocab_find(const tagar_tagvocab *v, const char *t
 	return NULL;
 }
 
-static char *copy_n(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = 0;
-	}
-	return p;
-}
-
 /* Whether a value may stand in the file: UTF-8, no control characters
  * (a newline or tab would not survive a line-based round trip). */
 static const char *bad_text(const char *s, size_t n)
@@ -102,7 +92,7 @@ static int add_alias(tagar_tv_entry *e, int *total, const char *s, size_t n, int
 			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 		e->alias_line = l;
 	}
-	if (!(e->alias[e->nalias] = copy_n(s, n)))
+	if (!(e->alias[e->nalias] = tagar_memdup0(s, n)))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	e->alias_line[e->nalias++] = line;
 	(*total)++;
@@ -121,7 +111,7 @@ static int set_field(char **field, const char *what, size_t max, const char *s, 
 	const char *why = bad_text(s, n);
 	if (why)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: %s %s", name, line, what, why);
-	char *p = copy_n(s, n);
+	char *p = tagar_memdup0(s, n);
 	if (!p)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	free(*field);
@@ -144,7 +134,7 @@ static int open_tag(tagar_tagvocab *v, const char *s, size_t n, int line, tagar_
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: tag name %s", name, line, why);
 	if (v->n >= TAGAR_TV_MAX_TAGS)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: more than %d tags", name, line, TAGAR_TV_MAX_TAGS);
-	char *tag = copy_n(s, n);
+	char *tag = tagar_memdup0(s, n);
 	if (!tag)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	const tagar_tv_entry *dup = tagar_tagvocab_find(v, tag);

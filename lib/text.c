@@ -320,6 +320,20 @@ static int is_number(const char *s, size_t n)
 
 static int emit_token(tagar_tokenizer *t, const char *w, size_t n);
 
+/* The stemmed form of *w (when the tokenizer stems): 1 with *w, *n set to
+ * it, 0 when stemming leaves nothing, -1 when out of memory. */
+static inline int stem_token(tagar_tokenizer *t, const char **w, size_t *n)
+{
+	if (!t->stemmer)
+		return 1;
+	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)*w, (int)*n);
+	if (!st)
+		return -1;
+	*w = (const char *)st;
+	*n = (size_t)sb_stemmer_length(t->stemmer);
+	return *n != 0;
+}
+
 /* An observed token: shown to the observer, then kept unless it is a
  * stopword or a dropped number.  A dropped token is shown unstemmed, as
  * stemming a function word would cost time and tell nothing. */
@@ -329,15 +343,9 @@ static int push_observed(tagar_tokenizer *t, const char *w, size_t n)
 		t->observe(w, n, 1.0, t->observe_ud);
 		return 0;
 	}
-	if (t->stemmer) {
-		const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
-		if (!st)
-			return -1;
-		w = (const char *)st;
-		n = (size_t)sb_stemmer_length(t->stemmer);
-		if (n == 0)
-			return 0;
-	}
+	int k = stem_token(t, &w, &n);
+	if (k <= 0)
+		return k;
 	t->observe(w, n, 1.0, t->observe_ud);
 	return emit_token(t, w, n);
 }
@@ -349,15 +357,9 @@ static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 		return push_observed(t, w, n);
 	if (n == 0 || (t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n))
 		return 0;
-	if (t->stemmer) {
-		const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)w, (int)n);
-		if (!st)
-			return -1;
-		w = (const char *)st;
-		n = (size_t)sb_stemmer_length(t->stemmer);
-		if (n == 0)
-			return 0;
-	}
+	int k = stem_token(t, &w, &n);
+	if (k <= 0)
+		return k;
 	return emit_token(t, w, n);
 }
 

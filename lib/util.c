@@ -127,3 +127,13 @@ void tagar_json_string(FILE *out, const char *s, size_t n)
 	fwrite(s + run, 1, n - run, out);
 	putc('"', out);
 }
+
+char *tagar_memdup0(const void *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
