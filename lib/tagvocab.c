@@ -61,18 +61,27 @@ static const char *bad_text(const char *s, size_t n)
 
 static void trim(const char **s, size_t *n);
 
+/* A value of the file trimmed (*s, *n) and checked: not empty unless
+ * may_be_empty, at most max bytes, and text bad_text() accepts; `what`
+ * names it in the message. */
+static int check_text(const char **s, size_t *n, const char *what, size_t max, int may_be_empty,
+		      const char *name, int line, tagar_err *err)
+{
+	trim(s, n);
+	if (*n == 0 && !may_be_empty)
+		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: empty %s", name, line, what);
+	if (*n > max)
+		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: %s longer than %zu bytes", name, line, what, max);
+	const char *why = bad_text(*s, *n);
+	return why ? tagar_fail(err, TAGAR_EFORMAT, "%s:%d: %s %s", name, line, what, why) : 0;
+}
+
 static int add_alias(tagar_tv_entry *e, int *total, const char *s, size_t n, int line, const char *name,
 		     tagar_err *err)
 {
-	trim(&s, &n);
-	if (n == 0)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: empty alias", name, line);
-	if (n > TAGAR_TV_MAX_ALIAS_BYTES)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: alias longer than %d bytes", name, line,
-				  TAGAR_TV_MAX_ALIAS_BYTES);
-	const char *why = bad_text(s, n);
-	if (why)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: alias %s", name, line, why);
+	int rc = check_text(&s, &n, "alias", TAGAR_TV_MAX_ALIAS_BYTES, 0, name, line, err);
+	if (rc)
+		return rc;
 	if (*total >= TAGAR_TV_MAX_TOTAL_ALIASES)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: more than %d aliases in all", name, line,
 				  TAGAR_TV_MAX_TOTAL_ALIASES);
@@ -103,14 +112,11 @@ static int add_alias(tagar_tv_entry *e, int *total, const char *s, size_t n, int
 static int set_field(char **field, const char *what, size_t max, const char *s, size_t n, int line,
 		     const char *name, tagar_err *err)
 {
-	trim(&s, &n);
 	if (**field)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: %s given twice", name, line, what);
-	if (n > max)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: %s longer than %zu bytes", name, line, what, max);
-	const char *why = bad_text(s, n);
-	if (why)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: %s %s", name, line, what, why);
+	int rc = check_text(&s, &n, what, max, 1, name, line, err);
+	if (rc)
+		return rc;
 	char *p = tagar_memdup0(s, n);
 	if (!p)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
@@ -123,15 +129,9 @@ static int set_field(char **field, const char *what, size_t max, const char *s, 
 static int open_tag(tagar_tagvocab *v, const char *s, size_t n, int line, tagar_err *err)
 {
 	const char *name = v->name;
-	trim(&s, &n);
-	if (n == 0)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: empty tag name", name, line);
-	if (n > TAGAR_TV_MAX_TAG_BYTES)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: tag name longer than %d bytes", name, line,
-				  TAGAR_TV_MAX_TAG_BYTES);
-	const char *why = bad_text(s, n);
-	if (why)
-		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: tag name %s", name, line, why);
+	int rc = check_text(&s, &n, "tag name", TAGAR_TV_MAX_TAG_BYTES, 0, name, line, err);
+	if (rc)
+		return rc;
 	if (v->n >= TAGAR_TV_MAX_TAGS)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s:%d: more than %d tags", name, line, TAGAR_TV_MAX_TAGS);
 	char *tag = tagar_memdup0(s, n);
