@@ -133,6 +133,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(INTERNAL_CPPFLAGS) $(EXTRA_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# lib/xxh3avx2.c is XXH3 compiled for AVX2 (the model checksum at twice
+# the speed); lib/cpu.c calls it only on a CPU that has AVX2.
+ifeq ($(shell uname -m),x86_64)
+$(BUILD)/lib/xxh3avx2.o: EXTRA_CPPFLAGS = -mavx2
+endif
+
 # include/tagar.h is the one header the programs can include; the
 # library's modules, the tests and the fuzzers also see its internal
 # headers (lib/internal.h and the rest).
