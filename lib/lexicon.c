@@ -16,7 +16,7 @@ typedef struct {
 	const char *text;             /* as written in the vocabulary */
 	int tag;                      /* model tag index */
 	int ntok;
-	uint64_t tok[TAGAR_LEX_MAX_TOKENS];   /* its words' tagar_hash */
+	const uint64_t *tok;          /* its words' tagar_hash: in the model image, or in tok_pool */
 } lex_alias;
 
 struct tagar_lexicon {
@@ -24,6 +24,7 @@ struct tagar_lexicon {
 	int owns_text;                /* the aliases' text is malloc'ed (else in a model image) */
 	lex_alias *alias;
 	int nalias;
+	uint64_t *tok_pool;           /* tagar_lexicon_new's: TAGAR_LEX_MAX_TOKENS words per alias */
 	/* distinct last words: an open-addressing table of {hash, id + 1} */
 	uint64_t *key;
 	uint32_t *val;
@@ -76,6 +77,7 @@ void tagar_lexicon_free(tagar_lexicon **lxp)
 	for (int i = 0; lx->owns_text && i < lx->nalias; i++)
 		free((char *)lx->alias[i].text);
 	free(lx->alias);
+	free(lx->tok_pool);
 	free(lx->key);
 	free(lx->val);
 	free(lx->last);
@@ -127,6 +129,7 @@ static uint32_t intern_last(tagar_lexicon *lx, uint64_t h)
 
 typedef struct {
 	lex_alias *a;
+	uint64_t *tok;                /* where a's words go */
 	int too_long;
 } alias_tokens;
 
@@ -138,7 +141,7 @@ static void on_alias_token(const char *w, size_t n, double weight, void *ud)
 		at->too_long = 1;
 		return;
 	}
-	at->a->tok[at->a->ntok++] = tagar_hash(w, n);
+	at->tok[at->a->ntok++] = tagar_hash(w, n);
 }
 
 static int find_tag(const char *const *tags, int ntags, const char *tag)
@@ -181,9 +184,11 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 		     int k, int tag, tagar_err *err)
 {
 	lex_alias *a = &lx->alias[lx->nalias];
-	alias_tokens at = {a, 0};
+	uint64_t *tok = lx->tok_pool + (size_t)lx->nalias * TAGAR_LEX_MAX_TOKENS;
+	alias_tokens at = {a, tok, 0};
 	memset(a, 0, sizeof *a);
 	a->tag = tag;
+	a->tok = tok;
 	if (observe(tk, e->alias[k], strlen(e->alias[k]), on_alias_token, &at))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (at.too_long || a->ntok == 0)
@@ -192,7 +197,7 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 				  at.too_long ? "has more than 16 words" : "has no word to match");
 	if (!(a->text = strdup(e->alias[k])))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	lx->last_of[lx->nalias++] = intern_last(lx, a->tok[a->ntok - 1]);
+	lx->last_of[lx->nalias++] = intern_last(lx, tok[a->ntok - 1]);
 	return 0;
 }
 
@@ -245,10 +250,13 @@ tagar_lexicon *tagar_lexicon_new(const tagar_tagvocab *v, const tagar_text_opts 
 				 const char *const *tags, int ntags, tagar_err *err)
 {
 	tagar_tokenizer *tk = tagar_lexicon_tokenizer(model, stop);
-	tagar_lexicon *lx = lexicon_alloc(count_aliases(v, tags, ntags), ntags);
-	int rc = !lx || !tk ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
-	if (lx)
+	int n = count_aliases(v, tags, ntags);
+	tagar_lexicon *lx = lexicon_alloc(n, ntags);
+	if (lx) {
 		lx->owns_text = 1;
+		lx->tok_pool = malloc(((size_t)n + 1) * TAGAR_LEX_MAX_TOKENS * sizeof *lx->tok_pool);
+	}
+	int rc = !lx || !lx->tok_pool || !tk ? tagar_fail(err, TAGAR_ENOMEM, "out of memory") : 0;
 	for (int i = 0; !rc && i < v->n; i++) {
 		int tag = find_tag(tags, ntags, v->e[i].tag);
 		for (int k = 0; tag >= 0 && !rc && k < v->e[i].nalias; k++)
@@ -329,7 +337,7 @@ tagar_lexicon *tagar_lexicon_from_image(const uint64_t *w, size_t nw, const char
 		a->tag = (int)(w[at] & 0xffffffffu);
 		a->ntok = (int)(w[at] >> 32);
 		a->text = names + w[at + 1];
-		memcpy(a->tok, w + at + 2, (size_t)a->ntok * sizeof *w);
+		a->tok = w + at + 2;
 		lx->last_of[lx->nalias] = intern_last(lx, a->tok[a->ntok - 1]);
 		at += 2 + (size_t)a->ntok;
 	}
