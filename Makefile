@@ -111,7 +111,7 @@ LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c))
 prog_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 PROGRAM_OBJ = $(foreach p,$(PROGRAMS),$(call prog_obj,$(p)))
 BINS = $(PROGRAMS:%=$(OUT)/tagar-%)
-TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/compat/linfit_check
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/loading $(BUILD)/tests/compat/linfit_check
 LINK_LIBTAGAR ?= $(BUILD)/libtagar.a
 
 MAKEFLAGS += --no-builtin-rules
