@@ -34,7 +34,7 @@ WARN = -std=c11 -Wall -Wextra -Werror
 PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm
-NOPC_LIBS ?= -lsvm -llinear -lstemmer
+NOPC_LIBS ?= -lsvm -llinear
 ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) $(PKGS_DLOPEN) && echo ok),ok)
 $(error pkg-config does not find all of: $(PKGS) $(PKGS_DLOPEN); ./deps.sh installs them)
@@ -46,13 +46,16 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(NOPC_CFLAGS) $(PKG_CFLAGS) \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
 LDLIBS = $(NOPC_LIBS) $(PKG_LIBS) -lpthread -lm
-# libxml2 (feeds, HTML) and, in tagar-classify, libsvm (kernel models) are
-# opened when needed (dlopen; see lib/xmlso.h), by these names; --as-needed
-# keeps them and the C++ runtime they bring out of every start-up
+# libxml2 (feeds, HTML), libstemmer (stemmed models; lib/stemso.h) and, in
+# tagar-classify, libsvm (kernel models) are opened when needed (dlopen; see
+# lib/xmlso.h), by these names; --as-needed keeps them and the C++ runtime
+# they bring out of every start-up
 SONAME = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '/SONAME/ {print $$2}')
 LIBSVM_SONAME := $(call SONAME,libsvm.so)
+LIBSTEMMER_SONAME := $(call SONAME,libstemmer.so)
 LIBXML2_SONAME := $(call SONAME,libxml2.so)
 CPPFLAGS += $(if $(LIBSVM_SONAME),-DTAGAR_LIBSVM_SONAME='"$(LIBSVM_SONAME)"') \
+	$(if $(LIBSTEMMER_SONAME),-DTAGAR_LIBSTEMMER_SONAME='"$(LIBSTEMMER_SONAME)"') \
 	$(if $(LIBXML2_SONAME),-DTAGAR_LIBXML2_SONAME='"$(LIBXML2_SONAME)"')
 LDFLAGS += -Wl,--as-needed
 

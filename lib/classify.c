@@ -86,9 +86,7 @@ struct tagar_classifier {
 static int load_libsvm(tagar_classifier *c, tagar_err *err)
 {
 	c->libsvm = dlopen(TAGAR_LIBSVM_SONAME, RTLD_NOW | RTLD_LOCAL);
-	void *f = c->libsvm ? dlsym(c->libsvm, "svm_predict_values") : NULL;
-	memcpy(&c->predict_values, &f, sizeof f);  /* POSIX: a function's address as void * */
-	if (f)
+	if (c->libsvm && tagar_bind_symbol(c->libsvm, "svm_predict_values", &c->predict_values))
 		return 0;
 	const char *why = dlerror();
 	return tagar_fail(err, TAGAR_EIO, "cannot open %s, needed for kernel (RBF, polynomial) models: %s",

@@ -33,6 +33,11 @@ int tagar_cpu_avx2(void);
  * has it (the same value either way). */
 uint64_t tagar_checksum(const void *p, size_t n);
 
+/* Copies the address of symbol name of the dlopen'ed library so into the
+ * function pointer at dst (POSIX's way to turn dlsym's void * into one):
+ * 1, or 0 when so has no such symbol (dlerror says why). */
+int tagar_bind_symbol(void *so, const char *name, void *dst);
+
 /* TF-IDF value of a weighted count: sublinear tf times idf. */
 double tagar_tfidf(double count, double idf);
 /* Smoothed idf: ln((1 + n) / (1 + df)) + 1. */

@@ -6,7 +6,7 @@
  * would cost most of the time budget. */
 #include "internal.h"
 
-#include <libstemmer.h>
+#include "stemso.h"
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -24,6 +24,7 @@ struct tagar_tokenizer {
 	tagar_text_opts o;
 	const tagar_stopset *stop;
 	struct sb_stemmer *stemmer;
+	const tagar_stemso *sb;       /* libstemmer's functions, when stemming */
 	tagar_buf tok;          /* the raw token being collected (scratch: toklen */
 	size_t toklen;          /* is its length, kept apart for the hot loop) */
 	tagar_buf arena;        /* the span's final tokens, back to back */
@@ -266,7 +267,8 @@ tagar_tokenizer *tagar_tokenizer_new(const tagar_text_opts *o, const tagar_stops
 	t->stop = stop;
 	if (o->stem > TAGAR_STEM_NONE) {
 		const char *alg = o->stem == TAGAR_STEM_ENGLISH ? "english" : "indonesian";
-		t->stemmer = sb_stemmer_new(alg, "UTF_8");
+		t->sb = tagar_stemso_get(NULL, 0);
+		t->stemmer = t->sb ? t->sb->sb_stemmer_new(alg, "UTF_8") : NULL;
 		if (!t->stemmer) {
 			free(t);
 			return NULL;
@@ -281,7 +283,7 @@ void tagar_tokenizer_free(tagar_tokenizer **tp)
 		return;
 	tagar_tokenizer *t = *tp;
 	if (t->stemmer)
-		sb_stemmer_delete(t->stemmer);
+		t->sb->sb_stemmer_delete(t->stemmer);
 	tagar_buf_free(&t->tok);
 	tagar_buf_free(&t->arena);
 	free(t->toff);
@@ -351,11 +353,11 @@ static inline int stem_token(tagar_tokenizer *t, const char **w, size_t *n)
 {
 	if (!t->stemmer)
 		return 1;
-	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)*w, (int)*n);
+	const sb_symbol *st = t->sb->sb_stemmer_stem(t->stemmer, (const sb_symbol *)*w, (int)*n);
 	if (!st)
 		return -1;
 	*w = (const char *)st;
-	*n = (size_t)sb_stemmer_length(t->stemmer);
+	*n = (size_t)t->sb->sb_stemmer_length(t->stemmer);
 	return *n != 0;
 }
 
