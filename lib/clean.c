@@ -85,14 +85,6 @@ static pcre2_code *compile_pattern(const char *p, size_t n, long line, tagar_err
 	return NULL;
 }
 
-/* A pattern of the line alternation is compiled alone only to be checked:
- * "x)|(?:y" is no pattern, yet "(?:x)|(?:y)" would compile. */
-static int check_pattern(const char *p, size_t n, long line, tagar_err *err)
-{
-	pcre2_code *re = compile_pattern(p, n, line, err);
-	pcre2_code_free(re);
-	return re ? 0 : TAGAR_EFORMAT;
-}
 
 /* Whether p has a '|' outside every group: then no prefix is required. */
 static int top_level_alternation(const char *p, size_t n)
@@ -224,20 +216,25 @@ static int has_literal(const char *s, size_t n, const char *lit, size_t len, con
 	return 0;
 }
 
-/* One pattern: a line pattern joins the alternation, checked alone first;
- * any other is a group of its own, compiled once as it is (the same
- * matches as "(?:p)"), that compilation its check. */
+/* One pattern, compiled alone first: that names the line of an error, and
+ * checks a line pattern before it joins the alternation ("x)|(?:y" is no
+ * pattern, yet "(?:x)|(?:y)" would compile).  A group of one pattern (every
+ * pattern not anchored with ^, and the line group while it has one) keeps
+ * that compilation as its code: the same matches as "(?:p)", compiled once. */
 static int add_pattern(tagar_cleaner *c, const char *p, size_t n, long line, tagar_err *err)
 {
 	int anchored = p[0] == '^';
-	if (anchored && check_pattern(p, n, line, err))
-		return TAGAR_EFORMAT;
 	if (!anchored && c->ngroups == MAX_GROUPS)
 		return tagar_fail(err, TAGAR_EFORMAT, "line %ld: more than %d patterns not anchored with ^", line,
 				  MAX_GROUPS - 1);
-	group *g = &c->g[anchored ? 0 : c->ngroups++];
-	if (!anchored && !(g->re = compile_pattern(p, n, line, err)))
+	pcre2_code *re = compile_pattern(p, n, line, err);
+	if (!re)
 		return TAGAR_EFORMAT;
+	group *g = &c->g[anchored ? 0 : c->ngroups++];
+	pcre2_code_free(g->re);  /* a second line pattern: the alternation is compiled at the end */
+	g->re = g->n ? NULL : re;
+	if (g->n)
+		pcre2_code_free(re);
 	/* the alternation gets "(?:p)" or "|(?:p)" */
 	if (tagar_buf_append(&c->patterns, p, n) || tagar_buf_append(&c->patterns, "\n", 1) ||
 	    (anchored && (tagar_buf_append(&g->alt, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
@@ -284,7 +281,7 @@ static int compile_group(group *g, tagar_err *err)
 	size_t off;
 	if (!g->n)
 		return 0;
-	if (!g->re)  /* the line alternation (the others are compiled) */
+	if (!g->re)  /* the line alternation of several patterns (the others are compiled) */
 		g->re = compile(g->alt.p, g->alt.len, &ec, &off);
 	g->md = g->re ? pcre2_match_data_create_from_pattern(g->re, NULL) : NULL;
 	if (!g->md)

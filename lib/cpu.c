@@ -17,6 +17,8 @@
 #endif
 #endif
 
+/* inlined, as everywhere in the library: no program loads libxxhash */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 int tagar_cpu_avx2(void)

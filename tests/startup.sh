@@ -39,4 +39,21 @@ printf 'Pemberantasan korupsi\nKPK memberantas korupsi dan menahan tersangka pem
 expect 0 "explain with a stemmed model" -- "$classify" -m "$tmp/indonesian.tgm" --json --explain=20 -a "$tmp/a.txt"
 contains "$tmp/out" '"term": "antas"' "pemberantasan and memberantas are counted as their stem (antas)"
 
+# --- title choice: the clutter lines before a headline, one pattern since
+# the three were joined (compiled once); each kind still cut, a headline
+# that starts with a number or a date still kept
+i=0
+for clutter in "Iklan" "  SCROLL TO CONTINUE WITH CONTENT " "Senin, 12 Februari 2024 10:15 WIB" "12 Feb. 2024" \
+	"Monday 12/02/2024" "12-02-2024 | pukul 10.15 WITA" "Bagikan" "Salin tautan" "	Tweet"; do
+	i=$((i + 1))
+	printf '%s\nKPK menahan bupati\nKomisi Pemberantasan Korupsi menahan seorang bupati.\n' "$clutter" > "$tmp/c$i.txt"
+	expect 0 "clutter '$clutter' first" -- "$classify" -m models/default.tgm --show-text "$tmp/c$i.txt"
+	[ "$(head -n 1 "$tmp/out")" = "KPK menahan bupati" ] && ok || ko "'$clutter' is clutter: title '$(head -n 1 "$tmp/out")'"
+done
+for title in "41 Daerah Belum Usulkan Formasi" "12 Desember 2024, Hari Ibu dirayakan" "Share of voice: KPK" "Iklan rokok dilarang"; do
+	printf '%s\nKomisi Pemberantasan Korupsi menahan seorang bupati.\n' "$title" > "$tmp/t.txt"
+	expect 0 "headline '$title'" -- "$classify" -m models/default.tgm --show-text "$tmp/t.txt"
+	[ "$(head -n 1 "$tmp/out")" = "$title" ] && ok || ko "'$title' is kept as the title: '$(head -n 1 "$tmp/out")'"
+done
+
 finish
