@@ -515,28 +515,53 @@ static uint32_t count_exact(const char *s, size_t n, const char *w)
 	return c;
 }
 
+/* One acronym alias of an article: how often it is written in capitals in
+ * the title and in the text, and how many of its matches were kept. */
+typedef struct {
+	uint32_t alias, allowed[2], kept[2];
+} acronym_use;
+
+/* The entry of alias in use[0..*n), added (with its counts) when new:
+ * an article matches few distinct acronyms, so a linear search does. */
+static acronym_use *acronym_entry(acronym_use *use, int *n, const lex_alias *a, uint32_t alias, const char *title,
+				  size_t tlen, const char *text, size_t len)
+{
+	for (int i = 0; i < *n; i++)
+		if (use[i].alias == alias)
+			return &use[i];
+	acronym_use *u = &use[(*n)++];
+	*u = (acronym_use){alias, {count_exact(title, tlen, a->text), count_exact(text, len, a->text)}, {0, 0}};
+	return u;
+}
+
 /* Drops the matches of acronym aliases beyond the times the acronym is
- * written in capitals: in the title, and in the text (the lead's first). */
+ * written in capitals: in the title, and in the text (the lead's first).
+ * Each distinct acronym's text is scanned once, whatever its matches. */
 static void check_acronyms(tagar_lex_state *s, const char *title, size_t tlen, const char *text, size_t len)
 {
+	acronym_use *use = malloc((size_t)s->lx->nacronym * sizeof *use);
+	int nuse = 0;
 	size_t kept = 0;
+	if (!use) {
+		s->failed = 1;
+		return;
+	}
 	for (size_t i = 0; i < s->nmatch; i++) {
 		tagar_lex_match m = s->match[i];
 		const lex_alias *a = &s->lx->alias[m.alias];
 		if (a->acronym) {
-			int in_title = m.zone == TAGAR_ZONE_TITLE;
-			uint32_t allowed = in_title ? count_exact(title, tlen, a->text) : count_exact(text, len, a->text);
-			uint32_t before = 0;  /* earlier kept matches of the alias in the same part */
-			for (size_t j = 0; j < kept; j++)
-				before += s->match[j].alias == m.alias && (s->match[j].zone == TAGAR_ZONE_TITLE) == in_title;
-			if (before >= allowed) {
+			acronym_use *u = acronym_entry(use, &nuse, a, m.alias, title, tlen, text, len);
+			int part = m.zone != TAGAR_ZONE_TITLE;
+			if (u->kept[part] >= u->allowed[part]) {
 				s->count[(size_t)a->tag * TAGAR_ZONES + m.zone]--;
 				continue;
 			}
+			u->kept[part]++;
 		}
 		s->match[kept++] = m;
 	}
 	s->nmatch = kept;
+	free(use);
 }
 
 void tagar_lex_finish(tagar_lex_state *s, const char *title, size_t tlen, const char *text, size_t len)
