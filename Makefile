@@ -16,7 +16,7 @@ MANDIR = $(PREFIX)/share/man/man1
 
 # The programs: tagar-NAME is built from NAME/*.c and the library
 # (lib/*.c), and man/tagar-NAME.1 is its manual.
-PROGRAMS = train classify
+PROGRAMS = train classify serve
 
 CC ?= cc
 OPT ?= -O3
@@ -30,8 +30,9 @@ WARN = -std=c11 -Wall -Wextra -Werror
 # spelled here: libsvm's svm.h is in /usr/include/libsvm, the others'
 # headers in /usr/include.
 # raptor2 reads SKOS vocabularies (lib/skos.c), which only training
-# reaches: with --as-needed, tagar-classify does not load it.
-PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2
+# reaches: with --as-needed, tagar-classify does not load it; likewise
+# libmicrohttpd, which only tagar-serve links.
+PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2 libmicrohttpd
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm
 NOPC_LIBS ?= -lsvm -llinear -lstemmer
@@ -155,6 +156,10 @@ $(BINS): $(BUILD)/libtagar.a $(VARIANT_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_LIBTAGAR) $(LDLIBS) -o $@
 
+# tagar-serve's page is embedded by the assembler (.incbin, serve/page.c),
+# which -MMD does not see
+$(BUILD)/serve/page.o: serve/page.html
+
 TEST_LDLIBS = $(LDLIBS)
 $(TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libtagar.a
 	$(CC) $(LDFLAGS) $^ $(TEST_LDLIBS) -o $@
@@ -275,6 +280,8 @@ FUZZ_WANT = $(or $(filter $(FUZZERS),$(patsubst fuzz-%,fuzz_%,$(MAKECMDGOALS))),
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/libtagar.a
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+# tagar-serve's request decoding is a program's code, not the library's
+$(FUZZ_BUILD)/fuzz_serve_request: $(FUZZ_BUILD)/serve/request.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_WANT:%=$(FUZZ_BUILD)/%)
