@@ -261,7 +261,8 @@ clean:
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
 #                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline,
-#                        fuzz-sniff, fuzz-vocab, fuzz-skos)
+#                        fuzz-sniff, fuzz-vocab, fuzz-skos, fuzz-serve_request:
+#                        tagar-serve's request decoding)
 # fuzz_jsonline is differential: it aborts when the JSONL fast path
 # (lib/jsonline.c) and the cJSON path read a line differently.
 # Harnesses run one after another; make -j2 fuzz runs two at a time.
@@ -279,7 +280,7 @@ FUZZ_WANT = $(or $(filter $(FUZZERS),$(patsubst fuzz-%,fuzz_%,$(MAKECMDGOALS))),
 .PHONY: fuzz fuzz-smoke fuzz-build $(FUZZERS:fuzz_%=fuzz-%)
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/libtagar.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS) -o $@
 # tagar-serve's request decoding is a program's code, not the library's
 $(FUZZ_BUILD)/fuzz_serve_request: $(FUZZ_BUILD)/serve/request.o
 

@@ -289,7 +289,7 @@ static int answer_post(const srv_config *cfg, struct MHD_Connection *con, reques
 	int rc = 0;
 	srv_params_default(&p);
 	if (r->to.route == R_ANNIF) {
-		rc = srv_form_finish(&r->form, &d, &p, why, sizeof why);
+		rc = srv_form_finish(&r->form, cfg->max_bytes, &d, &p, why, sizeof why);
 	} else {
 		MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, take_arg, &a);
 		const char *body = r->body.p ? r->body.p : "";

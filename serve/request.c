@@ -106,19 +106,20 @@ static int repair(char **s)
 	return 0;
 }
 
-/* What every decoded article is checked for: the byte limit, and UTF-8. */
+/* What every decoded article is checked for: UTF-8 (repaired), then the
+ * byte limit on what would be tagged. */
 static int finish_doc(srv_doc *d, size_t max_bytes, char *why, size_t why_n)
 {
+	if (repair(&d->rec.id) || repair(&d->rec.title) || repair(&d->rec.text)) {
+		tagar_record_clear(&d->rec);
+		return fail(why, why_n, "out of memory");
+	}
 	size_t n = strlen(d->rec.title) + strlen(d->rec.text);
 	if (n > max_bytes) {
 		tagar_record_clear(&d->rec);
 		d->too_big = 1;
 		fail(why, why_n, "article of %zu bytes is over the limit of %zu (--max-bytes)", n, max_bytes);
 		return SRV_TOO_BIG;
-	}
-	if (repair(&d->rec.id) || repair(&d->rec.title) || repair(&d->rec.text)) {
-		tagar_record_clear(&d->rec);
-		return fail(why, why_n, "out of memory");
 	}
 	return 0;
 }
@@ -168,11 +169,6 @@ static int blank(const char *s, size_t n)
 int srv_decode_text(const char *body, size_t n, size_t max_bytes, srv_doc *d, char *why, size_t why_n)
 {
 	memset(d, 0, sizeof *d);
-	if (n > max_bytes) {
-		d->too_big = 1;
-		fail(why, why_n, "article of %zu bytes is over the limit of %zu (--max-bytes)", n, max_bytes);
-		return SRV_TOO_BIG;
-	}
 	while (n && *body && strchr(" \t\r\n", *body)) {  /* blank lines before the title */
 		body++;
 		n--;
@@ -317,7 +313,7 @@ static const char *field(const tagar_buf *b)
 	return b->p ? b->p : "";
 }
 
-int srv_form_finish(srv_form *f, srv_doc *d, srv_params *p, char *why, size_t why_n)
+int srv_form_finish(srv_form *f, size_t max_bytes, srv_doc *d, srv_params *p, char *why, size_t why_n)
 {
 	memset(d, 0, sizeof *d);
 	srv_params_default(p);
@@ -334,7 +330,7 @@ int srv_form_finish(srv_form *f, srv_doc *d, srv_params *p, char *why, size_t wh
 	}
 	if (!f->text.len || blank(f->text.p, f->text.len))
 		return fail(why, why_n, "field \"text\" is missing or empty");
-	return srv_decode_text(f->text.p, f->text.len, f->text.len, d, why, why_n);
+	return srv_decode_text(f->text.p, f->text.len, max_bytes, d, why, why_n);
 }
 
 void srv_form_free(srv_form *f)

@@ -7,7 +7,8 @@
  * Errors: a function that can fail returns 0, or -1 with a message in why
  * (why_n bytes) that names the parameter or field at fault; the HTTP layer
  * answers it as 400 {"error": why}.  SRV_TOO_BIG is returned instead when
- * an article is over the byte limit (413).  Decoded strings are malloc'ed
+ * an article is over the byte limit (413): its title and text, after
+ * invalid UTF-8 is repaired (each bad byte becomes U+FFFD's three).  Decoded strings are malloc'ed
  * and owned by the struct that holds them (srv_doc_clear, srv_batch_free,
  * srv_form_free release them). */
 #ifndef TAGAR_SERVE_REQUEST_H
@@ -82,7 +83,7 @@ typedef struct {
 int srv_form_add(srv_form *f, const char *key, const char *data, uint64_t off, size_t size, size_t max_bytes);
 /* The article and the parameters the fields give, Annif's way: limit
  * (default 10) and threshold (default 0) choose the tags. */
-int srv_form_finish(srv_form *f, srv_doc *d, srv_params *p, char *why, size_t why_n);
+int srv_form_finish(srv_form *f, size_t max_bytes, srv_doc *d, srv_params *p, char *why, size_t why_n);
 void srv_form_free(srv_form *f);
 
 #endif

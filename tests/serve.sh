@@ -169,6 +169,12 @@ printf '{"documents": [{"id": 1, "text": "%s"}, {"id": 2, "text": "pajak"}]}' "$
 http 200 "batch document over --max-bytes" -- -H "$J" --data-binary @"$tmp/b3k.json" "$url/v1/models/default/suggest-batch"
 json "$tmp/out" '"max-bytes" in d["results"][0]["error"] and "tags" in d["results"][1]' "only that document refused"
 http 413 "Annif text over --max-bytes" -- --data-urlencode "text@$tmp/3k" "$url/v1/projects/default/suggest"
+# the limit is on what is tagged: each invalid byte becomes U+FFFD's three
+head -c 1000 /dev/zero | tr '\0' '\377' > "$tmp/bad1k"
+http 413 "invalid UTF-8 repaired over --max-bytes" -- -H "$T" --data-binary @"$tmp/bad1k" "$S"
+head -c 300 "$tmp/bad1k" > "$tmp/bad300"
+http 200 "invalid UTF-8 in a form, repaired within --max-bytes" -- --data-urlencode "text@$tmp/bad300" \
+	"$url/v1/projects/default/suggest"
 http 200 "still serving" -- "$url/health"
 stop
 
