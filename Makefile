@@ -243,10 +243,12 @@ install:
 	install -m 644 models/default.tgm $(DESTDIR)$(DATADIR)/default.tgm
 	install -m 644 data/boilerplate.txt $(DESTDIR)$(DATADIR)/boilerplate.txt
 	install -m 644 $(PROGRAMS:%=man/tagar-%.1) $(DESTDIR)$(MANDIR)
+	install -m 644 serve/tagar-serve.service $(DESTDIR)$(DATADIR)/tagar-serve.service
 
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/tagar-%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/tagar-%.1) \
-	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt
+	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt \
+	  $(DESTDIR)$(DATADIR)/tagar-serve.service
 
 bench: all
 	/usr/bin/python3 bench/bench.py
