@@ -223,7 +223,7 @@ static int begin(const srv_config *cfg, struct MHD_Connection *con, request *r)
 		return queue_error(con, r, 404, "no such route: %s %.200s", r->method, r->path);
 	if (cfg->token && !r->to.open && !token_ok(cfg, con))
 		return queue_error(con, r, 401, "this server needs Authorization: Bearer TOKEN");
-	if (!strstr(r->to.allow, r->method) || (!get && strcmp(r->method, "POST")))
+	if (!strcmp(r->to.allow, "POST") ? strcmp(r->method, "POST") != 0 : !get)
 		return queue_error(con, r, 405, "%s takes %s, not %s", r->path, r->to.allow, r->method);
 	if (r->to.no_model)
 		return queue_error(con, r, 404, "no model '%s' is served (GET /v1/models lists them)", r->to.id);
@@ -373,6 +373,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
 		return MHD_YES;
 	if (r->over)
 		return queue_error(con, r, 413, "request body over the limit of %zu bytes (--max-body)", cfg->max_body);
+	/* the post processor hands over the last field when it is destroyed */
+	if (r->pp && MHD_destroy_post_processor(r->pp) != MHD_YES)
+		r->bad_form = 1;
+	r->pp = NULL;
 	if (r->bad_form)
 		return queue_error(con, r, 400, "malformed form body");
 	return answer_post(cfg, con, r);

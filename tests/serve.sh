@@ -3,6 +3,8 @@
 # server on a loopback port, batch order, the Annif alias, the token,
 # reloads under requests, SIGTERM with a request in flight.
 # Usage: tests/serve.sh BINDIR      (run from the top of the source tree)
+# SERVE_WRAP="valgrind ..." runs every server under that command (make
+# valgrind); a memcheck error then fails the exit-status check after SIGTERM.
 suite=serve
 . tests/lib.sh
 serve=$bin/tagar-serve
@@ -16,7 +18,7 @@ fi
 # from its first log line); sets pid and url
 start() {
 	slog=$1; shift
-	"$serve" -l 127.0.0.1:0 "$@" 2> "$slog" &
+	env $SERVE_WRAP "$serve" -l 127.0.0.1:0 "$@" 2> "$slog" &
 	pid=$! port=
 	for _ in $(seq 300); do
 		port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$slog")
@@ -206,11 +208,21 @@ S=$url/v1/models/live/suggest
 	echo $fails > "$tmp/fails"
 ) &
 loop=$!
+# reload N: one more SIGHUP, and wait for the Nth reload's log line (signals
+# that arrive during a reload would count once)
+reload() {
+	kill -HUP $pid
+	for _ in $(seq 300); do
+		[ "$(grep -c "reload: model 'live' loaded" "$tmp/log4")" -ge "$1" ] && return
+		sleep 0.05
+	done
+}
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	cp "$tmp/sample.tgm" "$tmp/m.new" && mv "$tmp/m.new" "$tmp/m.tgm"
-	kill -HUP $pid; sleep 0.1
+	reload $((2 * i - 1))
 	cp models/default.tgm "$tmp/m.new" && mv "$tmp/m.new" "$tmp/m.tgm"
-	kill -HUP $pid; sleep 0.1
+	reload $((2 * i))
+	sleep 0.05  # spread over the requests' run
 done
 wait $loop
 [ "$(cat "$tmp/fails")" = 0 ] && ok || ko "requests failed during reloads: $(cat "$tmp/fails") of 200"
@@ -237,6 +249,27 @@ wait $client
 [ "$(cat "$tmp/slowcode")" = 200 ] && ok || ko "request in flight at SIGTERM: HTTP $(cat "$tmp/slowcode")"
 json "$tmp/slow" 'len(d["results"]) == 300' "the whole answer"
 contains "$tmp/log4" "tagar-serve: stopped" "stopped after the request"
+
+# --- installed: the program, its manual, the systemd unit
+expect 0 "make install DESTDIR" -- make -s install DESTDIR="$tmp/root" PREFIX=/usr
+for f in usr/bin/tagar-serve usr/share/man/man1/tagar-serve.1 usr/share/tagar/tagar-serve.service; do
+	[ -f "$tmp/root/$f" ] && ok || ko "installed $f"
+done
+
+# --- the OpenAPI file describes every route (when python3 can read YAML)
+if python3 -c 'import yaml' 2> /dev/null; then
+	python3 - serve/openapi.yaml > "$tmp/out" 2>&1 << 'EOF'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+want = {"/", "/health", "/metrics", "/v1/models", "/v1/models/{id}", "/v1/models/{id}/suggest",
+        "/v1/models/{id}/suggest-batch", "/v1/projects", "/v1/projects/{id}", "/v1/projects/{id}/suggest"}
+assert d["openapi"].startswith("3."), d["openapi"]
+assert set(d["paths"]) == want, set(d["paths"]) ^ want
+EOF
+	[ $? -eq 0 ] && ok || { ko "serve/openapi.yaml"; sed 's/^/  | /' "$tmp/out" | tail -3; }
+else
+	echo "serve: python3-yaml not installed: the OpenAPI file's check skipped"
+fi
 
 # --- usage and start-up errors
 expect 2 "unknown option" -- "$serve" --bogus
