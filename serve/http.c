@@ -199,23 +199,27 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
 	return srv_form_add(&r->form, key, data, off, size, r->cfg->max_bytes) ? MHD_NO : MHD_YES;
 }
 
+/* What begin() decides besides an answer queued (an MHD result). */
+enum { ANSWER_NOW = -1, READ_BODY = -2 };
+
 /* The content types each POST route takes; the Annif route's form is read
  * by libmicrohttpd's post processor (URL-encoded or multipart). */
 static int accept_body(struct MHD_Connection *con, request *r)
 {
 	if (r->to.route == R_SUGGEST)
 		return content_type_is(con, "application/json") || content_type_is(con, "text/plain") ?
-			       0 : queue_error(con, r, 415, "Content-Type must be application/json or text/plain");
+			       READ_BODY : queue_error(con, r, 415, "Content-Type must be application/json or text/plain");
 	if (r->to.route == R_BATCH)
 		return content_type_is(con, "application/json") ?
-			       0 : queue_error(con, r, 415, "Content-Type must be application/json");
+			       READ_BODY : queue_error(con, r, 415, "Content-Type must be application/json");
 	r->pp = MHD_create_post_processor(con, 8192, form_field, r);
-	return r->pp ? 0 : queue_error(con, r, 415, "Content-Type must be application/x-www-form-urlencoded or "
-					      "multipart/form-data, with a field \"text\"");
+	return r->pp ? READ_BODY : queue_error(con, r, 415, "Content-Type must be application/x-www-form-urlencoded "
+						      "or multipart/form-data, with a field \"text\"");
 }
 
-/* The checks made as soon as the headers are in; an answer queued here
- * (an error) means the body is never read. */
+/* The checks made as soon as the headers are in: an error answered at
+ * once (the body is never read; the MHD result is returned), ANSWER_NOW
+ * for a GET, or READ_BODY. */
 static int begin(const srv_config *cfg, struct MHD_Connection *con, request *r)
 {
 	int get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
@@ -228,7 +232,7 @@ static int begin(const srv_config *cfg, struct MHD_Connection *con, request *r)
 	if (r->to.no_model)
 		return queue_error(con, r, 404, "no model '%s' is served (GET /v1/models lists them)", r->to.id);
 	if (get)
-		return -1;  /* answered right away, below */
+		return ANSWER_NOW;
 	if (body_too_big(cfg, con))
 		return queue_error(con, r, 413, "request body over the limit of %zu bytes (--max-body)", cfg->max_body);
 	return accept_body(con, r);
@@ -361,7 +365,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
 		if (!(r = *req_cls = request_new(cfg, url, method)))
 			return MHD_NO;
 		int rc = begin(cfg, con, r);
-		return rc < 0 ? answer_get(cfg, con, r) : r->answered ? rc : MHD_YES;
+		return rc == ANSWER_NOW ? answer_get(cfg, con, r) : rc == READ_BODY ? MHD_YES : rc;
 	}
 	if (*size) {
 		if (!r->answered)
