@@ -34,6 +34,7 @@ typedef struct {
 	size_t received;        /* body bytes, kept or not */
 	int over;               /* the body went over max_body */
 	int bad_form;           /* the post processor refused the form */
+	int timed_out;          /* the body took longer than --timeout: closed */
 	int answered;           /* a response is queued */
 	struct MHD_PostProcessor *pp;   /* the Annif route's form */
 	srv_form form;
@@ -368,6 +369,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *con, const char 
 		return rc == ANSWER_NOW ? answer_get(cfg, con, r) : rc == READ_BODY ? MHD_YES : rc;
 	}
 	if (*size) {
+		/* libmicrohttpd's timeout is on idleness: a body trickled in byte
+		 * by byte would hold a connection for ever, so the whole body has
+		 * --timeout seconds too, and past them the connection is closed */
+		if (since(&r->t0) > cfg->timeout) {
+			r->timed_out = 1;
+			return MHD_NO;
+		}
 		if (!r->answered)
 			take_body(cfg, r, data, *size);
 		*size = 0;
@@ -403,7 +411,8 @@ static void log_request(int fd, const request *r, double seconds)
 	tagar_json_string(f, r->method, strlen(r->method));
 	fputs(", \"path\": ", f);
 	tagar_json_string(f, r->path, strlen(r->path));
-	fprintf(f, ", \"status\": %u, \"bytes\": %zu, \"us\": %.0f}\n", r->status, r->bytes, seconds * 1e6);
+	fprintf(f, ", \"status\": %u, \"bytes\": %zu, \"us\": %.0f%s}\n", r->status, r->bytes, seconds * 1e6,
+		r->timed_out ? ", \"closed\": \"body over --timeout\"" : "");
 	long n = ftell(f);
 	fclose(f);
 	if (n > 0 && n < (long)sizeof line && write(fd, line, (size_t)n) < 0)

@@ -158,7 +158,7 @@ n=$(grep -c '"status": ' "$tmp/log")
 stop
 
 # --- limits: body and article size (413), the connection's body dropped
-start "$tmp/log2" --max-body 4096 --max-bytes 2048
+start "$tmp/log2" --max-body 4096 --max-bytes 2048 --timeout 1
 S=$url/v1/models/default/suggest
 head -c 5000 /dev/zero | tr '\0' 'a' > "$tmp/5k"
 http 413 "body over --max-body" -- -H "$T" --data-binary @"$tmp/5k" "$S"
@@ -177,6 +177,23 @@ http 413 "invalid UTF-8 repaired over --max-bytes" -- -H "$T" --data-binary @"$t
 head -c 300 "$tmp/bad1k" > "$tmp/bad300"
 http 200 "invalid UTF-8 in a form, repaired within --max-bytes" -- --data-urlencode "text@$tmp/bad300" \
 	"$url/v1/projects/default/suggest"
+# a body trickled in, a byte every 0.2 s, is cut off after --timeout (1 s),
+# though the connection is never idle that long
+python3 - "$port" > "$tmp/out" 2>&1 << 'EOF'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /v1/models/default/suggest HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+          b"Content-Length: 1000\r\n\r\n")
+t0 = time.time()
+try:
+    while time.time() - t0 < 6:
+        s.sendall(b"a")
+        time.sleep(0.2)
+    print("still open after 6 s")
+except OSError:
+    print("closed after %.1f s" % (time.time() - t0))
+EOF
+contains "$tmp/out" "closed after" "a trickled body is cut off after --timeout"
 http 200 "still serving" -- "$url/health"
 stop
 
