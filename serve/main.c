@@ -127,15 +127,17 @@ static int parse_args(options *o, int argc, char **argv)
 static struct addrinfo *listen_addr(const char *spec)
 {
 	char host[256];
-	const char *colon = strrchr(spec, ':'), *port = colon ? colon + 1 : spec;
+	const char *colon = strrchr(spec, ':'), *port = colon ? colon + 1 : spec, *h = spec;
 	size_t n = colon ? (size_t)(colon - spec) : 0;
-	if (n >= 2 && spec[0] == '[' && spec[n - 1] == ']')
-		spec++, n -= 2;
-	if (n >= sizeof host || !*port) {
-		fprintf(stderr, "tagar-serve: --listen '%s': want ADDR:PORT\n", spec);
+	double p;
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']')  /* [IPv6] */
+		h++, n -= 2;
+	if (n >= sizeof host || tagar_parse_double(port, &p) || p < 0 || p > 65535 ||
+	    strspn(port, "0123456789") != strlen(port)) {
+		fprintf(stderr, "tagar-serve: --listen '%s': want ADDR:PORT, PORT from 0 to 65535\n", spec);
 		return NULL;
 	}
-	memcpy(host, spec, n);
+	memcpy(host, h, n);
 	host[n] = 0;
 	struct addrinfo hints = {.ai_flags = AI_NUMERICSERV, .ai_socktype = SOCK_STREAM}, *ai = NULL;
 	int rc = getaddrinfo(n ? host : "127.0.0.1", port, &hints, &ai);

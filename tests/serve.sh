@@ -296,6 +296,8 @@ contains "$tmp/err" "invalid model 'a b=models/default.tgm'" "bad id named"
 expect 3 "missing model" -- "$serve" -m "x=$tmp/none.tgm"
 contains "$tmp/err" "none.tgm" "missing model named"
 expect 3 "bad address" -- "$serve" -l 'nowhere.invalid:80'
+expect 3 "port out of range" -- "$serve" -l 127.0.0.1:99999
+contains "$tmp/err" "PORT from 0 to 65535" "bad port named"
 expect 0 "--help" -- "$serve" --help
 contains "$tmp/out" "--listen" "help lists --listen"
 
