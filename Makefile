@@ -16,7 +16,7 @@ MANDIR = $(PREFIX)/share/man/man1
 
 # The programs: tagar-NAME is built from NAME/*.c and the library
 # (lib/*.c), and man/tagar-NAME.1 is its manual.
-PROGRAMS = train classify
+PROGRAMS = train classify feeds
 
 CC ?= cc
 OPT ?= -O3
@@ -31,7 +31,7 @@ WARN = -std=c11 -Wall -Wextra -Werror
 # headers in /usr/include.
 # raptor2 reads SKOS vocabularies (lib/skos.c), which only training
 # reaches: with --as-needed, tagar-classify does not load it.
-PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2
+PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2 libcurl sqlite3
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm
 NOPC_LIBS ?= -lsvm -llinear -lstemmer

@@ -7,8 +7,9 @@
 # root; installs only what is missing.  `make deps` runs this script.
 set -e
 build="build-essential pkg-config libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev
-	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev libraptor2-dev"
-test="python3"
+	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev libraptor2-dev
+	libcurl4-openssl-dev libsqlite3-dev"
+test="python3 libxml2-utils"
 missing=""
 for p in $build $test; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -662,6 +662,17 @@ typedef struct {
 	 * not written back. */
 	int (*each)(const tagar_feed_item *it, int index, void *ud);
 	void *ud;
+	/* NULL, or asked before each item is tagged (also an empty one): 0
+	 * passes it over, with no record and no error (tagar-feeds: an item its
+	 * archive holds). */
+	int (*want)(const tagar_feed_item *it, void *ud);
+	/* NULL, or told after each item's record went to out: s its scores, or
+	 * NULL and error the message of its error record; it NULL when the
+	 * feed itself cannot be read further (error says why).  ud is o->ud. */
+	void (*done)(const tagar_feed_item *it, const tagar_tag_score *s, const char *error, void *ud);
+	/* NULL, or name, value, ..., NULL: string fields every item's record
+	 * shows after its link and date (tagar-feeds: the feed's URL) */
+	const char *const *extra;
 } tagar_feedtag_opts;
 
 /* Tags every item of the feed in buf (UTF-8, or in the encoding its XML

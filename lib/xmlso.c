@@ -31,7 +31,8 @@ static int bind_all(tagar_xml *x)
 	       BIND(x, xmlCtxtGetLastError) && BIND(x, xmlCtxtReadMemory) && BIND(x, xmlDocDumpMemoryEnc) &&
 	       BIND(x, xmlDocGetRootElement) && BIND(x, xmlEncodeSpecialChars) && BIND(x, xmlFreeDoc) &&
 	       BIND(x, xmlFreeNode) && BIND(x, xmlFreeParserCtxt) && BIND(x, xmlGetLineNo) && BIND(x, xmlGetProp) &&
-	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
+	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewDoc) && BIND(x, xmlDocSetRootElement) &&
+	       BIND(x, xmlNewNs) && BIND(x, xmlNewTextChild) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
 	       BIND(x, xmlNewText) && BIND(x, xmlNodeGetContent) && BIND(x, xmlStrcasecmp) && BIND(x, xmlStrcmp) &&
 	       BIND(x, xmlUnlinkNode) && BIND(x, xmlReaderForMemory) && BIND(x, xmlTextReaderRead) &&
 	       BIND(x, xmlTextReaderNext) && BIND(x, xmlTextReaderNodeType) && BIND(x, xmlTextReaderDepth) &&
