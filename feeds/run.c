@@ -67,7 +67,8 @@ static const char *not_a_feed(const char *body, size_t len)
 	case TAGAR_DOC_FEED:
 		return NULL;
 	case TAGAR_DOC_HTML:
-		return "an HTML page, not a feed";
+		return tagar_is_opml(body, len) ? "an OPML list, not a feed (name a list as a local file)"
+						 : "an HTML page, not a feed";
 	default:
 		return len ? "not a feed (no XML)" : "empty response, not a feed";
 	}

@@ -90,7 +90,8 @@ int tagar_is_opml(const char *buf, size_t len)
 {
 	const char *end = buf + len, *s = skip_blanks(skip_bom(buf, end), end);
 	size_t n = 0;
-	return named(root_name(s, end, &n), n, "opml");
+	const char *local = root_name(s, end, &n);  /* before n is read */
+	return named(local, n, "opml");
 }
 
 tagar_doc_format tagar_sniff(const char *buf, size_t len)
