@@ -162,9 +162,11 @@ static int list_line(const char *s, size_t n, long line, tagar_source_fn fn, voi
 {
 	while (n && strchr(" \t\r", s[n - 1]))
 		n--;
-	size_t skip = strspn(s, " \t");
+	size_t skip = 0;
+	while (skip < n && (s[skip] == ' ' || s[skip] == '\t'))  /* s is not NUL-terminated */
+		skip++;
 	s += skip;
-	n = n > skip ? n - skip : 0;
+	n -= skip;
 	if (n == 0 || *s == '#')
 		return 0;
 	size_t ulen = 0;
