@@ -30,7 +30,8 @@ WARN = -std=c11 -Wall -Wextra -Werror
 # spelled here: libsvm's svm.h is in /usr/include/libsvm, the others'
 # headers in /usr/include.
 # raptor2 reads SKOS vocabularies (lib/skos.c), which only training
-# reaches: with --as-needed, tagar-classify does not load it.
+# reaches: with --as-needed, tagar-classify does not load it.  libcurl
+# (lib/fetch.c) and SQLite (lib/archive.c) likewise only tagar-feeds.
 PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2 libcurl sqlite3
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what tagar needs on Debian 12 to build and to run `make check`:
 # the compiler and make, the -dev packages of the libraries it uses, and
-# python3 (the CLI tests check JSON output with it).  Optional test tools
+# python3 (the CLI tests check JSON output with it, and tests/feedserver.py
+# serves tagar-feeds' fixtures) and xmllint (libxml2-utils: the per-tag feeds).  Optional test tools
 # (the id_ID.UTF-8 locale, GNU parallel, valgrind, clang) are not installed:
 # the tests that need them skip with a message.  Uses sudo unless run as
 # root; installs only what is missing.  `make deps` runs this script.

@@ -1,7 +1,9 @@
 /*
- * tagar.h - the one public header of libtagar, the code shared by
- * tagar-train, tagar-classify and the programs to come.  Programs are
- * built with -Iinclude only, so this is all they can include; the
+ * tagar.h - the public header of libtagar, the code shared by
+ * tagar-train, tagar-classify, tagar-feeds and the programs to come (the
+ * feed poller's parts have theirs beside it: tagar_feedio.h,
+ * tagar_fetch.h, tagar_archive.h).  Programs are built with -Iinclude
+ * only, so these are all they can include; the
  * library's own headers (lib/internal.h and the rest) are for lib/, the
  * tests and the fuzzers.
  *

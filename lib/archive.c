@@ -12,10 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The statements a run executes once per item, prepared once per handle
+ * (preparing one costs more than inserting a row). */
+enum { ST_ITEM_HASH, ST_PUT_NEW, ST_PUT_REPLACE, ST_TAGS_DELETE, ST_TAGS_INSERT, ST_COUNT };
+
 struct tagar_archive {
 	sqlite3 *db;
 	char *path;
 	int fts;
+	sqlite3_stmt *st[ST_COUNT];
 };
 
 static const char SCHEMA[] =
@@ -58,6 +63,16 @@ static sqlite3_stmt *prepare(tagar_archive *a, const char *sql, tagar_err *err)
 	if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK)
 		db_fail(a, err, "cannot prepare a statement");
 	return st;
+}
+
+/* The cached statement i, reset and unbound, prepared on first use. */
+static sqlite3_stmt *cached(tagar_archive *a, int i, const char *sql, tagar_err *err)
+{
+	if (!a->st[i])
+		return a->st[i] = prepare(a, sql, err);
+	sqlite3_reset(a->st[i]);
+	sqlite3_clear_bindings(a->st[i]);
+	return a->st[i];
 }
 
 static int user_version(tagar_archive *a, int *v, tagar_err *err)
@@ -133,6 +148,8 @@ void tagar_archive_close(tagar_archive **ap)
 	if (!ap || !*ap)
 		return;
 	tagar_archive *a = *ap;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(a->st[i]);
 	sqlite3_close_v2(a->db);
 	free(a->path);
 	free(a);
@@ -248,7 +265,7 @@ int tagar_archive_feed_failed(tagar_archive *a, long long feed, const char *reas
 
 int tagar_archive_item_hash(tagar_archive *a, long long feed, const char *key, char hash[17], tagar_err *err)
 {
-	sqlite3_stmt *st = prepare(a, "SELECT hash FROM items WHERE feed = ? AND key = ?", err);
+	sqlite3_stmt *st = cached(a, ST_ITEM_HASH, "SELECT hash FROM items WHERE feed = ? AND key = ?", err);
 	if (!st)
 		return TAGAR_EIO;
 	sqlite3_bind_int64(st, 1, feed);
@@ -261,7 +278,7 @@ int tagar_archive_item_hash(tagar_archive *a, long long feed, const char *key, c
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : db_fail(a, err, "cannot look up an item");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);  /* no read transaction left open */
 	return rc;
 }
 
@@ -281,30 +298,34 @@ void tagar_archive_rollback(tagar_archive *a)
 		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* The item's tags: the old ones deleted first when it had some (replace). */
 static int put_tags(tagar_archive *a, long long item, int n, const char *const *tags, const double *scores,
-		    tagar_err *err)
+		    int replace, tagar_err *err)
 {
-	sqlite3_stmt *del = prepare(a, "DELETE FROM item_tags WHERE item = ?", err);
-	if (del)
-		sqlite3_bind_int64(del, 1, item);
-	if (run(a, del, "cannot replace tags", err))
+	sqlite3_stmt *del = replace ? cached(a, ST_TAGS_DELETE, "DELETE FROM item_tags WHERE item = ?", err) : NULL;
+	if (replace && !del)
 		return TAGAR_EIO;
-	sqlite3_stmt *st = prepare(a, "INSERT OR REPLACE INTO item_tags(item, tag, score) VALUES (?, ?, ?)", err);
+	if (del) {
+		sqlite3_bind_int64(del, 1, item);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			return db_fail(a, err, "cannot replace tags");
+	}
+	sqlite3_stmt *st = cached(a, ST_TAGS_INSERT, "INSERT OR REPLACE INTO item_tags(item, tag, score) VALUES (?, ?, ?)",
+				  err);
 	int rc = st ? 0 : TAGAR_EIO;
 	for (int i = 0; !rc && i < n; i++) {
+		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, item);
 		bind_text(st, 2, tags[i]);
 		sqlite3_bind_double(st, 3, scores[i]);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(a, err, "cannot store tags");
-		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
 int tagar_archive_put(tagar_archive *a, long long feed, const tagar_archive_item *it, int replace, tagar_err *err)
 {
-	sqlite3_stmt *st = prepare(a,
+	sqlite3_stmt *st = cached(a, replace ? ST_PUT_REPLACE : ST_PUT_NEW,
 				   replace ? "INSERT INTO items(feed, key, hash, rid, link, title, date, published, text,"
 					     " record, model, tagged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 					     " ?11, ?12) ON CONFLICT(feed, key) DO UPDATE SET hash = ?3, rid = ?4,"
@@ -330,8 +351,8 @@ int tagar_archive_put(tagar_archive *a, long long feed, const tagar_archive_item
 	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(a, err, "cannot store an item");
 	if (rc == 1 && sqlite3_step(st) != SQLITE_DONE)
 		rc = db_fail(a, err, "cannot store an item");
-	sqlite3_finalize(st);
-	if (rc == 1 && put_tags(a, id, it->ntags, it->tags, it->scores, err))
+	sqlite3_reset(st);
+	if (rc == 1 && put_tags(a, id, it->ntags, it->tags, it->scores, replace, err))
 		return TAGAR_EIO;
 	return rc;
 }
@@ -420,7 +441,7 @@ int tagar_archive_retagged(tagar_archive *a, long long id, const char *record, c
 	}
 	if (run(a, st, "cannot store a retagged item", err))
 		return TAGAR_EIO;
-	return put_tags(a, id, ntags, tags, scores, err);
+	return put_tags(a, id, ntags, tags, scores, 1, err);
 }
 
 /* ------------------------------------------------------- per-tag feeds */
