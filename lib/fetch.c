@@ -285,17 +285,13 @@ static void unlink_active(tagar_fetcher *f, transfer *t)
 		}
 }
 
-int tagar_fetcher_run(tagar_fetcher *f, int wait_ms, tagar_fetched_fn fn, void *ud)
+/* Drives the transfers and finishes the ones done: how many, or -1. */
+static int drive(tagar_fetcher *f, tagar_fetched_fn fn, void *ud)
 {
-	start_queued(f, fn, ud);
-	int still = 0;
-	if (curl_multi_perform(f->multi, &still) != CURLM_OK ||
-	    (still && curl_multi_poll(f->multi, NULL, 0, wait_ms, NULL) != CURLM_OK) ||
-	    curl_multi_perform(f->multi, &still) != CURLM_OK)
-		return TAGAR_EIO;
-	CURLMsg *m;
-	int left;
-	while ((m = curl_multi_info_read(f->multi, &left))) {
+	int still = 0, done = 0, left;
+	if (curl_multi_perform(f->multi, &still) != CURLM_OK)
+		return -1;
+	for (CURLMsg *m; (m = curl_multi_info_read(f->multi, &left));) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		transfer *t = NULL;
@@ -305,7 +301,23 @@ int tagar_fetcher_run(tagar_fetcher *f, int wait_ms, tagar_fetched_fn fn, void *
 		unlink_active(f, t);
 		f->running--;
 		finish(f, t, code, fn, ud);
+		done++;
 	}
+	return done;
+}
+
+int tagar_fetcher_run(tagar_fetcher *f, int wait_ms, tagar_fetched_fn fn, void *ud)
+{
+	start_queued(f, fn, ud);
+	int done = drive(f, fn, ud);
+	/* nothing finished: wait for the sockets, a timeout or a wakeup.
+	 * curl_multi_poll waits even with no transfer running (unlike
+	 * curl_multi_wait), so a caller waiting for other work (tagar-feeds'
+	 * tagging threads) sleeps until tagar_fetcher_wakeup, not spins */
+	if (done == 0 && (curl_multi_poll(f->multi, NULL, 0, wait_ms, NULL) != CURLM_OK || (done = drive(f, fn, ud)) < 0))
+		return TAGAR_EIO;
+	if (done < 0)
+		return TAGAR_EIO;
 	start_queued(f, fn, ud);
 	return f->queued + f->running;
 }
