@@ -359,9 +359,51 @@ int tagar_archive_put(tagar_archive *a, long long feed, const tagar_archive_item
 
 /* ---------------------------------------------------------------- query */
 
+static int fts_plain(const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if (!(c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' ||
+		      (c == '*' && i == n - 1 && i > 0)))
+			return 0;
+	}
+	return 1;
+}
+
+/* --search WORDS as an FTS5 query: words (and prefix* words) and the
+ * operators AND, OR, NOT as they are; any other word quoted, so "e-ktp"
+ * or a stray quote is searched for, not a syntax error. */
+static int fts_query(const char *words, tagar_buf *q)
+{
+	int rc = 0;
+	for (const char *s = words; !rc && *s;) {
+		s += strspn(s, " \t\r\n");
+		size_t n = strcspn(s, " \t\r\n");
+		if (!n)
+			break;
+		if (q->len)
+			rc = tagar_buf_append(q, " ", 1);
+		int op = (n == 3 && (!strncmp(s, "AND", 3) || !strncmp(s, "NOT", 3))) || (n == 2 && !strncmp(s, "OR", 2));
+		if (op || fts_plain(s, n)) {
+			rc = rc || tagar_buf_append(q, s, n);
+		} else {
+			rc = rc || tagar_buf_append(q, "\"", 1);
+			for (size_t i = 0; !rc && i < n; i++)
+				rc = tagar_buf_append(q, s[i] == '"' ? "\"\"" : s + i, s[i] == '"' ? 2 : 1);
+			rc = rc || tagar_buf_append(q, "\"", 1);
+		}
+		s += n;
+	}
+	return rc || tagar_buf_append(q, "", 0);
+}
+
 int tagar_archive_select(tagar_archive *a, const tagar_archive_query *q, int (*fn)(const char *record, void *ud),
 			 void *ud, tagar_err *err)
 {
+	tagar_archive_query blank = *q;
+	if (q->search && !q->search[strspn(q->search, " \t\r\n")])
+		blank.search = NULL;  /* no words: no filter (FTS5 would call it a syntax error) */
+	q = &blank;
 	tagar_buf sql = {0};
 	const char *head = "SELECT i.record FROM items i JOIN feeds f ON f.id = i.feed WHERE 1";
 	int rc = tagar_buf_append(&sql, head, strlen(head));
@@ -383,7 +425,13 @@ int tagar_archive_select(tagar_archive *a, const tagar_archive_query *q, int (*f
 	bind_text(st, 1, q->tag);
 	bind_text(st, 2, q->feed);
 	sqlite3_bind_int64(st, 3, q->since);
-	bind_text(st, 4, q->search);
+	tagar_buf fq = {0};
+	if (q->search && a->fts && fts_query(q->search, &fq)) {
+		sqlite3_finalize(st);
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	}
+	bind_text(st, 4, q->search && a->fts ? fq.p : q->search);
+	tagar_buf_free(&fq);  /* bound as a copy (SQLITE_TRANSIENT) */
 	sqlite3_bind_int64(st, 5, q->limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *rec = sqlite3_column_text(st, 0);

@@ -134,6 +134,11 @@ lines "$tmp/out" 3 "query --since --limit"
 expect 0 "query --search" -- "$feeds" query --db "$db" --search diperbarui
 lines "$tmp/out" 1 "query --search finds the edited title"
 contains "$tmp/out" "/changing/1\"" "query --search: the right item"
+expect 0 "query --search with punctuation (no FTS5 syntax error)" -- "$feeds" query --db "$db" --search 'e-ktp "x'
+expect 0 "query --search of no words" -- "$feeds" query --db "$db" --search ' '
+lines "$tmp/out" "$total" "query --search of no words: every item"
+expect 0 "query --search with operators" -- "$feeds" query --db "$db" --search 'diperbarui OR zzzz'
+lines "$tmp/out" 1 "query --search OR"
 expect 2 "query --since nonsense" -- "$feeds" query --db "$db" --since yesterday
 contains "$tmp/err" "--since: 'yesterday'" "bad --since named"
 expect 3 "query a missing archive" -- "$feeds" query --db "$tmp/none.db"
