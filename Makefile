@@ -332,6 +332,11 @@ valgrind:
 	$(VG) bin/tagar-classify -m $(VG_OUT)/rbf.tgm -j 1 -a data/sample-eval.jsonl > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm --eval data/sample-eval.jsonl > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm --info > /dev/null
+	rm -rf $(VG_OUT)/feeds.db* $(VG_OUT)/tags
+	$(VG) bin/tagar-feeds -q -m $(VG_OUT)/sample.tgm --db $(VG_OUT)/feeds.db --per-tag-feeds $(VG_OUT)/tags \
+	  tests/fixtures/antara.rss tests/fixtures/poskota.atom > /dev/null
+	$(VG) bin/tagar-feeds query --db $(VG_OUT)/feeds.db --search 'suap OR banjir' > /dev/null
+	$(VG) bin/tagar-feeds retag -q -j 2 -m $(VG_OUT)/bigram.tgm --db $(VG_OUT)/feeds.db
 	head -c 3000 $(VG_OUT)/sample.tgm > $(VG_OUT)/truncated.tgm
 	$(VG) bin/tagar-classify -m $(VG_OUT)/truncated.tgm data/sample-article.txt 2> /dev/null; \
 	  rc=$$?; [ $$rc -eq 3 ] || { echo "corrupt model: exit $$rc, want 3"; exit 1; }

@@ -190,7 +190,7 @@ static void finish(tagar_fetcher *f, transfer *t, CURLcode code, tagar_fetched_f
 	else if (status >= 400)
 		snprintf(why, sizeof why, "HTTP %ld", status);
 	else if (status >= 300 && status != 304)
-		snprintf(why, sizeof why, "HTTP %ld without a usable Location", status);
+		snprintf(why, sizeof why, "HTTP %ld, a redirect not followed", status);
 	if (!t->body.p && !why[0] && tagar_buf_append(&t->body, "", 0))
 		snprintf(why, sizeof why, "out of memory");
 	tagar_fetched r = {t->url, t->ud, status, !why[0] && status == 304, why[0] ? NULL : t->body.p, t->body.len,
@@ -244,9 +244,7 @@ tagar_fetcher *tagar_fetcher_new(const tagar_fetch_opts *o, tagar_err *err)
 	f->o.connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000;
 	f->o.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 60000;
 	f->o.max_bytes = o->max_bytes ? o->max_bytes : (size_t)16 << 20;
-	f->o.max_redirects = o->max_redirects ? (o->max_redirects < 0 ? 0 : o->max_redirects) : 5;
-	if (o->max_redirects < 0)
-		f->o.max_redirects = -1;
+	f->o.max_redirects = o->max_redirects ? o->max_redirects : 5;  /* < 0: none followed */
 	snprintf(f->user_agent, sizeof f->user_agent, "%s", o->user_agent ? o->user_agent : "tagar/" TAGAR_VERSION);
 	return f;
 }

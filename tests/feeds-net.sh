@@ -66,6 +66,9 @@ theirs = [json.loads(l) for l in open(sys.argv[2])]
 assert ours == theirs and ours, (ours, theirs)
 PY
 
+expect 1 "--max-redirects 0" -- "$feeds" -m "$model" --db "$tmp/redirect.db" --max-redirects 0 "$base/redirect.xml"
+contains "$tmp/err" "$base/redirect.xml: HTTP 301, a redirect not followed" "redirect not followed, said so"
+
 # --- run again: nothing new; the failing feeds wait for their backoff;
 # the feeds with validators cost a 304
 expect 0 "second run" -- run "$tmp/feeds.opml"
