@@ -174,9 +174,31 @@ static void done(const tagar_feed_item *it, const tagar_tag_score *s, const char
 	}
 }
 
+/* A feed that says (or is taken to be) UTF-8 with invalid bytes in it:
+ * the bytes replaced by U+FFFD, as tagar-classify does, so one stray
+ * Windows-1252 quote does not cost the feed; said on stderr. */
+static void repair_utf8(feed_job *j)
+{
+	size_t bom, len;
+	long bad;
+	if (tagar_wide_encoding(j->body, j->len, &bom) || tagar_xml_other_encoding(j->body, j->len) ||
+	    tagar_utf8_invalid(j->body, j->len) < 0)
+		return;
+	char *fixed = tagar_utf8_repair(j->body, j->len, &len, &bad);
+	if (!fixed)
+		return;  /* out of memory: libxml2 will refuse the feed, and say so */
+	free(j->body);
+	j->body = fixed;
+	j->len = len;
+	flockfile(stderr);
+	fprintf(stderr, "tagar-feeds: %s: warning: %ld invalid UTF-8 byte(s) replaced by U+FFFD\n", j->url, bad);
+	funlockfile(stderr);
+}
+
 static void tag_job(worker *w, feed_job *j)
 {
 	double t0 = mono();
+	repair_utf8(j);
 	job_run r = {.w = w, .j = j};
 	r.out = open_memstream(&r.outbuf, &r.outlen);
 	if (!r.out) {

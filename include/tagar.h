@@ -246,6 +246,9 @@ const char *tagar_wide_encoding(const char *s, size_t n, size_t *bom);
 /* Such a document in UTF-8 (iconv), malloc'ed and NUL-terminated; NULL
  * with the reason (the byte of an invalid character) in err. */
 char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err);
+/* Whether s is an XML document whose declaration names an encoding other
+ * than UTF-8 (libxml2 then decodes it: invalid UTF-8 is no fault of its). */
+int tagar_xml_other_encoding(const char *s, size_t n);
 
 /* ------------------------------------------------------- HTML and feeds */
 

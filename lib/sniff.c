@@ -168,3 +168,14 @@ char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err
 	}
 	return out;
 }
+
+/* A declaration naming another encoding: libxml2 converts; no repair. */
+int tagar_xml_other_encoding(const char *s, size_t n)
+{
+	const char *end = memchr(s, '>', n < 200 ? n : 200), *e;
+	if (n < 5 || memcmp(s, "<?xml", 5) != 0 || !end)
+		return 0;
+	for (e = s; e + 9 < end && strncmp(e, "encoding=", 9) != 0; e++)
+		;
+	return e + 9 < end && strncasecmp(e + 10, "utf-8", 5) != 0 && strncasecmp(e + 10, "utf8", 4) != 0;
+}

@@ -69,6 +69,10 @@ PY
 expect 1 "--max-redirects 0" -- "$feeds" -m "$model" --db "$tmp/redirect.db" --max-redirects 0 "$base/redirect.xml"
 contains "$tmp/err" "$base/redirect.xml: HTTP 301, a redirect not followed" "redirect not followed, said so"
 
+expect 0 "invalid UTF-8 repaired" -- "$feeds" -m "$model" --db "$tmp/utf8.db" "$base/badutf8.xml"
+lines "$tmp/out" 2 "a feed with an invalid byte keeps its items"
+contains "$tmp/err" "$base/badutf8.xml: warning: 1 invalid UTF-8 byte(s) replaced by U+FFFD" "repair said"
+
 # --- run again: nothing new; the failing feeds wait for their backoff;
 # the feeds with validators cost a 304
 expect 0 "second run" -- run "$tmp/feeds.opml"

@@ -14,6 +14,7 @@ Paths:
   /etag.xml                    a feed with validators (304 on a match)
   /changing.xml                items that change between runs: /control?changing=V
   /gzip.xml                    gzip-encoded when the client accepts it
+  /badutf8.xml                 a stray Windows-1252 byte in a feed that says UTF-8
   /error500.xml, /slow.xml (5 s), /loop (redirect loop), /redirect.xml (301 to
   /feed/1.xml), /truncated.xml (Content-Length longer than the body),
   /big.xml (about 2.5 MB), /page.html, /invalid.xml, /missing.xml (404)
@@ -156,6 +157,9 @@ class Handler(BaseHTTPRequestHandler):
                 with LOCK:
                     STATS["gzip"] += 1
                 return self.send(200, gzip.compress(body), headers={"Content-Encoding": "gzip"})
+            return self.send(200, body)
+        if p == "/badutf8.xml":  # one Windows-1252 quote in a feed that says UTF-8
+            body = rss("badutf8", articles("badutf8", 2)).encode().replace(b"<title>", b"<title>\x93", 1)
             return self.send(200, body)
         if p == "/error500.xml":
             return self.send(500, b"internal error", "text/plain")
