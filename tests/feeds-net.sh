@@ -69,6 +69,10 @@ PY
 expect 1 "--max-redirects 0" -- "$feeds" -m "$model" --db "$tmp/redirect.db" --max-redirects 0 "$base/redirect.xml"
 contains "$tmp/err" "$base/redirect.xml: HTTP 301, a redirect not followed" "redirect not followed, said so"
 
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+expect 1 "connection refused" -- "$feeds" -m "$model" --db "$tmp/refused.db" "http://127.0.0.1:$closed/feed.xml" "$base/feed/1.xml"
+contains "$tmp/err" "http://127.0.0.1:$closed/feed.xml: Failed to connect" "refused connection reported with its URL"
+lines "$tmp/out" 5 "the other feed goes on"
 expect 0 "invalid UTF-8 repaired" -- "$feeds" -m "$model" --db "$tmp/utf8.db" "$base/badutf8.xml"
 lines "$tmp/out" 2 "a feed with an invalid byte keeps its items"
 contains "$tmp/err" "$base/badutf8.xml: warning: 1 invalid UTF-8 byte(s) replaced by U+FFFD" "repair said"
