@@ -6,10 +6,12 @@
 # (the id_ID.UTF-8 locale, GNU parallel, valgrind, clang) are not installed:
 # the tests that need them skip with a message.  Uses sudo unless run as
 # root; installs only what is missing.  `make deps` runs this script.
+# libcurl's headers are libcurl4-gnutls-dev: libraptor2-dev depends on it,
+# and libcurl4-openssl-dev would remove both.
 set -e
 build="build-essential pkg-config libsvm-dev liblinear-dev libutf8proc-dev libstemmer-dev
 	libcjson-dev libxxhash-dev libpcre2-dev libxml2-dev zlib1g-dev libraptor2-dev
-	libcurl4-openssl-dev libsqlite3-dev"
+	libcurl4-gnutls-dev libsqlite3-dev"
 test="python3 libxml2-utils"
 missing=""
 for p in $build $test; do
