@@ -262,7 +262,7 @@ int run_feeds(const options *o, const tagar_model *m, const char *model_id)
 	const tagar_fetch_opts fo = {o->parallel, o->connect_timeout_ms, o->timeout_ms, o->max_bytes, o->max_redirects,
 				     "tagar-feeds/" TAGAR_VERSION " (tagar)"};
 	r.window = o->parallel + 2 * threads;
-	if (!(r.a = tagar_archive_open(o->db, 0, 0, &err)) || load_feeds(&r) ||
+	if (tagar_xml_init_threads(&err) || !(r.a = tagar_archive_open(o->db, 0, 0, &err)) || load_feeds(&r) ||
 	    !(r.f = tagar_fetcher_new(&fo, &err)) || !(r.t = tagger_new(o, m, threads, &err))) {
 		if (err.msg[0])
 			fprintf(stderr, "tagar-feeds: %s\n", err.msg);

@@ -41,9 +41,10 @@
  *       (localeconv) to undo it: do not call setlocale while other threads
  *       use the library.
  *     - libxml2 (feeds, HTML) and, for kernel models, libsvm are opened with
- *       dlopen on first use.  Feed and HTML parsing from several threads at
- *       once has not been checked (libxml2 2.9 asks for its initialisation
- *       once before threads parse).
+ *       dlopen on first use.  Feeds and HTML parsed on several threads at
+ *       once need tagar_xml_init_threads (tagar_feedio.h) called first, once
+ *       (libxml2 2.9 initialises its global state on first use);
+ *       tagar-feeds does so.
  */
 #ifndef TAGAR_H
 #define TAGAR_H

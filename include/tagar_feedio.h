@@ -14,6 +14,12 @@
 extern "C" {
 #endif
 
+/* Readies libxml2 for feeds and HTML parsed on several threads at once:
+ * call it once, on one thread, before those threads start (libxml2 2.9
+ * initialises its global state on first use, which two threads must not do
+ * together).  0, or TAGAR_EIO when libxml2 cannot be opened (err says so). */
+int tagar_xml_init_threads(tagar_err *err);
+
 /* One feed a list names, or one bad entry of it.  Strings live during the
  * callback only. */
 typedef struct {

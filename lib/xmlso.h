@@ -38,6 +38,7 @@ typedef struct {
 	TAGAR_XML_FN(xmlGetLineNo);
 	TAGAR_XML_FN(xmlGetProp);
 	TAGAR_XML_FN(xmlIsBlankNode);
+	TAGAR_XML_FN(xmlInitParser);
 	TAGAR_XML_FN(xmlNewDoc);
 	TAGAR_XML_FN(xmlNewDocNode);
 	TAGAR_XML_FN(xmlDocSetRootElement);
