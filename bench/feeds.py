@@ -55,8 +55,8 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         srv, port = start_server(work)
         try:
-            print('tagar-feeds on %d local feeds sizes, %d items each, %d CPUs, --parallel %d (median of %d runs)\n'
-                  % (len(a.feeds.split(',')), a.items, cpus, a.parallel, a.runs))
+            print('tagar-feeds: lists of %s local feeds of %d items, %d CPUs, --parallel %d, median of %d runs\n'
+                  % (a.feeds, a.items, cpus, a.parallel, a.runs))
             print('| feeds | items | wall s | feeds/s | items/s | CPU s | fetch s | parse s | tag s | store s | peak RSS MiB | 304 run s |')
             print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
             for n in map(int, a.feeds.split(',')):
