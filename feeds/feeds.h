@@ -12,6 +12,7 @@
 #include "tagar_fetch.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 
 /* Exit statuses (as tagar-classify's, and interrupted as a shell says). */
 enum { EXIT_FEEDS = 1, EXIT_USAGE = 2, EXIT_IO_ERROR = 3 };
@@ -35,8 +36,10 @@ typedef struct {
 	long limit;
 } options;
 
-/* Set by SIGINT / SIGTERM: the run stops after the current transaction. */
-extern volatile sig_atomic_t feeds_stop;
+/* Set by SIGINT / SIGTERM (the signal's number): the run stops after the
+ * current transaction.  Read by the store thread too, so an atomic (lock
+ * free, hence usable in a signal handler), not a volatile sig_atomic_t. */
+extern atomic_int feeds_stop;
 
 /* One feed to fetch. */
 typedef struct {
@@ -66,8 +69,11 @@ typedef struct {
 } tagged_item;
 
 /* One feed's body handed to a tagging thread and back. */
+enum { JOB_TAGGED, JOB_FAILED, JOB_NOT_MODIFIED };
+
 typedef struct feed_job {
 	struct feed_job *next;
+	int kind;                /* JOB_*: tagged, or an outcome for the store to record */
 	long long feed_id;
 	char *url;
 	char *body;
@@ -78,7 +84,7 @@ typedef struct feed_job {
 	/* results */
 	tagged_item *items;
 	int n, cap;
-	char *error;             /* the feed could not be read (further) */
+	char *error;             /* the feed could not be fetched or read (further) */
 	int empty_items;         /* items reported as empty */
 	double parse_s, tag_s;   /* thread time spent */
 } feed_job;
@@ -89,8 +95,9 @@ tagger *tagger_new(const options *o, const tagar_model *m, int threads, tagar_er
 void tagger_submit(tagger *t, feed_job *j);
 /* A finished job, or NULL when none is (waits up to wait_ms). */
 feed_job *tagger_done(tagger *t, int wait_ms);
-/* Called by the threads when a job is done (e.g. tagar_fetcher_wakeup). */
-void tagger_on_done(tagger *t, void (*fn)(void *), void *ud);
+/* Hands j straight to tagger_done, untagged (a failed or unmodified feed,
+ * for the thread that stores). */
+void tagger_pass(tagger *t, feed_job *j);
 /* Stops the threads (jobs not started are dropped) and frees. */
 void tagger_free(tagger **t);
 

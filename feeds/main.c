@@ -9,7 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-volatile sig_atomic_t feeds_stop;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
+atomic_int feeds_stop;
 
 long long now_epoch(void)
 {

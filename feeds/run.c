@@ -1,16 +1,20 @@
 /* run.c - one poll of the feeds: fetched by the library's fetcher on the
  * main thread (curl multi, `--parallel` at once), parsed and tagged by the
- * tagging threads, stored by the main thread, one transaction per feed,
+ * tagging threads, stored by the store thread, one transaction per feed,
  * and each stored item's record written to standard output after its
- * transaction commits.  A feed that failed is retried after a backoff; a
- * signal stops the run between two transactions.
+ * transaction commits.  The store thread is the archive's only writer
+ * during the poll: failures and 304s reach it as jobs too.  While it
+ * stores, the main thread goes on driving the transfers.  A feed that
+ * failed is retried after a backoff; a signal stops the run between two
+ * transactions.
  *
  * Memory stays flat as the list grows: feeds are handed to the fetcher
  * only while fewer than a window of them are in flight (fetched, waiting
- * to be tagged or being tagged). */
+ * to be tagged or stored). */
 #include "feeds.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +29,31 @@ typedef struct {
 	feed_src *src;
 	int nsrc, next;            /* the next source to hand to the fetcher */
 	tagar_archive_feed *feeds; /* the archive's row of each source */
-	int inflight, window;
-	int fetched, not_modified, failed, skipped, bad_sources;
+	int window, skipped, bad_sources;
+	double fetch_s;
+	/* the store thread's; read by the main thread after it ends */
+	int fetched, not_modified, failed;
 	long new_items, updated, empty;
-	double fetch_s, parse_s, tag_s, store_s;
-	int io_error;
+	double parse_s, tag_s, store_s;
+	/* shared, under mu */
+	pthread_mutex_t mu;
+	int inflight, io_error, closing;
 } run_ctx;
+
+static int shared_get(run_ctx *r, const int *v)
+{
+	pthread_mutex_lock(&r->mu);
+	int x = *v;
+	pthread_mutex_unlock(&r->mu);
+	return x;
+}
+
+static void shared_add(run_ctx *r, int *v, int d)
+{
+	pthread_mutex_lock(&r->mu);
+	*v += d;
+	pthread_mutex_unlock(&r->mu);
+}
 
 static int oom(tagar_err *err)
 {
@@ -44,7 +67,7 @@ static int oom(tagar_err *err)
 static void report_db(run_ctx *r, const tagar_err *err)
 {
 	fprintf(stderr, "tagar-feeds: %s\n", err->msg);
-	r->io_error = 1;
+	shared_add(r, &r->io_error, 1);
 }
 
 static void feed_failed(run_ctx *r, long long id, const char *url, const char *why)
@@ -74,42 +97,50 @@ static const char *not_a_feed(const char *body, size_t len)
 	}
 }
 
+/* A fetch's outcome as a job for the store thread: the body to tag
+ * (JOB_TAGGED goes through the tagging threads first), or the failure or
+ * 304 to record.  NULL when out of memory. */
+static feed_job *fetched_job(const tagar_fetched *res, long long feed_id, const char *why)
+{
+	feed_job *j = calloc(1, sizeof *j);
+	if (!j || !(j->url = strdup(res->url)) || (why && !(j->error = strdup(why))) ||
+	    (res->etag && !(j->etag = strdup(res->etag))) ||
+	    (res->last_modified && !(j->last_modified = strdup(res->last_modified)))) {
+		job_free(j);
+		return NULL;
+	}
+	j->kind = why ? JOB_FAILED : res->not_modified ? JOB_NOT_MODIFIED : JOB_TAGGED;
+	j->feed_id = feed_id;
+	j->status = res->status;
+	j->fetched_at = now_epoch();
+	return j;
+}
+
 static void on_fetched(tagar_fetched *res, void *ud)
 {
 	run_ctx *r = ud;
-	int i = (int)(intptr_t)res->ud;
-	tagar_archive_feed *fd = &r->feeds[i];
+	const tagar_archive_feed *fd = &r->feeds[(int)(intptr_t)res->ud];
 	const char *why = res->error ? res->error : res->not_modified ? NULL : not_a_feed(res->body, res->len);
 	r->fetch_s += res->seconds;
-	if (why || res->not_modified) {
-		r->inflight--;
-		tagar_err err = {0, ""};
-		if (why)
-			feed_failed(r, fd->id, res->url, why);
-		else if (r->not_modified++,
-			 tagar_archive_feed_ok(r->a, fd->id, "304", res->etag ? res->etag : fd->etag,
-					       res->last_modified ? res->last_modified : fd->last_modified, now_epoch(), &err))
-			report_db(r, &err);
+	feed_job *j = fetched_job(res, fd->id, why);
+	if (!j) {
+		fprintf(stderr, "tagar-feeds: %s: out of memory\n", res->url);
+		shared_add(r, &r->io_error, 1);
+		shared_add(r, &r->inflight, -1);
 		return;
 	}
-	feed_job *j = calloc(1, sizeof *j);
-	char status[24];
-	snprintf(status, sizeof status, "%ld", res->status);
-	if (j && (j->url = strdup(res->url))) {
-		j->feed_id = fd->id;
-		j->body = res->body;
-		j->len = res->len;
-		res->body = NULL;
-		j->etag = res->etag ? strdup(res->etag) : NULL;
-		j->last_modified = res->last_modified ? strdup(res->last_modified) : NULL;
-		j->status = res->status;
-		j->fetched_at = now_epoch();
-		tagger_submit(r->t, j);
+	if (j->kind == JOB_NOT_MODIFIED && !j->etag && fd->etag)  /* a 304 need not repeat them */
+		j->etag = strdup(fd->etag);
+	if (j->kind == JOB_NOT_MODIFIED && !j->last_modified && fd->last_modified)
+		j->last_modified = strdup(fd->last_modified);
+	if (j->kind != JOB_TAGGED) {
+		tagger_pass(r->t, j);
 		return;
 	}
-	job_free(j);
-	r->inflight--;
-	feed_failed(r, fd->id, res->url, "out of memory");
+	j->body = res->body;  /* taken over */
+	j->len = res->len;
+	res->body = NULL;
+	tagger_submit(r->t, j);
 }
 
 /* --------------------------------------------------------------- store */
@@ -166,19 +197,50 @@ static void store_job(run_ctx *r, feed_job *j)
 	r->store_s += mono() - t0;
 }
 
-/* --------------------------------------------------------------- poll */
-
-static void wake(void *ud)
+static void store_outcome(run_ctx *r, feed_job *j)
 {
-	tagar_fetcher_wakeup(ud);
+	tagar_err err = {0, ""};
+	if (j->kind == JOB_FAILED) {
+		feed_failed(r, j->feed_id, j->url, j->error);
+	} else if (j->kind == JOB_NOT_MODIFIED) {
+		r->not_modified++;
+		if (tagar_archive_feed_ok(r->a, j->feed_id, "304", j->etag, j->last_modified, now_epoch(), &err))
+			report_db(r, &err);
+	} else {
+		store_job(r, j);
+	}
 }
+
+/* The store thread: every job to the archive, one at a time, until the
+ * main thread closes (a signal: the transaction in progress ends, the
+ * jobs after it are dropped). */
+static void *store_main(void *arg)
+{
+	run_ctx *r = arg;
+	for (;;) {
+		feed_job *j = tagger_done(r->t, 100);
+		if (!j) {
+			if (shared_get(r, &r->closing))
+				break;
+			continue;
+		}
+		if (!feeds_stop)
+			store_outcome(r, j);
+		job_free(j);
+		shared_add(r, &r->inflight, -1);
+		tagar_fetcher_wakeup(r->f);  /* the window has room */
+	}
+	return NULL;
+}
+
+/* --------------------------------------------------------------- poll */
 
 /* Hands sources to the fetcher while the window has room; a feed in its
  * backoff is skipped (and said so). */
 static int fill(run_ctx *r)
 {
 	long long now = now_epoch();
-	while (r->next < r->nsrc && r->inflight < r->window) {
+	while (r->next < r->nsrc && shared_get(r, &r->inflight) < r->window) {
 		int i = r->next++;
 		tagar_archive_feed *fd = &r->feeds[i];
 		if (!r->o->retry_failed && fd->failures > 0 && fd->next_retry > now) {
@@ -189,28 +251,38 @@ static int fill(run_ctx *r)
 		}
 		if (tagar_fetcher_add(r->f, fd->url, fd->etag, fd->last_modified, (void *)(intptr_t)i))
 			return TAGAR_ENOMEM;
-		r->inflight++;
+		shared_add(r, &r->inflight, 1);
 	}
 	return 0;
 }
 
 static int poll_all(run_ctx *r)
 {
-	while (!feeds_stop && !r->io_error) {
+	while (!feeds_stop && !shared_get(r, &r->io_error)) {
 		if (fill(r))
 			return oom(NULL);
-		if (r->inflight == 0 && r->next == r->nsrc)
+		if (shared_get(r, &r->inflight) == 0 && r->next == r->nsrc)
 			break;
 		if (tagar_fetcher_run(r->f, 100, on_fetched, r) < 0) {
 			fprintf(stderr, "tagar-feeds: libcurl failed\n");
 			return -1;
 		}
-		for (feed_job *j; !feeds_stop && (j = tagger_done(r->t, 0)); job_free(j)) {
-			store_job(r, j);
-			r->inflight--;
-		}
 	}
 	return 0;
+}
+
+/* The poll with its store thread, which ends when the poll does. */
+static int poll_and_store(run_ctx *r)
+{
+	pthread_t th;
+	if (pthread_create(&th, NULL, store_main, r) != 0) {
+		fprintf(stderr, "tagar-feeds: cannot start a thread\n");
+		return -1;
+	}
+	int rc = poll_all(r);
+	shared_add(r, &r->closing, 1);
+	pthread_join(th, NULL);
+	return rc;
 }
 
 /* The archive's row of every source (added when new), in one transaction. */
@@ -258,6 +330,7 @@ int run_feeds(const options *o, const tagar_model *m, const char *model_id)
 	int rc = sources_read(o->sources, o->nsources, &r.src, &r.nsrc, &r.bad_sources);
 	if (rc)
 		return rc;
+	pthread_mutex_init(&r.mu, NULL);
 	int threads = threads_wanted(o);
 	const tagar_fetch_opts fo = {o->parallel, o->connect_timeout_ms, o->timeout_ms, o->max_bytes, o->max_redirects,
 				     "tagar-feeds/" TAGAR_VERSION " (tagar)"};
@@ -267,14 +340,12 @@ int run_feeds(const options *o, const tagar_model *m, const char *model_id)
 		if (err.msg[0])
 			fprintf(stderr, "tagar-feeds: %s\n", err.msg);
 		rc = EXIT_IO_ERROR;
-	} else {
-		tagger_on_done(r.t, wake, r.f);
-		if (poll_all(&r))
-			rc = EXIT_IO_ERROR;
-		tagger_on_done(r.t, NULL, NULL);
+	} else if (poll_and_store(&r)) {
+		rc = EXIT_IO_ERROR;
 	}
-	tagger_free(&r.t);  /* before the fetcher its callback wakes */
+	tagger_free(&r.t);
 	tagar_fetcher_free(&r.f);
+	pthread_mutex_destroy(&r.mu);
 	if (!rc && !feeds_stop && !r.io_error && o->per_tag_dir && write_per_tag_feeds(r.a, o->per_tag_dir, o->per_tag_items))
 		rc = EXIT_IO_ERROR;
 	if (r.feeds)

@@ -26,8 +26,6 @@ struct tagger {
 	pthread_cond_t work, done_cv;
 	feed_job *todo, *todo_tail, *done;
 	int stopping;
-	void (*on_done)(void *);
-	void *on_done_ud;
 	worker *w;
 	int nw;
 };
@@ -239,8 +237,6 @@ static void *worker_main(void *arg)
 		j->next = t->done;
 		t->done = j;
 		pthread_cond_signal(&t->done_cv);
-		if (t->on_done)
-			t->on_done(t->on_done_ud);
 	}
 	pthread_mutex_unlock(&t->mu);
 	return NULL;
@@ -277,11 +273,12 @@ tagger *tagger_new(const options *o, const tagar_model *m, int threads, tagar_er
 	return t;
 }
 
-void tagger_on_done(tagger *t, void (*fn)(void *), void *ud)
+void tagger_pass(tagger *t, feed_job *j)
 {
 	pthread_mutex_lock(&t->mu);
-	t->on_done = fn;
-	t->on_done_ud = ud;
+	j->next = t->done;
+	t->done = j;
+	pthread_cond_signal(&t->done_cv);
 	pthread_mutex_unlock(&t->mu);
 }
 
