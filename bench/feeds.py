@@ -83,7 +83,7 @@ def main():
             srv.kill()
             srv.wait()
     print('\nCPU: tagar-feeds\' user + system seconds; fetch: transfer seconds summed over the parallel transfers; parse, tag: thread seconds summed '
-          'over the tagging threads; store: the main thread\'s SQLite time.')
+          'over the tagging threads; store: the store thread\'s SQLite time.')
 
 
 if __name__ == '__main__':
