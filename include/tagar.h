@@ -1,7 +1,9 @@
 /*
- * tagar.h - the one public header of libtagar, the code shared by
- * tagar-train, tagar-classify and the programs to come.  Programs are
- * built with -Iinclude only, so this is all they can include; the
+ * tagar.h - the public header of libtagar, the code shared by
+ * tagar-train, tagar-classify, tagar-feeds and the programs to come (the
+ * feed poller's parts have theirs beside it: tagar_feedio.h,
+ * tagar_fetch.h, tagar_archive.h).  Programs are built with -Iinclude
+ * only, so these are all they can include; the
  * library's own headers (lib/internal.h and the rest) are for lib/, the
  * tests and the fuzzers.
  *
@@ -39,9 +41,10 @@
  *       (localeconv) to undo it: do not call setlocale while other threads
  *       use the library.
  *     - libxml2 (feeds, HTML) and, for kernel models, libsvm are opened with
- *       dlopen on first use.  Feed and HTML parsing from several threads at
- *       once has not been checked (libxml2 2.9 asks for its initialisation
- *       once before threads parse).
+ *       dlopen on first use.  Feeds and HTML parsed on several threads at
+ *       once need tagar_xml_init_threads (tagar_feedio.h) called first, once
+ *       (libxml2 2.9 initialises its global state on first use);
+ *       tagar-feeds does so.
  */
 #ifndef TAGAR_H
 #define TAGAR_H
@@ -244,6 +247,9 @@ const char *tagar_wide_encoding(const char *s, size_t n, size_t *bom);
 /* Such a document in UTF-8 (iconv), malloc'ed and NUL-terminated; NULL
  * with the reason (the byte of an invalid character) in err. */
 char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err);
+/* Whether s is an XML document whose declaration names an encoding other
+ * than UTF-8 (libxml2 then decodes it: invalid UTF-8 is no fault of its). */
+int tagar_xml_other_encoding(const char *s, size_t n);
 
 /* ------------------------------------------------------- HTML and feeds */
 
@@ -662,6 +668,17 @@ typedef struct {
 	 * not written back. */
 	int (*each)(const tagar_feed_item *it, int index, void *ud);
 	void *ud;
+	/* NULL, or asked before each item is tagged (also an empty one): 0
+	 * passes it over, with no record and no error (tagar-feeds: an item its
+	 * archive holds). */
+	int (*want)(const tagar_feed_item *it, void *ud);
+	/* NULL, or told after each item's record went to out: s its scores, or
+	 * NULL and error the message of its error record; it NULL when the
+	 * feed itself cannot be read further (error says why).  ud is o->ud. */
+	void (*done)(const tagar_feed_item *it, const tagar_tag_score *s, const char *error, void *ud);
+	/* NULL, or name, value, ..., NULL: string fields every item's record
+	 * shows after its link and date (tagar-feeds: the feed's URL) */
+	const char *const *extra;
 } tagar_feedtag_opts;
 
 /* Tags every item of the feed in buf (UTF-8, or in the encoding its XML
