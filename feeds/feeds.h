@@ -1,15 +1,12 @@
 /* feeds.h - tagar-feeds: feed lists in, new items fetched, tagged, stored
  * in the SQLite archive and written as JSON Lines; the archive queried
  * and retagged; per-tag RSS feeds.  The fetching, the archive and the
- * readers are the library's (tagar_fetch.h, tagar_archive.h,
- * tagar_feedio.h, tagar_tag_feed); this program wires them together. */
+ * readers are the library's (tagar.h: fetching, the archive, feed lists,
+ * tagar_tag_feed); this program wires them together. */
 #ifndef TAGAR_FEEDS_H
 #define TAGAR_FEEDS_H
 
 #include "tagar.h"
-#include "tagar_archive.h"
-#include "tagar_feedio.h"
-#include "tagar_fetch.h"
 
 #include <signal.h>
 #include <stdatomic.h>

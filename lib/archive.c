@@ -1,4 +1,4 @@
-/* archive.c - tagar-feeds' SQLite archive (see tagar_archive.h).
+/* archive.c - tagar-feeds' SQLite archive (see tagar.h, "archive").
  *
  * Items are known by (feed, key), a UNIQUE constraint: an item is stored
  * once however often a run is killed and rerun, as each feed's new items
@@ -6,7 +6,7 @@
  * by tag for `query --tag` and the per-tag feeds.  The full text is
  * indexed by an FTS5 table kept in step by triggers, when SQLite has FTS5. */
 #include "internal.h"
-#include "tagar_archive.h"
+#include "tagar.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

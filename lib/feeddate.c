@@ -1,7 +1,7 @@
 /* feeddate.c - the dates feeds carry, as seconds since the epoch: RFC 822
  * by libcurl (curl_getdate reads the HTTP date formats, which are RSS's),
  * ISO 8601 here, as curl does not read the 'T' form Atom uses. */
-#include "tagar_feedio.h"
+#include "tagar.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

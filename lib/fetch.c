@@ -4,7 +4,7 @@
  * feed's validators, gzip and deflate, capped redirects, connect and total
  * timeouts, and a size cap enforced as the body arrives. */
 #include "internal.h"
-#include "tagar_fetch.h"
+#include "tagar.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * of URLs, one a line.  Both hand over one tagar_source per entry, bad
  * entries included (with the reason), so the caller reports them by line
  * and keeps the good ones. */
-#include "tagar_feedio.h"
+#include "tagar.h"
 #include "xmlso.h"
 
 #include <stdlib.h>

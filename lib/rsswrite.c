@@ -1,7 +1,7 @@
 /* rsswrite.c - an RSS 2.0 feed built with libxml2 (tagar-feeds' per-tag
  * feeds): the tree is built node by node and serialised by libxml2, so
  * escaping is libxml2's, never hand-written. */
-#include "tagar_feedio.h"
+#include "tagar.h"
 #include "xmlso.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * All reads are bounded by the length given: no NUL terminator needed. */
 #define _GNU_SOURCE  /* memmem */
 #include "internal.h"
-#include "tagar_feedio.h"
+#include "tagar.h"
 
 #include <errno.h>
 #include <iconv.h>

@@ -1,6 +1,6 @@
 /* xmlso.c - libxml2 opened on demand (see xmlso.h). */
 #include "xmlso.h"
-#include "tagar_feedio.h"
+#include "tagar.h"
 
 #include <dlfcn.h>
 #include <stdio.h>

@@ -4,9 +4,6 @@
  * (items once, backoff) and the fetcher on file:// URLs. */
 #include "check.h"
 #include "tagar.h"
-#include "tagar_archive.h"
-#include "tagar_feedio.h"
-#include "tagar_fetch.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,6 @@
  * without white space or control characters) or an error, and its strings
  * are read whole (ASan checks them). */
 #include "tagar.h"
-#include "tagar_feedio.h"
 
 #include <stdio.h>
 #include <stdlib.h>

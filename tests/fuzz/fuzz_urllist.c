@@ -3,7 +3,6 @@
  * line): every entry has a URL without white space or control characters
  * and valid UTF-8, or an error; lines are numbered in order. */
 #include "tagar.h"
-#include "tagar_feedio.h"
 
 #include <stdio.h>
 #include <stdlib.h>
