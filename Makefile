@@ -16,7 +16,7 @@ MANDIR = $(PREFIX)/share/man/man1
 
 # The programs: tagar-NAME is built from NAME/*.c and the library
 # (lib/*.c), and man/tagar-NAME.1 is its manual.
-PROGRAMS = train classify
+PROGRAMS = train classify feeds serve
 
 CC ?= cc
 OPT ?= -O3
@@ -30,8 +30,10 @@ WARN = -std=c11 -Wall -Wextra -Werror
 # spelled here: libsvm's svm.h is in /usr/include/libsvm, the others'
 # headers in /usr/include.
 # raptor2 reads SKOS vocabularies (lib/skos.c), which only training
-# reaches: with --as-needed, tagar-classify does not load it.
-PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2
+# reaches: with --as-needed, tagar-classify does not load it.  libcurl
+# (lib/fetch.c) and SQLite (lib/archive.c) likewise only tagar-feeds, and
+# libmicrohttpd only tagar-serve.
+PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2 libcurl sqlite3 libmicrohttpd
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm
 NOPC_LIBS ?= -lsvm -llinear
@@ -114,7 +116,7 @@ LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c))
 prog_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 PROGRAM_OBJ = $(foreach p,$(PROGRAMS),$(call prog_obj,$(p)))
 BINS = $(PROGRAMS:%=$(OUT)/tagar-%)
-TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/loading $(BUILD)/tests/compat/linfit_check
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/feedio $(BUILD)/tests/loading $(BUILD)/tests/compat/linfit_check
 LINK_LIBTAGAR ?= $(BUILD)/libtagar.a
 
 MAKEFLAGS += --no-builtin-rules
@@ -164,6 +166,10 @@ $(BINS): $(BUILD)/libtagar.a $(VARIANT_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $(filter %.o,$^) $(LINK_LIBTAGAR) $(LDLIBS) -o $@
 
+# tagar-serve's page is embedded by the assembler (.incbin, serve/page.c),
+# which -MMD does not see
+$(BUILD)/serve/page.o: serve/page.html
+
 TEST_LDLIBS = $(LDLIBS)
 $(TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libtagar.a
 	$(CC) $(LDFLAGS) $^ $(TEST_LDLIBS) -o $@
@@ -186,8 +192,13 @@ $(TESTS): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libtagar.a
 # make counts and value profiles vary) and without address-space
 # randomisation (setarch -R: GCC profiles pointer alignment by value).
 NOASLR := $(shell setarch -R true > /dev/null 2>&1 && echo setarch -R)
+# tagar-serve is not run in the sample (it would need a client and its
+# threads would make the counts vary): its own objects have no counts and
+# are optimised as without a profile; the library it spends its time in is
+# profiled by the sample all the same.
+PGO_UNPROFILED = $(call prog_obj,serve)
 ifeq ($(BUILD),build/release)
-$(LIB_OBJ) $(PROGRAM_OBJ): $(BUILD)/%.o: $(BUILD)/%.gcda
+$(LIB_OBJ) $(filter-out $(PGO_UNPROFILED),$(PROGRAM_OBJ)): $(BUILD)/%.o: $(BUILD)/%.gcda
 $(BUILD)/%.gcda: profile
 	@mkdir -p $(@D)
 	@cmp -s $(GEN)/$*.gcda $@ || cp $(GEN)/$*.gcda $@
@@ -198,12 +209,22 @@ profile:
 
 ifeq ($(PGO_STAGE),gen)
 # the sample run; counts from an earlier run are removed first
-$(GEN)/.profiled: $(BINS) data/sample.jsonl data/sample-eval.jsonl data/sample-article.txt models/default.tgm
+# Every program must run (a release object needs its counts); tagar-feeds
+# polls two fixture feeds (file://) into a fresh archive, writes the
+# per-tag feeds and queries it.  Its poll loop waits on a clock, so its
+# counts vary a little from run to run: an edit may recompile its files
+# once more than needed, never wrongly.
+FEEDS_SAMPLE = tests/fixtures/antara.rss tests/fixtures/poskota.atom
+$(GEN)/.profiled: $(BINS) data/sample.jsonl data/sample-eval.jsonl data/sample-article.txt models/default.tgm $(FEEDS_SAMPLE)
 	find $(GEN) -name '*.gcda' -delete
 	for i in 1 2 3 4 5 6 7 8; do cat data/sample.jsonl data/sample-eval.jsonl; done | \
 	  $(NOASLR) $(OUT)/tagar-classify -m models/default.tgm -j 1 --batch > /dev/null
 	$(NOASLR) $(OUT)/tagar-classify -m models/default.tgm data/sample-article.txt > /dev/null
 	$(NOASLR) $(OUT)/tagar-train -q -j 1 -o $(GEN)/sample.tgm data/sample.jsonl
+	rm -rf $(GEN)/feeds.db $(GEN)/feeds.db-wal $(GEN)/feeds.db-shm $(GEN)/tags
+	$(NOASLR) $(OUT)/tagar-feeds -q -j 1 -m models/default.tgm --db $(GEN)/feeds.db --per-tag-feeds $(GEN)/tags \
+	  $(FEEDS_SAMPLE) > /dev/null
+	$(NOASLR) $(OUT)/tagar-feeds query --db $(GEN)/feeds.db --search KPK > /dev/null
 	touch $@
 endif
 
@@ -247,10 +268,12 @@ install:
 	install -m 644 models/default.tgm $(DESTDIR)$(DATADIR)/default.tgm
 	install -m 644 data/boilerplate.txt $(DESTDIR)$(DATADIR)/boilerplate.txt
 	install -m 644 $(PROGRAMS:%=man/tagar-%.1) $(DESTDIR)$(MANDIR)
+	install -m 644 serve/tagar-serve.service $(DESTDIR)$(DATADIR)/tagar-serve.service
 
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/tagar-%) $(PROGRAMS:%=$(DESTDIR)$(MANDIR)/tagar-%.1) \
-	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt
+	  $(DESTDIR)$(DATADIR)/default.tgm $(DESTDIR)$(DATADIR)/boilerplate.txt \
+	  $(DESTDIR)$(DATADIR)/tagar-serve.service
 
 bench: all
 	/usr/bin/python3 bench/bench.py
@@ -265,7 +288,9 @@ clean:
 #   make fuzz-smoke      every harness for 30 s each
 #   make fuzz-model      one harness (also fuzz-record, fuzz-text, fuzz-corpus,
 #                        fuzz-feed, fuzz-html, fuzz-clean, fuzz-jsonline,
-#                        fuzz-sniff, fuzz-vocab, fuzz-skos)
+#                        fuzz-sniff, fuzz-vocab, fuzz-skos, fuzz-opml,
+#                        fuzz-urllist, fuzz-serve_request: tagar-serve's
+#                        request decoding)
 # fuzz_jsonline is differential: it aborts when the JSONL fast path
 # (lib/jsonline.c) and the cJSON path read a line differently.
 # Harnesses run one after another; make -j2 fuzz runs two at a time.
@@ -283,7 +308,9 @@ FUZZ_WANT = $(or $(filter $(FUZZERS),$(patsubst fuzz-%,fuzz_%,$(MAKECMDGOALS))),
 .PHONY: fuzz fuzz-smoke fuzz-build $(FUZZERS:fuzz_%=fuzz-%)
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/libtagar.a
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(LDFLAGS) $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS) -o $@
+# tagar-serve's request decoding is a program's code, not the library's
+$(FUZZ_BUILD)/fuzz_serve_request: $(FUZZ_BUILD)/serve/request.o
 
 fuzz-build:
 	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_WANT:%=$(FUZZ_BUILD)/%)
@@ -315,7 +342,9 @@ fuzz-smoke:
 
 # ------------------------------------------------------------- valgrind
 # The unit tests and representative CLI runs (release build) under
-# memcheck: fails on any memory error or definite/indirect leak.  memcheck
+# memcheck: fails on any memory error or definite/indirect leak.  The
+# tagar-serve suite runs with every server under memcheck (tests/serve.sh's
+# SERVE_WRAP): its exit status after SIGTERM is memcheck's.  memcheck
 # follows fork() (--trace-children=no only stops it at exec), so the worker
 # processes tagar-train forks for -j 2 are checked as well; -j 1 trains in
 # the one process.
@@ -339,9 +368,15 @@ valgrind:
 	$(VG) bin/tagar-classify -m $(VG_OUT)/rbf.tgm -j 1 -a data/sample-eval.jsonl > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm --eval data/sample-eval.jsonl > /dev/null
 	$(VG) bin/tagar-classify -m $(VG_OUT)/sample.tgm --info > /dev/null
+	rm -rf $(VG_OUT)/feeds.db* $(VG_OUT)/tags
+	$(VG) bin/tagar-feeds -q -m $(VG_OUT)/sample.tgm --db $(VG_OUT)/feeds.db --per-tag-feeds $(VG_OUT)/tags \
+	  tests/fixtures/antara.rss tests/fixtures/poskota.atom > /dev/null
+	$(VG) bin/tagar-feeds query --db $(VG_OUT)/feeds.db --search 'suap OR banjir' > /dev/null
+	$(VG) bin/tagar-feeds retag -q -j 2 -m $(VG_OUT)/bigram.tgm --db $(VG_OUT)/feeds.db
 	head -c 3000 $(VG_OUT)/sample.tgm > $(VG_OUT)/truncated.tgm
 	$(VG) bin/tagar-classify -m $(VG_OUT)/truncated.tgm data/sample-article.txt 2> /dev/null; \
 	  rc=$$?; [ $$rc -eq 3 ] || { echo "corrupt model: exit $$rc, want 3"; exit 1; }
+	SERVE_WRAP="$(VG)" sh tests/serve.sh bin > $(VG_OUT)/serve.log 2>&1 || { cat $(VG_OUT)/serve.log; exit 1; }
 	@echo "valgrind: clean"
 
 # The CLI suites (tests/cli.sh, feeds.sh, stream.sh) with every tagar-train

@@ -42,6 +42,7 @@ static const stored_option OPTIONS[] = {
 	{"train", "min_df", "min-df", NULL, 0},
 	{"train", "max_df", "max-df", NULL, 0},
 	{"train", "fbr", "fbr", NULL, 0},
+	{"train", "max_fp", "max-fp", NULL, 0},
 	{"train", "eps", "eps", NULL, 0},
 	{"train", "weights", "weights", NULL, 0},
 };

@@ -229,17 +229,6 @@ int in_article(ctx *c, char *buf, size_t len, int html)
 
 /* ---------------------------------------------------------------- feeds */
 
-/* A declaration naming another encoding: libxml2 converts; no repair. */
-static int declares_other_encoding(const char *s, size_t n)
-{
-	const char *end = memchr(s, '>', n < 200 ? n : 200), *e;
-	if (n < 5 || memcmp(s, "<?xml", 5) != 0 || !end)
-		return 0;
-	for (e = s; e + 9 < end && strncmp(e, "encoding=", 9) != 0; e++)
-		;
-	return e + 9 < end && strncasecmp(e + 10, "utf-8", 5) != 0 && strncasecmp(e + 10, "utf8", 4) != 0;
-}
-
 /* --show-text: the text of each item, a blank line between. */
 static int show_item_text(const tagar_feed_item *it, int index, void *ud)
 {
@@ -270,7 +259,7 @@ int in_feed(ctx *c, const char *buf, size_t len)
 	tagar_err err = {0, ""};
 	int rc;
 	/* a feed in another encoding is libxml2's to decode, from its bytes */
-	if (!in_is_wide(s, len) && !declares_other_encoding(s, len) &&
+	if (!in_is_wide(s, len) && !tagar_xml_other_encoding(s, len) &&
 	    in_utf8(c->o, stderr, c->o->input, 0, &s, &len, &owned, msg, sizeof msg)) {
 		tagar_err bad = {TAGAR_EFORMAT, ""};
 		snprintf(bad.msg, sizeof bad.msg, "%.200s: %.250s", c->o->input, msg);

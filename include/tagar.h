@@ -1,7 +1,9 @@
 /*
- * tagar.h - the one public header of libtagar, the code shared by
- * tagar-train, tagar-classify and the programs to come.  Programs are
- * built with -Iinclude only, so this is all they can include; the
+ * tagar.h - the public header of libtagar, the code shared by
+ * tagar-train, tagar-classify, tagar-feeds, tagar-serve and the programs
+ * to come; the feed poller's parts (feed lists and RSS out, fetching,
+ * the archive) are its last three sections.  Programs are built with
+ * -Iinclude only, so this is all they can include; the
  * library's own headers (lib/internal.h and the rest) are for lib/, the
  * tests and the fuzzers.
  *
@@ -39,9 +41,10 @@
  *       (localeconv) to undo it: do not call setlocale while other threads
  *       use the library.
  *     - libxml2 (feeds, HTML) and, for kernel models, libsvm are opened with
- *       dlopen on first use.  Feed and HTML parsing from several threads at
- *       once has not been checked (libxml2 2.9 asks for its initialisation
- *       once before threads parse).
+ *       dlopen on first use.  Feeds and HTML parsed on several threads at
+ *       once need tagar_xml_init_threads (below) called first, once
+ *       (libxml2 2.9 initialises its global state on first use);
+ *       tagar-feeds does so.
  */
 #ifndef TAGAR_H
 #define TAGAR_H
@@ -244,6 +247,9 @@ const char *tagar_wide_encoding(const char *s, size_t n, size_t *bom);
 /* Such a document in UTF-8 (iconv), malloc'ed and NUL-terminated; NULL
  * with the reason (the byte of an invalid character) in err. */
 char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err);
+/* Whether s is an XML document whose declaration names an encoding other
+ * than UTF-8 (libxml2 then decodes it: invalid UTF-8 is no fault of its). */
+int tagar_xml_other_encoding(const char *s, size_t n);
 
 /* ------------------------------------------------------- HTML and feeds */
 
@@ -662,6 +668,17 @@ typedef struct {
 	 * not written back. */
 	int (*each)(const tagar_feed_item *it, int index, void *ud);
 	void *ud;
+	/* NULL, or asked before each item is tagged (also an empty one): 0
+	 * passes it over, with no record and no error (tagar-feeds: an item its
+	 * archive holds). */
+	int (*want)(const tagar_feed_item *it, void *ud);
+	/* NULL, or told after each item's record went to out: s its scores, or
+	 * NULL and error the message of its error record; it NULL when the
+	 * feed itself cannot be read further (error says why).  ud is o->ud. */
+	void (*done)(const tagar_feed_item *it, const tagar_tag_score *s, const char *error, void *ud);
+	/* NULL, or name, value, ..., NULL: string fields every item's record
+	 * shows after its link and date (tagar-feeds: the feed's URL) */
+	const char *const *extra;
 } tagar_feedtag_opts;
 
 /* Tags every item of the feed in buf (UTF-8, or in the encoding its XML
@@ -683,6 +700,259 @@ int tagar_tag_feed(tagar_classifier *c, const char *buf, size_t n, FILE *out, co
  * is, else TAGAR_EFORMAT.  For a caller's own checks before the feed is
  * parsed (its UTF-8). */
 int tagar_feed_failed(FILE *out, const tagar_feedtag_opts *o, const tagar_err *err);
+
+/* ------------------------------------------------ feed lists, RSS out
+ * Lists of feeds in (OPML, plain URL lists) and RSS 2.0 feeds out
+ * (tagar-feeds' per-tag feeds).  libxml2 is opened on first use as for
+ * the feed reader.
+ */
+/* Readies libxml2 for feeds and HTML parsed on several threads at once:
+ * call it once, on one thread, before those threads start (libxml2 2.9
+ * initialises its global state on first use, which two threads must not do
+ * together).  0, or TAGAR_EIO when libxml2 cannot be opened (err says so). */
+int tagar_xml_init_threads(tagar_err *err);
+
+/* One feed a list names, or one bad entry of it.  Strings live during the
+ * callback only. */
+typedef struct {
+	const char *url;       /* OPML: the outline's xmlUrl; a list: the line's first
+				* field.  NULL for a bad entry (then error says why) */
+	const char *title;     /* OPML: the outline's title, else its text; a list: the rest
+				* of the line; "" when none */
+	const char *category;  /* OPML: the category attribute, else the titles of the
+				* enclosing outlines joined by '/'; "" when none */
+	const char *error;     /* NULL, or why the entry was skipped */
+	long line;             /* the entry's line in the list */
+} tagar_source;
+
+/* A non-zero return stops the reading and is returned. */
+typedef int (*tagar_source_fn)(const tagar_source *s, void *ud);
+
+/* Whether buf is an OPML document (root element <opml>, after what
+ * tagar_sniff skips). */
+int tagar_is_opml(const char *buf, size_t n);
+
+/* Every outline with an xmlUrl of an OPML document, at any depth, in
+ * document order.  An outline whose xmlUrl is empty or holds white space
+ * or control characters is handed over as a bad entry; the rest go on.
+ * Returns 0; TAGAR_EFORMAT with err naming name, the line and libxml2's
+ * reason when the XML is malformed or the root is not <opml> (the entries
+ * before it are not handed over: the tree is read whole); TAGAR_EIO when
+ * libxml2 cannot be opened; or what fn returned. */
+int tagar_opml_each(const char *buf, size_t n, const char *name, tagar_source_fn fn, void *ud, tagar_err *err);
+
+/* A plain list: one URL (or path) a line, optionally followed by white
+ * space and a title; blank lines and lines starting with '#' skipped; CRLF
+ * line ends and a UTF-8 byte order mark accepted.  A line holding control
+ * characters or invalid UTF-8, or longer than TAGAR_URL_MAX, is a bad
+ * entry.  Returns 0 or what fn returned. */
+#define TAGAR_URL_MAX 4096
+int tagar_urllist_each(const char *buf, size_t n, tagar_source_fn fn, void *ud);
+
+/* A feed item's date as seconds since the epoch: RFC 822 (RSS pubDate,
+ * read by libcurl's curl_getdate) or ISO 8601 / RFC 3339 (Atom, Dublin
+ * Core: 2026-01-31, 2026-01-31T08:15:00+07:00, fractions of a second
+ * allowed).  -1 when s is neither. */
+long long tagar_feed_date(const char *s);
+
+/* ------------------------------------------------------------ RSS out */
+
+/* One item of an RSS feed written by tagar_rss_build.  NULL fields are
+ * left out. */
+typedef struct {
+	const char *title, *link, *guid;
+	long long published;      /* seconds since the epoch; < 0: no pubDate */
+	const char *source_url;   /* <source url="...">source_title</source> */
+	const char *source_title;
+	const char *category;     /* <category domain="tagar"> */
+	double score;             /* <tagar:score> (namespace urn:tagar); < 0: none */
+} tagar_rss_item;
+
+/* An RSS 2.0 document (UTF-8, built with libxml2, so every string is
+ * escaped as XML wants; bytes XML cannot hold are dropped) with a channel
+ * titled title, linking to link, and the items in order.  *out is
+ * malloc'ed (the caller frees), *len its length.  0, TAGAR_ENOMEM, or
+ * TAGAR_EIO when libxml2 cannot be opened (err says so). */
+int tagar_rss_build(const char *title, const char *link, const char *description, const tagar_rss_item *items,
+		    int n, char **out, size_t *len, tagar_err *err);
+
+/* ------------------------------------------------------------ fetching
+ * Feeds fetched over HTTP(S) and file:// with libcurl, several at once
+ * (curl multi).
+ *
+ * Process-wide: tagar_fetcher_new calls curl_global_init and
+ * tagar_fetcher_free curl_global_cleanup, which are not thread-safe: make
+ * and free fetchers before starting threads or after joining them, on one
+ * thread.  Transfers do not use signals (CURLOPT_NOSIGNAL).
+ */
+typedef struct {
+	int parallel;              /* transfers at once; 0: 8 */
+	long connect_timeout_ms;   /* 0: 10 s */
+	long timeout_ms;           /* the whole transfer; 0: 60 s */
+	size_t max_bytes;          /* the largest body (after decompression); 0: 16 MiB */
+	long max_redirects;        /* 0: 5; < 0: none followed */
+	const char *user_agent;    /* NULL: "tagar/" TAGAR_VERSION */
+} tagar_fetch_opts;
+
+/* One finished transfer, handed to the caller's function. */
+typedef struct {
+	const char *url;           /* as added */
+	void *ud;                  /* as added */
+	long status;               /* the last response's HTTP status; 0 for file:// or none */
+	int not_modified;          /* 304: the validators matched, no body */
+	char *body;                /* NUL-terminated, len bytes; the function may take it
+				    * (set body to NULL; free() it), else it is freed */
+	size_t len;
+	const char *etag;          /* the response's validators, NULL when it gave none */
+	const char *last_modified;
+	const char *error;         /* NULL: fetched (or not modified); else why not: curl's
+				    * reason, "HTTP 500", "body over the limit of N bytes" */
+	double seconds;            /* the transfer's total time */
+} tagar_fetched;
+
+typedef void (*tagar_fetched_fn)(tagar_fetched *r, void *ud);
+
+typedef struct tagar_fetcher tagar_fetcher;
+
+/* NULL with err filled when curl cannot be set up. */
+tagar_fetcher *tagar_fetcher_new(const tagar_fetch_opts *o, tagar_err *err);
+/* Queues url (http://, https://, file://, or a local path, which becomes a
+ * file:// URL) with the validators of its last fetch (NULL: none): sent as
+ * If-None-Match and If-Modified-Since.  ud is handed back.  0 or
+ * TAGAR_ENOMEM. */
+int tagar_fetcher_add(tagar_fetcher *f, const char *url, const char *etag, const char *last_modified, void *ud);
+/* Runs the transfers for up to wait_ms (less when one finishes or
+ * tagar_fetcher_wakeup is called), calling fn for each finished one.
+ * Returns how many are still queued or running (0: all done), or
+ * TAGAR_EIO when curl fails as a whole. */
+int tagar_fetcher_run(tagar_fetcher *f, int wait_ms, tagar_fetched_fn fn, void *ud);
+/* Ends a tagar_fetcher_run wait early; safe from any thread. */
+void tagar_fetcher_wakeup(tagar_fetcher *f);
+/* Stops every transfer still queued or running (no callbacks) and frees. */
+void tagar_fetcher_free(tagar_fetcher **f);
+
+/* A local path as a file:// URL (absolute, percent-encoded); malloc'ed,
+ * NULL with errno set when the path cannot be resolved. */
+char *tagar_file_url(const char *path);
+/* Whether s starts with a URL scheme ("http:", "file:", ...). */
+int tagar_has_scheme(const char *s);
+
+/* ------------------------------------------------------------- archive
+ * tagar-feeds' archive: one SQLite file holding the feeds
+ * (URL, title, validators, last status and error, backoff) and their
+ * tagged items (text, tags with scores, the JSON record, model, time).
+ * Messages name the archive file and SQLite's reason.
+ *
+ * The file is in WAL mode with a busy timeout: a second process waits for
+ * the first's write transaction, then gives up with a clear error.  The
+ * schema's version is PRAGMA user_version; a newer file is refused.  An
+ * archive handle belongs to one thread at a time; several threads (and
+ * processes) each open their own.
+ */
+#define TAGAR_ARCHIVE_VERSION 1
+
+typedef struct tagar_archive tagar_archive;
+
+/* Opens (creating it and its schema unless readonly) the archive at path.
+ * busy_ms: how long to wait for another process's lock (0: 10 s).  NULL
+ * with err filled on failure. */
+tagar_archive *tagar_archive_open(const char *path, int readonly, int busy_ms, tagar_err *err);
+void tagar_archive_close(tagar_archive **a);
+/* Whether --search uses SQLite FTS5 (else a LIKE scan). */
+int tagar_archive_has_fts(const tagar_archive *a);
+
+/* A feed's row; strings malloc'ed, released by tagar_archive_feed_clear. */
+typedef struct {
+	long long id;
+	char *url, *title, *etag, *last_modified;
+	int failures;              /* failed fetches in a row */
+	long long next_retry;      /* not fetched again before (epoch seconds) */
+} tagar_archive_feed;
+
+void tagar_archive_feed_clear(tagar_archive_feed *f);
+/* The feed with url, added when new (title may be NULL; a non-empty title
+ * replaces the stored one). */
+int tagar_archive_feed_get(tagar_archive *a, const char *url, const char *title, tagar_archive_feed *f,
+			   tagar_err *err);
+/* A fetch that worked: status ("200", "304", "file"), the new validators
+ * (NULL: none), failures back to 0. */
+int tagar_archive_feed_ok(tagar_archive *a, long long feed, const char *status, const char *etag,
+			  const char *last_modified, long long now, tagar_err *err);
+/* A fetch that failed: the reason stored, failures + 1, and the next retry
+ * at now + min(base * 2^(failures - 1), cap) seconds. */
+int tagar_archive_feed_failed(tagar_archive *a, long long feed, const char *reason, long long now, long base,
+			      long cap, tagar_err *err);
+
+/* Whether the feed holds an item with key: 1 (and its content hash in
+ * hash, 17 bytes), 0 no, or a negative tagar_status. */
+int tagar_archive_item_hash(tagar_archive *a, long long feed, const char *key, char hash[17], tagar_err *err);
+
+/* One transaction (a feed's new items): nothing of it is stored unless
+ * committed, and a crash leaves what was committed before. */
+int tagar_archive_begin(tagar_archive *a, tagar_err *err);
+int tagar_archive_commit(tagar_archive *a, tagar_err *err);
+void tagar_archive_rollback(tagar_archive *a);
+
+/* One tagged item. */
+typedef struct {
+	const char *key;           /* guid, else link, else a hash of title and date */
+	const char *hash;          /* of title and text: a changed item is told by it */
+	const char *rid;           /* the record's id (NULL: none) */
+	const char *link, *title, *date, *text;
+	long long published;       /* epoch seconds (the date, else when fetched) */
+	const char *record;        /* the JSON record line, without its newline */
+	const char *model;
+	long long tagged_at;
+	int ntags;
+	const char *const *tags;
+	const double *scores;
+} tagar_archive_item;
+
+/* Stores it: 1 stored, 0 when the feed already holds its key (replace 0),
+ * or a negative status.  replace 1 updates the stored item in place (its
+ * tags too). */
+int tagar_archive_put(tagar_archive *a, long long feed, const tagar_archive_item *it, int replace,
+		      tagar_err *err);
+
+/* query: JSON records, newest first (published, then id). */
+typedef struct {
+	const char *tag;           /* NULL: any */
+	const char *feed;          /* feed URL; NULL: any */
+	const char *search;        /* FTS5 query (else words matched with LIKE); NULL: any */
+	long long since;           /* published at or after; < 0: any */
+	long limit;                /* 0: all */
+} tagar_archive_query;
+
+/* fn gets each record (a line without its newline); a non-zero return
+ * stops and is returned. */
+int tagar_archive_select(tagar_archive *a, const tagar_archive_query *q, int (*fn)(const char *record, void *ud),
+			 void *ud, tagar_err *err);
+
+/* retag: items in id order after `after`, up to limit, each handed to fn
+ * (strings valid during the call). */
+typedef struct {
+	long long id;
+	const char *rid, *feed_url, *link, *title, *date, *text;
+} tagar_archive_stored;
+int tagar_archive_each(tagar_archive *a, long long after, int limit,
+		       int (*fn)(const tagar_archive_stored *it, void *ud), void *ud, tagar_err *err);
+/* The item id's new record, tags and model. */
+int tagar_archive_retagged(tagar_archive *a, long long id, const char *record, const char *model, long long now,
+			   int ntags, const char *const *tags, const double *scores, tagar_err *err);
+
+/* Per-tag feeds: every tag any item holds, in byte order, then a tag's
+ * latest items. */
+int tagar_archive_tags(tagar_archive *a, int (*fn)(const char *tag, void *ud), void *ud, tagar_err *err);
+typedef struct {
+	const char *link, *title, *rid, *feed_url, *feed_title;
+	long long published;
+	double score;
+} tagar_archive_latest_item;
+int tagar_archive_latest(tagar_archive *a, const char *tag, int n,
+			 int (*fn)(const tagar_archive_latest_item *it, void *ud), void *ud, tagar_err *err);
+
+/* Counts for the summary: feeds and items stored. */
+int tagar_archive_counts(tagar_archive *a, long long *feeds, long long *items, tagar_err *err);
 
 #ifdef __cplusplus
 }

@@ -189,9 +189,9 @@ static int lexicon_setup(tagar_classifier *c)
 }
 
 /* Adds each tag's lexical evidence to its SVM decision value. */
-static void fuse_lexicon(tagar_classifier *c)
+static void fuse_lexicon(tagar_classifier *c, const char *title, size_t tlen, const char *text, size_t len)
 {
-	tagar_lex_finish(&c->lex);
+	tagar_lex_finish(&c->lex, title, tlen, text, len);
 	for (int i = 0; i < c->lex.ntouched; i++) {
 		int t = c->lex.touched[i];
 		c->dec[t] += c->lexp.weight * tagar_lex_score(&c->lex, &c->lexp, t);
@@ -514,7 +514,7 @@ const tagar_tag_score *tagar_classify(tagar_classifier *c, const char *title, si
 		linear_scores(c);
 	else
 		kernel_scores(c);
-	fuse_lexicon(c);
+	fuse_lexicon(c, title, tlen, text, len);
 	if (c->failed || !finite_decisions(c))
 		return NULL;
 	for (int t = 0; t < c->ntags; t++) {

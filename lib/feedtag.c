@@ -35,6 +35,8 @@ static void item_failed(feed_run *fr, const tagar_feed_item *it, const char *msg
 	fr->failed = 1;
 	if (!fr->o->emit_feed)  /* else the item goes back untouched */
 		tagar_write_json_error(fr->out, it->id, it->line, msg);
+	if (fr->o->done)
+		fr->o->done(it, NULL, msg, fr->o->ud);
 }
 
 /* Adds the tags the rule picks for item i as its categories. */
@@ -56,10 +58,21 @@ static int add_categories(feed_run *fr, int i, const tagar_tag_score *s)
  * when memory runs out. */
 static void item_record(feed_run *fr, const tagar_feed_item *it, const tagar_tag_score *s)
 {
-	const char *const extra[] = {"link", it->link, "date", it->date, NULL};
+	enum { OWN = 4, MORE = 8 };  /* link, date; the caller's extra fields */
+	const char *extra[OWN + 2 * MORE + 1] = {"link", it->link, "date", it->date};
+	int k = OWN;
+	for (const char *const *e = fr->o->extra; e && e[0] && e[1] && k < OWN + 2 * MORE; e += 2) {
+		extra[k++] = e[0];
+		extra[k++] = e[1];
+	}
+	extra[k] = NULL;
 	const tagar_json_record jr = {.id = it->id, .extra = extra};
-	if (tagar_write_json(fr->out, fr->cl, s, &jr, &fr->o->json) != 0)
-		tagar_write_json_error(fr->out, it->id, 0, tagar_errmsg(TAGAR_ENOMEM));
+	if (tagar_write_json(fr->out, fr->cl, s, &jr, &fr->o->json) != 0) {
+		item_failed(fr, it, tagar_errmsg(TAGAR_ENOMEM));
+		return;
+	}
+	if (fr->o->done)
+		fr->o->done(it, s, NULL, fr->o->ud);
 }
 
 /* One item: its record, its categories (emit_feed), or the caller's each.
@@ -69,6 +82,8 @@ static int tag_item(const tagar_feed_item *it, void *ud)
 	feed_run *fr = ud;
 	int i = fr->index++;
 	const tagar_tag_score *s = NULL;
+	if (fr->o->want && !fr->o->want(it, fr->o->ud))
+		return 0;
 	if (empty_item(it))
 		item_failed(fr, it, "empty article");
 	else if (fr->o->each)
@@ -87,6 +102,8 @@ int tagar_feed_failed(FILE *out, const tagar_feedtag_opts *o, const tagar_err *e
 		fprintf(o->msg, "%s\n", err->msg);
 	if (!o->emit_feed)
 		tagar_write_json_error(out, o->name, 0, err->msg);
+	if (o->done)
+		o->done(NULL, NULL, err->msg, o->ud);
 	return err->code == TAGAR_EIO ? TAGAR_EIO : TAGAR_EFORMAT;  /* EIO: libxml2 cannot be opened */
 }
 

@@ -6,6 +6,7 @@
  * the alias matches where its words stand at the positions just before.
  * Tokenising costs the same with or without a vocabulary; the per-token
  * cost is a store and a bit test. */
+#define _GNU_SOURCE  /* memmem */
 #include "lexicon.h"
 
 #include <math.h>
@@ -16,6 +17,7 @@ typedef struct {
 	const char *text;             /* as written in the vocabulary */
 	int tag;                      /* model tag index */
 	int ntok;
+	int acronym;                  /* written as 2 or 3 capitals: matches only capitals */
 	const uint64_t *tok;          /* its words' tagar_hash: in the model image, or in tok_pool */
 } lex_alias;
 
@@ -33,10 +35,30 @@ struct tagar_lexicon {
 	/* aliases by last word: by_last[last[w] .. last[w + 1]), longest first */
 	uint32_t *last, *by_last;
 	uint32_t *last_of;            /* per alias, its last word's id */
+	int nacronym;                 /* aliases with acronym set */
 	uint64_t filter[TAGAR_LEX_FILTER_WORDS];
 };
 
 static const uint64_t no_filter[TAGAR_LEX_FILTER_WORDS];
+
+/* A short acronym ("HAM", "MA", "BPS") is also a word or a name in other
+ * case ("West Ham", "Ma'ruf", "25 bps"), which the case-folded tokens
+ * cannot tell apart; longer ones ("ASEAN", "Amdal") are written either
+ * way in the news and keep matching in any case. */
+static int is_acronym(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return n == 2 || n == 3;
+}
+
+static void mark_acronym(tagar_lexicon *lx, lex_alias *a)
+{
+	a->acronym = a->ntok == 1 && is_acronym(a->text);
+	lx->nacronym += a->acronym;
+}
 
 void tagar_lex_params_default(tagar_lex_params *p)
 {
@@ -197,6 +219,7 @@ static int add_alias(tagar_lexicon *lx, tagar_tokenizer *tk, const tagar_tagvoca
 				  at.too_long ? "has more than 16 words" : "has no word to match");
 	if (!(a->text = strdup(e->alias[k])))
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	mark_acronym(lx, a);
 	lx->last_of[lx->nalias++] = intern_last(lx, tok[a->ntok - 1]);
 	return 0;
 }
@@ -338,6 +361,7 @@ tagar_lexicon *tagar_lexicon_from_image(const uint64_t *w, size_t nw, const char
 		a->ntok = (int)(w[at] >> 32);
 		a->text = names + w[at + 1];
 		a->tok = w + at + 2;
+		mark_acronym(lx, a);
 		lx->last_of[lx->nalias] = intern_last(lx, a->tok[a->ntok - 1]);
 		at += 2 + (size_t)a->ntok;
 	}
@@ -484,9 +508,75 @@ void tagar_lex_hit_slow(tagar_lex_state *s, uint64_t h)
 			count_match(s, lx->by_last[i]);
 }
 
-void tagar_lex_finish(tagar_lex_state *s)
+static int word_char(unsigned char c)
 {
-	(void)s;  /* matches are counted as they end; kept as the article's end mark */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* How often word w stands in s[0..n) as a whole word, in w's own case. */
+static uint32_t count_exact(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	uint32_t c = 0;
+	for (const char *p = s, *end = s + n; n >= k && (p = memmem(p, (size_t)(end - p), w, k)); p += k)
+		c += (p == s || !word_char((unsigned char)p[-1])) && (p + k == end || !word_char((unsigned char)p[k]));
+	return c;
+}
+
+/* One acronym alias of an article: how often it is written in capitals in
+ * the title and in the text, and how many of its matches were kept. */
+typedef struct {
+	uint32_t alias, allowed[2], kept[2];
+} acronym_use;
+
+/* The entry of alias in use[0..*n), added (with its counts) when new:
+ * an article matches few distinct acronyms, so a linear search does. */
+static acronym_use *acronym_entry(acronym_use *use, int *n, const lex_alias *a, uint32_t alias, const char *title,
+				  size_t tlen, const char *text, size_t len)
+{
+	for (int i = 0; i < *n; i++)
+		if (use[i].alias == alias)
+			return &use[i];
+	acronym_use *u = &use[(*n)++];
+	*u = (acronym_use){alias, {count_exact(title, tlen, a->text), count_exact(text, len, a->text)}, {0, 0}};
+	return u;
+}
+
+/* Drops the matches of acronym aliases beyond the times the acronym is
+ * written in capitals: in the title, and in the text (the lead's first).
+ * Each distinct acronym's text is scanned once, whatever its matches. */
+static void check_acronyms(tagar_lex_state *s, const char *title, size_t tlen, const char *text, size_t len)
+{
+	acronym_use *use = malloc((size_t)s->lx->nacronym * sizeof *use);
+	int nuse = 0;
+	size_t kept = 0;
+	if (!use) {
+		s->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < s->nmatch; i++) {
+		tagar_lex_match m = s->match[i];
+		const lex_alias *a = &s->lx->alias[m.alias];
+		if (a->acronym) {
+			acronym_use *u = acronym_entry(use, &nuse, a, m.alias, title, tlen, text, len);
+			int part = m.zone != TAGAR_ZONE_TITLE;
+			if (u->kept[part] >= u->allowed[part]) {
+				s->count[(size_t)a->tag * TAGAR_ZONES + m.zone]--;
+				continue;
+			}
+			u->kept[part]++;
+		}
+		s->match[kept++] = m;
+	}
+	s->nmatch = kept;
+	free(use);
+}
+
+void tagar_lex_finish(tagar_lex_state *s, const char *title, size_t tlen, const char *text, size_t len)
+{
+	/* matches are counted as they end; what remains is the case of acronyms */
+	if (s->lx && s->lx->nacronym && s->nmatch)
+		check_acronyms(s, title, tlen, text, len);
 }
 
 double tagar_lex_score(const tagar_lex_state *s, const tagar_lex_params *p, int tag)
@@ -516,6 +606,6 @@ int tagar_lex_article(tagar_lex_state *s, tagar_tokenizer *tk, const char *title
 	tagar_lex_zone(s, 0);
 	if (observe(tk, text, len, on_token, s))
 		return TAGAR_ENOMEM;
-	tagar_lex_finish(s);
+	tagar_lex_finish(s, title, tlen, text, len);
 	return s->failed ? TAGAR_ENOMEM : 0;
 }

@@ -146,10 +146,13 @@ static inline void tagar_lex_token(tagar_lex_state *s, uint64_t h)
 	s->pos++;
 }
 
-/* The end of an article: afterwards s->touched[0..ntouched) are the tags
- * with a match, tagar_lex_count() their matches per zone (by the zone of an
- * alias's first word), s->match[0..nmatch) the matches in order. */
-void tagar_lex_finish(tagar_lex_state *s);
+/* The end of an article whose title and text (as tokenized) are given:
+ * an alias of two or three capitals ("HAM") keeps only as many matches as
+ * it is written so in each ("West Ham" is no match).  Afterwards
+ * s->touched[0..ntouched) are the tags with a match, tagar_lex_count()
+ * their matches per zone (by the zone of an alias's first word; it may be
+ * 0), s->match[0..nmatch) the matches in order. */
+void tagar_lex_finish(tagar_lex_state *s, const char *title, size_t tlen, const char *text, size_t len);
 
 static inline uint32_t tagar_lex_count(const tagar_lex_state *s, int tag, int zone)
 {

@@ -3,6 +3,7 @@
  * All reads are bounded by the length given: no NUL terminator needed. */
 #define _GNU_SOURCE  /* memmem */
 #include "internal.h"
+#include "tagar.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -43,11 +44,11 @@ static const char *prolog_item_end(const char *s, const char *end)
 	return close ? close + (*close == '?' ? 2 : 3) : NULL;
 }
 
-/* A feed's root element comes after the prolog (XML declaration,
- * comments, processing instructions, a DOCTYPE); it is told by its local
- * name, whatever its prefix (<a:feed xmlns:a="...Atom">, <rdf:RDF>):
- * rss, feed or RDF.  Anything else starting with '<' is HTML. */
-static int sniff_markup(const char *s, const char *end)
+/* The local name of the root element of the markup at s (past the prolog:
+ * XML declaration, comments, processing instructions, a DOCTYPE), whatever
+ * its prefix (<a:feed xmlns:a="...Atom">, <rdf:RDF>); *n its length.  NULL
+ * when s holds no element after the prolog. */
+static const char *root_name(const char *s, const char *end, size_t *n)
 {
 	for (const char *next; s < end; s = next) {
 		s = skip_blanks(s, end);
@@ -55,24 +56,47 @@ static int sniff_markup(const char *s, const char *end)
 			break;
 	}
 	if (!starts(s, end, "<"))
-		return TAGAR_DOC_HTML;
+		return NULL;
 	const char *name = ++s;
 	while (s < end && *s && (strchr("_-.:", *s) || (*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z')))
 		s++;  /* ASCII names: the feeds' roots are ASCII */
 	const char *colon = memchr(name, ':', (size_t)(s - name)), *local = colon ? colon + 1 : name;
-	size_t n = (size_t)(s - local);
-	if ((n == 3 && strncasecmp(local, "rss", 3) == 0) || (n == 4 && strncasecmp(local, "feed", 4) == 0) ||
-	    (n == 3 && strncasecmp(local, "rdf", 3) == 0))
+	*n = (size_t)(s - local);
+	return local;
+}
+
+static int named(const char *local, size_t n, const char *name)
+{
+	return local && n == strlen(name) && strncasecmp(local, name, n) == 0;
+}
+
+/* A feed's root element is told by its local name: rss, feed or RDF.
+ * Anything else starting with '<' is HTML. */
+static int sniff_markup(const char *s, const char *end)
+{
+	size_t n = 0;
+	const char *local = root_name(s, end, &n);
+	if (named(local, n, "rss") || named(local, n, "feed") || named(local, n, "rdf"))
 		return TAGAR_DOC_FEED;
 	return TAGAR_DOC_HTML;
 }
 
+static const char *skip_bom(const char *s, const char *end)
+{
+	return end - s >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? s + 3 : s;
+}
+
+int tagar_is_opml(const char *buf, size_t len)
+{
+	const char *end = buf + len, *s = skip_blanks(skip_bom(buf, end), end);
+	size_t n = 0;
+	const char *local = root_name(s, end, &n);  /* before n is read */
+	return named(local, n, "opml");
+}
+
 tagar_doc_format tagar_sniff(const char *buf, size_t len)
 {
-	const char *s = buf, *end = buf + len;
-	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-		s += 3;  /* UTF-8 byte order mark */
-	s = skip_blanks(s, end);
+	const char *end = buf + len, *s = skip_blanks(skip_bom(buf, end), end);
 	if (s < end && *s == '{')
 		return TAGAR_DOC_JSONL;
 	if (starts(s, end, "__label__"))
@@ -143,4 +167,15 @@ char *tagar_wide_to_utf8(const char *s, size_t n, size_t *outlen, tagar_err *err
 		*outlen = (size_t)(o - out);
 	}
 	return out;
+}
+
+/* A declaration naming another encoding: libxml2 converts; no repair. */
+int tagar_xml_other_encoding(const char *s, size_t n)
+{
+	const char *end = memchr(s, '>', n < 200 ? n : 200), *e;
+	if (n < 5 || memcmp(s, "<?xml", 5) != 0 || !end)
+		return 0;
+	for (e = s; e + 9 < end && strncmp(e, "encoding=", 9) != 0; e++)
+		;
+	return e + 9 < end && strncasecmp(e + 10, "utf-8", 5) != 0 && strncasecmp(e + 10, "utf8", 4) != 0;
 }

@@ -1,5 +1,6 @@
 /* xmlso.c - libxml2 opened on demand (see xmlso.h). */
 #include "xmlso.h"
+#include "tagar.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ static int bind_all(tagar_xml *x)
 	       BIND(x, xmlCtxtGetLastError) && BIND(x, xmlCtxtReadMemory) && BIND(x, xmlDocDumpMemoryEnc) &&
 	       BIND(x, xmlDocGetRootElement) && BIND(x, xmlEncodeSpecialChars) && BIND(x, xmlFreeDoc) &&
 	       BIND(x, xmlFreeNode) && BIND(x, xmlFreeParserCtxt) && BIND(x, xmlGetLineNo) && BIND(x, xmlGetProp) &&
-	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
+	       BIND(x, xmlIsBlankNode) && BIND(x, xmlNewDocNode) && BIND(x, xmlNewDoc) && BIND(x, xmlInitParser) && BIND(x, xmlDocSetRootElement) &&
+	       BIND(x, xmlNewNs) && BIND(x, xmlNewTextChild) && BIND(x, xmlNewParserCtxt) && BIND(x, xmlNewProp) &&
 	       BIND(x, xmlNewText) && BIND(x, xmlNodeGetContent) && BIND(x, xmlStrcasecmp) && BIND(x, xmlStrcmp) &&
 	       BIND(x, xmlUnlinkNode) && BIND(x, xmlReaderForMemory) && BIND(x, xmlTextReaderRead) &&
 	       BIND(x, xmlTextReaderNext) && BIND(x, xmlTextReaderNodeType) && BIND(x, xmlTextReaderDepth) &&
@@ -49,4 +51,18 @@ void tagar_xml_close(tagar_xml *x)
 	if (x->so)
 		dlclose(x->so);
 	memset(x, 0, sizeof *x);
+}
+
+/* libxml2 2.9 initialises its global state (dictionaries, the encoding
+ * handlers, the per-thread state key) on first use, which two threads must
+ * not do at once: xmlInitParser on the main thread first, and every parse
+ * after it may run on any thread.  The library stays mapped (NODELETE). */
+int tagar_xml_init_threads(tagar_err *err)
+{
+	tagar_xml x;
+	if (tagar_xml_open(&x, err))
+		return TAGAR_EIO;
+	x.xmlInitParser();
+	tagar_xml_close(&x);
+	return 0;
 }

@@ -38,7 +38,12 @@ typedef struct {
 	TAGAR_XML_FN(xmlGetLineNo);
 	TAGAR_XML_FN(xmlGetProp);
 	TAGAR_XML_FN(xmlIsBlankNode);
+	TAGAR_XML_FN(xmlInitParser);
+	TAGAR_XML_FN(xmlNewDoc);
 	TAGAR_XML_FN(xmlNewDocNode);
+	TAGAR_XML_FN(xmlDocSetRootElement);
+	TAGAR_XML_FN(xmlNewNs);
+	TAGAR_XML_FN(xmlNewTextChild);
 	TAGAR_XML_FN(xmlNewParserCtxt);
 	TAGAR_XML_FN(xmlNewProp);
 	TAGAR_XML_FN(xmlNewText);

@@ -197,6 +197,15 @@ static void test_matching(tally *t)
 	HITS(t, &s, lx, 0, "", "aparatur sipil; e-KTP", "0/1/0 0/0/0 0/0/0");
 	HITS(t, &s, lx, 0, "", "Aparatur Sipil Negara dan aparatur sipil negara", "0/0/0 0/2/0 0/0/0");
 	HITS(t, &s, lx, 0, "", "", "0/0/0 0/0/0 0/0/0");
+	/* an alias of two or three capitals is an acronym: it matches where it
+	 * is written in capitals only ("West Ham" is not HAM), in the title and
+	 * the text alike, and as often as it is written so */
+	HITS(t, &s, lx, 0, "Pns", "pns dan Pns", "0/0/0 0/0/0 0/0/0");
+	HITS(t, &s, lx, 0, "PNS", "pns satu dua tiga empat PNS", "0/0/0 1/1/0 0/0/0");
+	HITS(t, &s, lx, 0, "", "PNS-nya PNS2 (PNS) xPNS", "0/0/0 0/1/0 0/0/0");
+	HITS(t, &s, lx, 0, "pns", "PNS", "0/0/0 0/1/0 0/0/0");
+	/* longer and mixed-case aliases match in any case */
+	HITS(t, &s, lx, 0, "", "KEMENDAGRI dan E-ktp", "0/2/0 0/0/0 0/0/0");
 	/* a longer alias that ends later replaces the shorter one it starts with */
 	HITS(t, &s, lx, 0, "", "Kementerian Lingkungan Hidup dan Kehutanan; kehutanan", "0/0/0 0/0/0 0/1/1");
 	tagar_lex_state_free(&s);
@@ -218,7 +227,7 @@ static void test_matching(tally *t)
 	CHECK(t, tagar_lex_state_init(&s, NULL, 5) == 0, "empty state");
 	tagar_lex_begin(&s);
 	tagar_lex_token(&s, tagar_hash("pns", 3));
-	tagar_lex_finish(&s);
+	tagar_lex_finish(&s, "", 0, "", 0);
 	CHECK(t, s.ntouched == 0 && s.nmatch == 0, "no lexicon, no matches");
 	tagar_lex_state_free(&s);
 }
