@@ -36,7 +36,7 @@ WARN = -std=c11 -Wall -Wextra -Werror
 PKGS = libpcre2-8 libcjson libutf8proc libxxhash zlib raptor2 libcurl sqlite3 libmicrohttpd
 PKGS_DLOPEN = libxml-2.0
 NOPC_CFLAGS ?= -I/usr/include/libsvm
-NOPC_LIBS ?= -lsvm -llinear -lstemmer
+NOPC_LIBS ?= -lsvm -llinear
 ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --exists $(PKGS) $(PKGS_DLOPEN) && echo ok),ok)
 $(error pkg-config does not find all of: $(PKGS) $(PKGS_DLOPEN); ./deps.sh installs them)
@@ -48,13 +48,16 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(NOPC_CFLAGS) $(PKG_CFLAGS) \
 	-DTAGAR_DATADIR='"$(DATADIR)"'
 LDLIBS = $(NOPC_LIBS) $(PKG_LIBS) -lpthread -lm
-# libxml2 (feeds, HTML) and, in tagar-classify, libsvm (kernel models) are
-# opened when needed (dlopen; see lib/xmlso.h), by these names; --as-needed
-# keeps them and the C++ runtime they bring out of every start-up
+# libxml2 (feeds, HTML), libstemmer (stemmed models; lib/stemso.h) and, in
+# tagar-classify, libsvm (kernel models) are opened when needed (dlopen; see
+# lib/xmlso.h), by these names; --as-needed keeps them and the C++ runtime
+# they bring out of every start-up
 SONAME = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | awk '/SONAME/ {print $$2}')
 LIBSVM_SONAME := $(call SONAME,libsvm.so)
+LIBSTEMMER_SONAME := $(call SONAME,libstemmer.so)
 LIBXML2_SONAME := $(call SONAME,libxml2.so)
 CPPFLAGS += $(if $(LIBSVM_SONAME),-DTAGAR_LIBSVM_SONAME='"$(LIBSVM_SONAME)"') \
+	$(if $(LIBSTEMMER_SONAME),-DTAGAR_LIBSTEMMER_SONAME='"$(LIBSTEMMER_SONAME)"') \
 	$(if $(LIBXML2_SONAME),-DTAGAR_LIBXML2_SONAME='"$(LIBXML2_SONAME)"')
 LDFLAGS += -Wl,--as-needed
 
@@ -113,7 +116,7 @@ LIB_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard lib/*.c))
 prog_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c))
 PROGRAM_OBJ = $(foreach p,$(PROGRAMS),$(call prog_obj,$(p)))
 BINS = $(PROGRAMS:%=$(OUT)/tagar-%)
-TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/feedio $(BUILD)/tests/compat/linfit_check
+TESTS = $(BUILD)/tests/unit $(BUILD)/tests/library $(BUILD)/tests/header $(BUILD)/tests/lexicon $(BUILD)/tests/feedio $(BUILD)/tests/loading $(BUILD)/tests/compat/linfit_check
 LINK_LIBTAGAR ?= $(BUILD)/libtagar.a
 
 MAKEFLAGS += --no-builtin-rules
@@ -134,6 +137,12 @@ all: $(BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(INTERNAL_CPPFLAGS) $(EXTRA_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# lib/xxh3avx2.c is XXH3 compiled for AVX2 (the model checksum at twice
+# the speed); lib/cpu.c calls it only on a CPU that has AVX2.
+ifeq ($(shell uname -m),x86_64)
+$(BUILD)/lib/xxh3avx2.o: EXTRA_CPPFLAGS = -mavx2
+endif
 
 # include/tagar.h is the one header the programs can include; the
 # library's modules, the tests and the fuzzers also see its internal

@@ -58,6 +58,7 @@ struct tagar_classifier {
 	int npend;
 	double *dec;
 	float *acc;               /* int8 models accumulate in float */
+	void (*quantized)(tagar_classifier *c);  /* quantized_scores, for this CPU */
 	double log_int[LOG_TABLE];   /* log(k) */
 	tagar_tag_score *scores;
 	/* the model's tag vocabulary: its hits in this article (lex), and the
@@ -85,9 +86,7 @@ struct tagar_classifier {
 static int load_libsvm(tagar_classifier *c, tagar_err *err)
 {
 	c->libsvm = dlopen(TAGAR_LIBSVM_SONAME, RTLD_NOW | RTLD_LOCAL);
-	void *f = c->libsvm ? dlsym(c->libsvm, "svm_predict_values") : NULL;
-	memcpy(&c->predict_values, &f, sizeof f);  /* POSIX: a function's address as void * */
-	if (f)
+	if (c->libsvm && tagar_bind_symbol(c->libsvm, "svm_predict_values", &c->predict_values))
 		return 0;
 	const char *why = dlerror();
 	return tagar_fail(err, TAGAR_EIO, "cannot open %s, needed for kernel (RBF, polynomial) models: %s",
@@ -224,16 +223,15 @@ static void to_tfidf(tagar_classifier *c)
 }
 
 /* The int8-to-float multiply-add vectorises twice as wide with AVX2 as with
- * the x86-64 baseline; GCC builds both and picks at load time.  A row is
- * taken eight weights at a time, the last group running into the next
- * term's row (its products land in acc's padding and are never read), so
- * 29 tags cost four vector steps and no scalar tail; only the last row of
- * the table, which has no row after it, takes the scalar loop.  Either way
- * each acc[t] sums the same products in the same order. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void quantized_scores(tagar_classifier *c)
+ * the x86-64 baseline: the same loop is built both ways and the classifier
+ * picks one when it is made (tagar_cpu_avx2: not target_clones, whose
+ * start-up probe costs more than a one-article run's scoring, see cpu.c).
+ * A row is taken eight weights at a time, the last group running into the
+ * next term's row (its products land in acc's padding and are never read),
+ * so 29 tags cost four vector steps and no scalar tail; only the last row
+ * of the table, which has no row after it, takes the scalar loop.  Either
+ * way each acc[t] sums the same products in the same order. */
+static inline __attribute__((always_inline)) void quantized_loop(tagar_classifier *c)
 {
 	size_t T = (size_t)c->ntags, padded = (T + 7) & ~(size_t)7;
 	const int8_t *end = c->v.qweights + (size_t)tagar_model_nterms(c->m) * T;
@@ -259,13 +257,28 @@ static void quantized_scores(tagar_classifier *c)
 		c->dec[t] = c->v.tagparam[4 * t] + acc[t];
 }
 
+static void quantized_scores(tagar_classifier *c)
+{
+	quantized_loop(c);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
+__attribute__((target("avx2"))) static void quantized_scores_avx2(tagar_classifier *c)
+{
+	quantized_loop(c);
+}
+#define QUANTIZED_AVX2 quantized_scores_avx2
+#else
+#define QUANTIZED_AVX2 quantized_scores
+#endif
+
 static void linear_scores(tagar_classifier *c)
 {
 	int T = c->ntags;
 	for (int t = 0; t < T; t++)
 		c->dec[t] = c->v.tagparam[4 * t];
 	if (c->v.qweights) {
-		quantized_scores(c);
+		c->quantized(c);
 		return;
 	}
 	for (size_t i = 0; i < c->nx; i++) {
@@ -358,6 +371,7 @@ tagar_classifier *tagar_classifier_new(const tagar_model *m, tagar_err *err)
 	for (int k = 1; k < LOG_TABLE; k++)
 		c->log_int[k] = log((double)k);
 	c->ntags = tagar_model_ntags(m);
+	c->quantized = tagar_cpu_avx2() ? QUANTIZED_AVX2 : quantized_scores;
 	/* stopwords never enter the vocabulary, so an unstemmed unigram model
 	 * need not look for them: the vocabulary lookup drops them anyway (a
 	 * stemmed stopword may equal the stem of a kept word, and an n-gram

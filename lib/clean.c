@@ -30,7 +30,7 @@ typedef struct {
 	size_t litlen;            /* its length, 0 when none is known ... */
 	size_t litlen_ks;         /* ... and up to its first k or s */
 	size_t pair[2][2];        /* the two rarest positions of each (see rare_pair) */
-	tagar_buf alt;            /* the alternation being built */
+	tagar_buf alt;            /* the line alternation being built (group 0) */
 	int n;
 } group;
 
@@ -70,21 +70,21 @@ static pcre2_code *compile(const char *p, size_t n, int *errcode, size_t *erroff
 	return re;
 }
 
-/* Checks one pattern alone, so an error names its line. */
-static int check_pattern(const char *p, size_t n, long line, tagar_err *err)
+/* Compiles one pattern alone, so an error names its line. */
+static pcre2_code *compile_pattern(const char *p, size_t n, long line, tagar_err *err)
 {
 	int ec;
 	size_t off;
 	pcre2_code *re = compile(p, n, &ec, &off);
-	if (re) {
-		pcre2_code_free(re);
-		return 0;
-	}
+	if (re)
+		return re;
 	PCRE2_UCHAR msg[256];
 	if (pcre2_get_error_message(ec, msg, sizeof msg) < 0)
 		strcpy((char *)msg, "invalid pattern");
-	return tagar_fail(err, TAGAR_EFORMAT, "line %ld, column %zu: %s", line, off + 1, (const char *)msg);
+	tagar_fail(err, TAGAR_EFORMAT, "line %ld, column %zu: %s", line, off + 1, (const char *)msg);
+	return NULL;
 }
+
 
 /* Whether p has a '|' outside every group: then no prefix is required. */
 static int top_level_alternation(const char *p, size_t n)
@@ -216,6 +216,39 @@ static int has_literal(const char *s, size_t n, const char *lit, size_t len, con
 	return 0;
 }
 
+/* One pattern, compiled alone first: that names the line of an error, and
+ * checks a line pattern before it joins the alternation ("x)|(?:y" is no
+ * pattern, yet "(?:x)|(?:y)" would compile).  A group of one pattern (every
+ * pattern not anchored with ^, and the line group while it has one) keeps
+ * that compilation as its code: the same matches as "(?:p)", compiled once. */
+static int add_pattern(tagar_cleaner *c, const char *p, size_t n, long line, tagar_err *err)
+{
+	int anchored = p[0] == '^';
+	if (!anchored && c->ngroups == MAX_GROUPS)
+		return tagar_fail(err, TAGAR_EFORMAT, "line %ld: more than %d patterns not anchored with ^", line,
+				  MAX_GROUPS - 1);
+	pcre2_code *re = compile_pattern(p, n, line, err);
+	if (!re)
+		return TAGAR_EFORMAT;
+	group *g = &c->g[anchored ? 0 : c->ngroups++];
+	pcre2_code_free(g->re);  /* a second line pattern: the alternation is compiled at the end */
+	g->re = g->n ? NULL : re;
+	if (g->n)
+		pcre2_code_free(re);
+	/* the alternation gets "(?:p)" or "|(?:p)" */
+	if (tagar_buf_append(&c->patterns, p, n) || tagar_buf_append(&c->patterns, "\n", 1) ||
+	    (anchored && (tagar_buf_append(&g->alt, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
+			  tagar_buf_append(&g->alt, p, n) || tagar_buf_append(&g->alt, ")", 1))))
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	if (!anchored)
+		g->litlen = literal_prefix(p, n, g->lit, &g->litlen_ks);
+	rare_pair(g->lit, g->litlen, g->pair[0]);
+	rare_pair(g->lit, g->litlen_ks, g->pair[1]);
+	c->npat++;
+	g->n++;
+	return 0;
+}
+
 /* Collects the patterns: blank lines and lines starting with '#' are
  * skipped, trailing white space (and \r) is not part of a pattern, nor is a
  * byte order mark at a line start (not only the first: the kept list, which
@@ -235,23 +268,9 @@ static int collect(tagar_cleaner *c, const char *s, size_t len, tagar_err *err)
 		i = j + 1;
 		if (b == a || s[a] == '#')
 			continue;
-		if (check_pattern(s + a, b - a, line + 1, err))
-			return TAGAR_EFORMAT;
-		if (s[a] != '^' && c->ngroups == MAX_GROUPS)
-			return tagar_fail(err, TAGAR_EFORMAT, "line %ld: more than %d patterns not anchored with ^",
-					  line + 1, MAX_GROUPS - 1);
-		group *g = &c->g[s[a] == '^' ? 0 : c->ngroups++];
-		/* the group's alternation gets "(?:p)" or "|(?:p)" */
-		if (tagar_buf_append(&c->patterns, s + a, b - a) || tagar_buf_append(&c->patterns, "\n", 1) ||
-		    tagar_buf_append(&g->alt, g->n ? "|(?:" : "(?:", g->n ? 4 : 3) ||
-		    tagar_buf_append(&g->alt, s + a, b - a) || tagar_buf_append(&g->alt, ")", 1))
-			return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-		if (s[a] != '^')  /* one pattern to a group */
-			g->litlen = literal_prefix(s + a, b - a, g->lit, &g->litlen_ks);
-		rare_pair(g->lit, g->litlen, g->pair[0]);
-		rare_pair(g->lit, g->litlen_ks, g->pair[1]);
-		c->npat++;
-		g->n++;
+		int rc = add_pattern(c, s + a, b - a, line + 1, err);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -262,7 +281,8 @@ static int compile_group(group *g, tagar_err *err)
 	size_t off;
 	if (!g->n)
 		return 0;
-	g->re = compile(g->alt.p, g->alt.len, &ec, &off);
+	if (!g->re)  /* the line alternation of several patterns (the others are compiled) */
+		g->re = compile(g->alt.p, g->alt.len, &ec, &off);
 	g->md = g->re ? pcre2_match_data_create_from_pattern(g->re, NULL) : NULL;
 	if (!g->md)
 		return tagar_fail(err, TAGAR_EFORMAT, "the patterns cannot be combined (PCRE2 error %d)", ec);

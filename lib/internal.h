@@ -26,6 +26,18 @@ void tagar_tokenizer_observe(tagar_tokenizer *t, tagar_feature_fn fn, void *ud);
  * Returns its length without the newline, or -1 at end of file. */
 long tagar_getline(char **buf, size_t *cap, FILE *f);
 
+/* Whether the CPU runs AVX2 code, as the C library found at start-up
+ * (no CPUID instruction: see cpu.c).  0 on other architectures. */
+int tagar_cpu_avx2(void);
+/* The model file's checksum: XXH3-64 of p[0..n), with AVX2 when the CPU
+ * has it (the same value either way). */
+uint64_t tagar_checksum(const void *p, size_t n);
+
+/* Copies the address of symbol name of the dlopen'ed library so into the
+ * function pointer at dst (POSIX's way to turn dlsym's void * into one):
+ * 1, or 0 when so has no such symbol (dlerror says why). */
+int tagar_bind_symbol(void *so, const char *name, void *dst);
+
 /* TF-IDF value of a weighted count: sublinear tf times idf. */
 double tagar_tfidf(double count, double idf);
 /* Smoothed idf: ln((1 + n) / (1 + df)) + 1. */

@@ -78,7 +78,8 @@ int tagar_lexicon_words(const tagar_text_opts *model, const tagar_stopset *stop,
 int tagar_lexicon_image(const tagar_lexicon *lx, uint64_t **words, size_t *nwords, char **names, size_t *nlen);
 /* The lexicon of a model image: every alias is checked (a tag below ntags,
  * 1 to TAGAR_LEX_MAX_TOKENS words, its text inside names), TAGAR_EMODEL
- * otherwise.  The aliases' text stays in names, which must outlive it. */
+ * otherwise.  The aliases' text and words stay in names and words, which
+ * must outlive it. */
 tagar_lexicon *tagar_lexicon_from_image(const uint64_t *words, size_t nwords, const char *names, size_t nlen,
 					int ntags, tagar_err *err);
 int tagar_lexicon_naliases(const tagar_lexicon *lx);

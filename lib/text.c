@@ -6,7 +6,7 @@
  * would cost most of the time budget. */
 #include "internal.h"
 
-#include <libstemmer.h>
+#include "stemso.h"
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -14,14 +14,17 @@
 enum { C_OTHER, C_LETTER, C_DIGIT, C_MARK, C_DASH, C_NUMSEP };
 
 struct tagar_stopset {
-	char **w;
+	char **w;                 /* sorted, each word in text */
 	int n;
+	char *text;               /* the words, NUL-terminated, one allocation */
+	size_t used, size;
 };
 
 struct tagar_tokenizer {
 	tagar_text_opts o;
 	const tagar_stopset *stop;
 	struct sb_stemmer *stemmer;
+	const tagar_stemso *sb;       /* libstemmer's functions, when stemming */
 	tagar_buf tok;          /* the raw token being collected (scratch: toklen */
 	size_t toklen;          /* is its length, kept apart for the hot loop) */
 	tagar_buf arena;        /* the span's final tokens, back to back */
@@ -97,9 +100,10 @@ static int stop_add(tagar_stopset *s, const char *w, size_t n, int *cap)
 		s->w = nw;
 		*cap = nc;
 	}
-	char *c = malloc(n + 1);
-	if (!c)
-		return -1;
+	if (n + 1 > s->size - s->used)
+		return -1;  /* cannot happen: tagar_stopset_new sized text for every word */
+	char *c = s->text + s->used;
+	s->used += n + 1;
 	for (size_t i = 0; i < n; i++)
 		c[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char)(w[i] + 32) : w[i];
 	c[n] = 0;
@@ -107,12 +111,38 @@ static int stop_add(tagar_stopset *s, const char *w, size_t n, int *cap)
 	return 0;
 }
 
+static size_t list_bytes(const char *const *list, size_t n)
+{
+	size_t b = 0;
+	for (size_t i = 0; i < n; i++)
+		b += strlen(list[i]) + 1;
+	return b;
+}
+
+static int sorted(char *const *w, int n)
+{
+	for (int i = 1; i < n; i++)
+		if (strcmp(w[i - 1], w[i]) > 0)
+			return 0;
+	return 1;
+}
+
+/* The words go into one allocation (a model's list is read at every
+ * start-up: a malloc and a free per word were a third of its cost), and a
+ * list already sorted, as every model's is, is not sorted again. */
 tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len)
 {
 	tagar_stopset *s = calloc(1, sizeof *s);
 	int cap = 0, bad = 0;
 	if (!s)
 		return NULL;
+	s->size = (flags & TAGAR_STOP_ID ? list_bytes(stop_id, sizeof stop_id / sizeof *stop_id) : 0) +
+		  (flags & TAGAR_STOP_EN ? list_bytes(stop_en, sizeof stop_en / sizeof *stop_en) : 0) +
+		  (words ? len : 0) + 1;  /* a word of the list and its line end, or the last word and its NUL */
+	if (!(s->text = malloc(s->size))) {
+		free(s);
+		return NULL;
+	}
 	if (flags & TAGAR_STOP_ID)
 		for (size_t i = 0; i < sizeof stop_id / sizeof *stop_id; i++)
 			bad |= stop_add(s, stop_id[i], strlen(stop_id[i]), &cap);
@@ -136,15 +166,12 @@ tagar_stopset *tagar_stopset_new(int flags, const char *words, size_t len)
 		tagar_stopset_free(&s);
 		return NULL;
 	}
-	if (s->n)
+	if (s->n && !sorted(s->w, s->n))
 		qsort(s->w, (size_t)s->n, sizeof *s->w, cmp_str);
 	int k = 0;  /* drop duplicates so the dump is canonical */
-	for (int i = 0; i < s->n; i++) {
-		if (k && strcmp(s->w[k - 1], s->w[i]) == 0)
-			free(s->w[i]);
-		else
+	for (int i = 0; i < s->n; i++)
+		if (!k || strcmp(s->w[k - 1], s->w[i]) != 0)
 			s->w[k++] = s->w[i];
-	}
 	s->n = k;
 	return s;
 }
@@ -153,8 +180,7 @@ void tagar_stopset_free(tagar_stopset **sp)
 {
 	if (!sp || !*sp)
 		return;
-	for (int i = 0; i < (*sp)->n; i++)
-		free((*sp)->w[i]);
+	free((*sp)->text);
 	free((*sp)->w);
 	free(*sp);
 	*sp = NULL;
@@ -241,7 +267,8 @@ tagar_tokenizer *tagar_tokenizer_new(const tagar_text_opts *o, const tagar_stops
 	t->stop = stop;
 	if (o->stem > TAGAR_STEM_NONE) {
 		const char *alg = o->stem == TAGAR_STEM_ENGLISH ? "english" : "indonesian";
-		t->stemmer = sb_stemmer_new(alg, "UTF_8");
+		t->sb = tagar_stemso_get(NULL, 0);
+		t->stemmer = t->sb ? t->sb->sb_stemmer_new(alg, "UTF_8") : NULL;
 		if (!t->stemmer) {
 			free(t);
 			return NULL;
@@ -256,7 +283,7 @@ void tagar_tokenizer_free(tagar_tokenizer **tp)
 		return;
 	tagar_tokenizer *t = *tp;
 	if (t->stemmer)
-		sb_stemmer_delete(t->stemmer);
+		t->sb->sb_stemmer_delete(t->stemmer);
 	tagar_buf_free(&t->tok);
 	tagar_buf_free(&t->arena);
 	free(t->toff);
@@ -326,11 +353,11 @@ static inline int stem_token(tagar_tokenizer *t, const char **w, size_t *n)
 {
 	if (!t->stemmer)
 		return 1;
-	const sb_symbol *st = sb_stemmer_stem(t->stemmer, (const sb_symbol *)*w, (int)*n);
+	const sb_symbol *st = t->sb->sb_stemmer_stem(t->stemmer, (const sb_symbol *)*w, (int)*n);
 	if (!st)
 		return -1;
 	*w = (const char *)st;
-	*n = (size_t)sb_stemmer_length(t->stemmer);
+	*n = (size_t)t->sb->sb_stemmer_length(t->stemmer);
 	return *n != 0;
 }
 

@@ -4,6 +4,7 @@
 #define XXH_INLINE_ALL  /* the hash runs once per token: let it inline */
 #include <xxhash.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -97,6 +98,14 @@ long tagar_getline(char **buf, size_t *cap, FILE *f)
 	if (n > 0 && (*buf)[n - 1] == '\r')
 		(*buf)[--n] = 0;
 	return (long)n;
+}
+
+int tagar_bind_symbol(void *so, const char *name, void *dst)
+{
+	void *p = dlsym(so, name);
+	if (p)
+		memcpy(dst, &p, sizeof p);
+	return p != NULL;
 }
 
 uint64_t tagar_hash(const char *s, size_t n)

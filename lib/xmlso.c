@@ -10,16 +10,7 @@
 #define TAGAR_LIBXML2_SONAME "libxml2.so.2"
 #endif
 
-/* POSIX's way to turn dlsym's void * into a function pointer: copy it. */
-static int bind(void *so, const char *name, void *dst)
-{
-	void *p = dlsym(so, name);
-	if (p)
-		memcpy(dst, &p, sizeof p);
-	return p != NULL;
-}
-
-#define BIND(x, name) bind((x)->so, #name, &(x)->name)
+#define BIND(x, name) tagar_bind_symbol((x)->so, #name, &(x)->name)
 
 static int bind_all(tagar_xml *x)
 {
