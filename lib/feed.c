@@ -196,12 +196,7 @@ tagar_feed *tagar_feed_parse(const char *buf, size_t n, const char *name, tagar_
 	f->doc = X->xmlCtxtReadMemory(ctx, buf, (int)n, NULL, NULL,
 				   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!f->doc) {
-		const xmlError *e = X->xmlCtxtGetLastError(ctx);
-		char msg[256] = "empty document";
-		if (e && e->message)
-			snprintf(msg, sizeof msg, "%s", e->message);
-		msg[strcspn(msg, "\n")] = 0;
-		tagar_fail(err, TAGAR_EFORMAT, "%s:%d: malformed XML: %s", name, e ? e->line : 0, msg);
+		tagar_xml_parse_failed(X, ctx, name, err);
 		X->xmlFreeParserCtxt(ctx);
 		tagar_xml_close(&f->xml);
 		free(f);

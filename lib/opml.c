@@ -115,14 +115,8 @@ static xmlDoc *read_opml(const tagar_xml *X, const char *buf, size_t n, const ch
 	}
 	xmlDoc *doc = X->xmlCtxtReadMemory(ctx, buf, (int)n, NULL, NULL,
 					   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc) {
-		const xmlError *e = X->xmlCtxtGetLastError(ctx);
-		char msg[256] = "empty document";
-		if (e && e->message)
-			snprintf(msg, sizeof msg, "%s", e->message);
-		msg[strcspn(msg, "\n")] = 0;
-		tagar_fail(err, TAGAR_EFORMAT, "%.200s:%d: malformed XML: %s", name, e ? e->line : 0, msg);
-	}
+	if (!doc)
+		tagar_xml_parse_failed(X, ctx, name, err);
 	X->xmlFreeParserCtxt(ctx);
 	return doc;
 }

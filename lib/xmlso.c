@@ -46,6 +46,16 @@ int tagar_xml_open(tagar_xml *x, tagar_err *err)
 			  reason);
 }
 
+int tagar_xml_parse_failed(const tagar_xml *X, xmlParserCtxtPtr ctx, const char *name, tagar_err *err)
+{
+	const xmlError *e = X->xmlCtxtGetLastError(ctx);
+	char msg[256] = "empty document";
+	if (e && e->message)
+		snprintf(msg, sizeof msg, "%s", e->message);
+	msg[strcspn(msg, "\n")] = 0;
+	return tagar_fail(err, TAGAR_EFORMAT, "%.200s:%d: malformed XML: %s", name, e ? e->line : 0, msg);
+}
+
 void tagar_xml_close(tagar_xml *x)
 {
 	if (x->so)

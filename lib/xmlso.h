@@ -67,6 +67,10 @@ typedef struct {
 int tagar_xml_open(tagar_xml *x, tagar_err *err);
 void tagar_xml_close(tagar_xml *x);
 
+/* The error of a document ctx could not parse, named name: "NAME:LINE:
+ * malformed XML: libxml2's message" (its first line), as TAGAR_EFORMAT. */
+int tagar_xml_parse_failed(const tagar_xml *X, xmlParserCtxtPtr ctx, const char *name, tagar_err *err);
+
 /* tagar_html_text() with libxml2 already open (html.c). */
 char *tagar_html_text_x(const tagar_xml *X, const char *html, size_t n);
 
