@@ -183,19 +183,10 @@ static int parse_args(options *o, int argc, char **argv)
 
 /* ------------------------------------------------------------- model */
 
-/* --model, $TAGAR_MODEL, the model beside the program (a source tree's
- * models/ or an install's share/tagar/), then the configured data dir. */
+/* --model, else the default model (tagar_default_model). */
 static const char *find_model(const options *o, char *buf, size_t n)
 {
-	if (o->model_path)
-		return o->model_path;
-	const char *env = getenv("TAGAR_MODEL");
-	if (env && *env)
-		return env;
-	const char *found = tagar_find_data("models", "default.tgm", buf, n);
-	if (found)
-		return found;
-	return TAGAR_DATADIR "/default.tgm";
+	return o->model_path ? o->model_path : tagar_default_model(buf, n);
 }
 
 /* ------------------------------------------------------------- modes */

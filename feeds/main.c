@@ -193,13 +193,7 @@ static int parse_args(options *o, int argc, char **argv, const char **mode)
 /* --model, $TAGAR_MODEL, the model beside the program, the data dir. */
 static const char *find_model(const options *o, char *buf, size_t n)
 {
-	if (o->model_path)
-		return o->model_path;
-	const char *env = getenv("TAGAR_MODEL");
-	if (env && *env)
-		return env;
-	const char *found = tagar_find_data("models", "default.tgm", buf, n);
-	return found ? found : TAGAR_DATADIR "/default.tgm";
+	return o->model_path ? o->model_path : tagar_default_model(buf, n);
 }
 
 /* The model's name in the archive: its file name and the hash of its bytes. */

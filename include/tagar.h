@@ -200,6 +200,11 @@ char *tagar_read_file(const char *path, size_t *len);
  * NULL when none is readable (buf then holds the data-directory path, for
  * a message). */
 const char *tagar_find_data(const char *tree_dir, const char *name, char *buf, size_t n);
+/* The model every program uses without -m: $TAGAR_MODEL when set, else
+ * models/default.tgm as tagar_find_data() finds it, else the data
+ * directory's (which may not exist: loading it then says so).  The path
+ * is $TAGAR_MODEL itself or written to buf. */
+const char *tagar_default_model(char *buf, size_t n);
 
 /* ---------------------------------------------------------- byte buffer */
 

@@ -60,6 +60,15 @@ char *tagar_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+const char *tagar_default_model(char *buf, size_t n)
+{
+	const char *env = getenv("TAGAR_MODEL");
+	if (env && *env)
+		return env;
+	const char *found = tagar_find_data("models", "default.tgm", buf, n);
+	return found ? found : TAGAR_DATADIR "/default.tgm";
+}
+
 const char *tagar_find_data(const char *tree_dir, const char *name, char *buf, size_t n)
 {
 	/* bin/ of a source tree, build/VARIANT/bin/ (sanitizer builds), an

@@ -166,17 +166,6 @@ static char *read_token(const char *path)
 	return t;
 }
 
-/* The default model: $TAGAR_MODEL, else the one beside the program or
- * installed (as tagar-classify finds it). */
-static const char *default_model(char *buf, size_t n)
-{
-	const char *env = getenv("TAGAR_MODEL");
-	if (env && *env)
-		return env;
-	const char *found = tagar_find_data("models", "default.tgm", buf, n);
-	return found ? found : TAGAR_DATADIR "/default.tgm";
-}
-
 static srv_models *load_models(const options *o)
 {
 	srv_models *ms = srv_models_new();
@@ -184,7 +173,7 @@ static srv_models *load_models(const options *o)
 	const char *path;
 	if (!ms)
 		return NULL;
-	if (!o->nspecs && srv_models_add(ms, "default", default_model(buf, sizeof buf), stderr))
+	if (!o->nspecs && srv_models_add(ms, "default", tagar_default_model(buf, sizeof buf), stderr))
 		srv_models_free(&ms);
 	for (int i = 0; ms && i < o->nspecs; i++)
 		if (srv_model_spec(o->specs[i], id, sizeof id, &path, stderr) || srv_models_add(ms, id, path, stderr))
