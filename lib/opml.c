@@ -38,11 +38,16 @@ static int is_outline(const tagar_xml *X, const xmlNode *n)
 	return n->type == XML_ELEMENT_NODE && X->xmlStrcmp(n->name, (const xmlChar *)"outline") == 0;
 }
 
-/* An attribute's value, "" when absent; xmlFree'd by the caller unless it
- * is the static "". */
+/* An attribute's value, the static "" when absent or empty (an empty
+ * value libxml2 allocated is freed here, as attr_free() would not know
+ * it from the static one); else xmlFree'd by the caller (attr_free). */
 static char *attr(const tagar_xml *X, xmlNode *n, const char *name)
 {
 	xmlChar *v = X->xmlGetProp(n, (const xmlChar *)name);
+	if (v && !*v) {
+		X->xmlFree(v);
+		v = NULL;
+	}
 	return v ? (char *)v : (char *)"";
 }
 

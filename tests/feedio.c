@@ -35,7 +35,9 @@ static void test_opml(tally *t)
 			  "  <outline text=\"Daerah\"><outline text=\"B\" xmlUrl=\"https://b.test/feed\"/></outline>\n"
 			  "</outline>\n"
 			  "<outline text=\"C\" category=\"/hukum\" xmlUrl=\"http://c.test/x?a=1&amp;b=2\"/>\n"
-			  "<outline text=\"bad\" xmlUrl=\"\"/>\n<outline text=\"folder only\"/>\n</body></opml>\n";
+			  "<outline text=\"bad\" xmlUrl=\"\"/>\n<outline text=\"folder only\"/>\n"
+			  /* empty attributes are no name (and, allocated by libxml2, freed: fuzz_opml) */
+			  "<outline text=\"\" title=\"\" category=\"\" xmlUrl=\"https://d.test/rss\"/>\n</body></opml>\n";
 	collected c = {"", 0, 0};
 	tagar_err err = {0, ""};
 	CHECK(t, tagar_is_opml(doc, strlen(doc)), "OPML sniffed");
@@ -44,7 +46,8 @@ static void test_opml(tally *t)
 	CHECK(t, strcmp(c.got, "https://a.test/rss|Antara|Nasional|4\n"
 			       "https://b.test/feed|B|Nasional/Daerah|5\n"
 			       "http://c.test/x?a=1&b=2|C|/hukum|7\n"
-			       "BAD 8 no URL\n") == 0,
+			       "BAD 8 no URL\n"
+			       "https://d.test/rss|||10\n") == 0,
 	      "OPML entries:\n%s", c.got);
 	c = (collected){"", 0, 0};
 	CHECK(t, tagar_opml_each("<opml><body>", 12, "t.opml", collect, &c, &err) == TAGAR_EFORMAT &&
