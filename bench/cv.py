@@ -15,6 +15,11 @@ is larger than the spread of the paired differences and it wins most folds.
   bench/cv.py                                  # govtags and reuters, seeds 1 and 2
   bench/cv.py --corpus govtags --variant vocab="--vocab data/govtags.vocab"
   bench/cv.py --per-tag --json out.json
+  bench/cv.py --corpus govtags --variant "sklearn_tuned=peer:sklearn_tuned"
+
+A variant whose options are "peer:NAME" runs the peer system NAME of
+../shared/bench/peers.py (sklearn, sklearn_tuned, fasttext) on the same folds
+instead of tagar, so tagar's margin over it is paired fold by fold too.
 
 Figures:
   pooled    each seed's K folds pooled (every article tagged once, by a model
@@ -121,13 +126,39 @@ def scores(gold, pred, tags):
     return f1(tp, fp, fn), macro, per
 
 
+PEER = "peer:"
+
+
+def peer_predict(args, name, train, test, tmp):
+    """Tags of test by a peer system of ../shared/bench/peers.py, trained on train."""
+    sys.path.insert(0, os.path.join(args.shared, "bench"))
+    import peers
+    run = getattr(peers, "run_" + name, None)
+    if run is None or name == "libsvm":
+        sys.exit(f"cv.py: no peer system {name!r} in {args.shared}/bench/peers.py")
+    tr = [dict(d, id=str(i), tags=d.get("tags", [])) for i, d in train]
+    te = [dict(d, id=str(i), tags=[]) for i, d in test]
+    labels = sorted({t for d in tr for t in d["tags"]})
+    pred = run(tr, te, labels, tmp, 1)[0] if name == "fasttext" else run(tr, te, labels, tmp)[0]
+    return {str(i): set(p) for (i, _), p in zip(test, pred)}
+
+
 def run_variant(args, docs, tags, opts, seed, tmp):
-    """Outer K-fold CV of one variant and seed: per-fold figures and pooled predictions."""
+    """Outer K-fold CV of one variant and seed: per-fold figures and pooled predictions.
+    A variant whose options are "peer:NAME" is the peer system NAME instead of tagar."""
     fold = outer_folds(len(docs), args.folds, seed)
     folds, pooled, train_s, all_scores = [], {}, [], {}
     for k in range(args.folds):
         train = [(i, d) for i, d in enumerate(docs) if fold[i] != k]
         test = [(i, d) for i, d in enumerate(docs) if fold[i] == k]
+        gold = {str(i): set(d.get("tags", [])) for i, d in test}
+        if opts.startswith(PEER):
+            t0 = time.monotonic()
+            pred = peer_predict(args, opts[len(PEER):], train, test, tmp)
+            train_s.append(time.monotonic() - t0)
+            folds.append(scores(gold, pred, tags)[:2])
+            pooled.update({i: pred.get(i, set()) for i in gold})
+            continue
         tr, te, model = (os.path.join(tmp, x) for x in ("train.jsonl", "test.jsonl", "m.tgm"))
         write_jsonl(tr, train, True)
         write_jsonl(te, test, False)
@@ -138,7 +169,6 @@ def run_variant(args, docs, tags, opts, seed, tmp):
         if p.returncode != 0:
             sys.exit(f"cv.py: {' '.join(map(shlex.quote, cmd))} failed ({p.returncode}):\n{p.stderr[-2000:]}")
         pred = predict(args.bin, model, te, all_scores)
-        gold = {str(i): set(d.get("tags", [])) for i, d in test}
         mi, ma, _ = scores(gold, pred, tags)
         folds.append((mi, ma))
         pooled.update({i: pred.get(i, set()) for i in gold})
