@@ -139,8 +139,23 @@ def peer_predict(args, name, train, test, tmp):
     tr = [dict(d, id=str(i), tags=d.get("tags", [])) for i, d in train]
     te = [dict(d, id=str(i), tags=[]) for i, d in test]
     labels = sorted({t for d in tr for t in d["tags"]})
-    pred = run(tr, te, labels, tmp, 1)[0] if name == "fasttext" else run(tr, te, labels, tmp)[0]
-    return {str(i): set(p) for (i, _), p in zip(test, pred)}
+    out = run(tr, te, labels, tmp, 1) if name == "fasttext" else run(tr, te, labels, tmp)
+    pred, train_s = out[0], out[1]
+    return {str(i): set(p) for (i, _), p in zip(test, pred)}, train_s
+
+
+def tagar_predict(args, opts, seed, train, test, tmp, all_scores):
+    """Tags of test by tagar-train OPTS on train, and the training seconds."""
+    tr, te, model = (os.path.join(tmp, x) for x in ("train.jsonl", "test.jsonl", "m.tgm"))
+    write_jsonl(tr, train, True)
+    write_jsonl(te, test, False)
+    cmd = [os.path.join(args.bin, "tagar-train"), "-q", "--seed", str(seed)] + shlex.split(opts) + ["-o", model, tr]
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=TOP)
+    train_s = time.monotonic() - t0
+    if p.returncode != 0:
+        sys.exit(f"cv.py: {' '.join(map(shlex.quote, cmd))} failed ({p.returncode}):\n{p.stderr[-2000:]}")
+    return predict(args.bin, model, te, all_scores), train_s
 
 
 def run_variant(args, docs, tags, opts, seed, tmp):
@@ -153,24 +168,11 @@ def run_variant(args, docs, tags, opts, seed, tmp):
         test = [(i, d) for i, d in enumerate(docs) if fold[i] == k]
         gold = {str(i): set(d.get("tags", [])) for i, d in test}
         if opts.startswith(PEER):
-            t0 = time.monotonic()
-            pred = peer_predict(args, opts[len(PEER):], train, test, tmp)
-            train_s.append(time.monotonic() - t0)
-            folds.append(scores(gold, pred, tags)[:2])
-            pooled.update({i: pred.get(i, set()) for i in gold})
-            continue
-        tr, te, model = (os.path.join(tmp, x) for x in ("train.jsonl", "test.jsonl", "m.tgm"))
-        write_jsonl(tr, train, True)
-        write_jsonl(te, test, False)
-        cmd = [os.path.join(args.bin, "tagar-train"), "-q", "--seed", str(seed)] + shlex.split(opts) + ["-o", model, tr]
-        t0 = time.monotonic()
-        p = subprocess.run(cmd, capture_output=True, text=True, cwd=TOP)
-        train_s.append(time.monotonic() - t0)
-        if p.returncode != 0:
-            sys.exit(f"cv.py: {' '.join(map(shlex.quote, cmd))} failed ({p.returncode}):\n{p.stderr[-2000:]}")
-        pred = predict(args.bin, model, te, all_scores)
-        mi, ma, _ = scores(gold, pred, tags)
-        folds.append((mi, ma))
+            pred, ts = peer_predict(args, opts[len(PEER):], train, test, tmp)
+        else:
+            pred, ts = tagar_predict(args, opts, seed, train, test, tmp, all_scores)
+        train_s.append(ts)
+        folds.append(scores(gold, pred, tags)[:2])
         pooled.update({i: pred.get(i, set()) for i in gold})
     return folds, pooled, all_scores, statistics.median(train_s)
 
