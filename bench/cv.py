@@ -131,7 +131,9 @@ PEER = "peer:"
 
 def peer_predict(args, name, train, test, tmp):
     """Tags of test by a peer system of ../shared/bench/peers.py, trained on train."""
-    sys.path.insert(0, os.path.join(args.shared, "bench"))
+    where = os.path.join(args.shared, "bench")
+    if where not in sys.path:  # called once per fold: add the directory once
+        sys.path.insert(0, where)
     import peers
     run = getattr(peers, "run_" + name, None)
     if run is None or name == "libsvm":
