@@ -74,10 +74,12 @@ def outer_folds(n, k, seed):
     return fold
 
 
-def write_jsonl(path, docs, with_tags):
+def write_jsonl(path, docs, with_tags, with_url=True):
     with open(path, "w", encoding="utf-8") as f:
         for i, d in docs:
             rec = {"id": str(i), "title": d.get("title", ""), "text": d.get("text", "")}
+            if with_url and d.get("url"):  # an untitled article's headline may be in it
+                rec["url"] = d["url"]
             if with_tags:
                 rec["tags"] = d.get("tags", [])
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -149,8 +151,8 @@ def peer_predict(args, name, train, test, tmp):
 def tagar_predict(args, opts, seed, train, test, tmp, all_scores):
     """Tags of test by tagar-train OPTS on train, and the training seconds."""
     tr, te, model = (os.path.join(tmp, x) for x in ("train.jsonl", "test.jsonl", "m.tgm"))
-    write_jsonl(tr, train, True)
-    write_jsonl(te, test, False)
+    write_jsonl(tr, train, True, not args.drop_url)
+    write_jsonl(te, test, False, not args.drop_url)
     cmd = [os.path.join(args.bin, "tagar-train"), "-q", "--seed", str(seed)] + shlex.split(opts) + ["-o", model, tr]
     t0 = time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=TOP)
@@ -279,6 +281,8 @@ def main():
                     help="tagar-train options to compare; the first is the baseline "
                          "(default: one variant, 'defaults', with no options)")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--drop-url", action="store_true",
+                    help="give tagar the articles without their URLs (so no title comes from one)")
     ap.add_argument("--seeds", default="1,2", help="outer fold seeds, comma-separated (default 1,2)")
     ap.add_argument("--per-tag", action="store_true", help="also print each tag's F1")
     ap.add_argument("--json", metavar="FILE", help="also write every figure as JSON")

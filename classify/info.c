@@ -30,6 +30,8 @@ static const stored_option OPTIONS[] = {
 	{"text", "drop_numbers", "numbers", NUMBERS, 2},
 	{"text", "title_weight", "title-weight", NULL, 0},
 	{"text", "boilerplate", "boilerplate", ONOFF, 2},
+	{"text", "lead_view", "lead-view", NULL, 0},
+	{"text", "lead_tokens", "lead-tokens", NULL, 0},
 	{"train", "solver", "solver", NULL, 0},
 	{"train", "kernel", "kernel", KERNELS, 3},
 	{"train", "C", "cost", NULL, 0},

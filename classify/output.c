@@ -44,7 +44,10 @@ static void text_explain(ctx *c, int tag)
 		char x[32], w[32];
 		tagar_fmt_fixed(x, sizeof x, c->contrib[k].tfidf, 4);
 		tagar_fmt_fixed(w, sizeof w, c->contrib[k].weight, 4);
-		fprintf(c->out, "    %-28.*s tf-idf %s  weight %s\n", (int)c->contrib[k].len, c->contrib[k].term, x, w);
+		const char *zone = c->contrib[k].lead ? " (lead)" : "";
+		int width = 28 - (int)strlen(zone);
+		fprintf(c->out, "    %-*.*s%s tf-idf %s  weight %s\n", width > 0 ? width : 0, (int)c->contrib[k].len,
+			c->contrib[k].term, zone, x, w);
 	}
 	text_vocab(c, tag);
 }

@@ -103,7 +103,16 @@ typedef struct {
 	double title_weight;    /* a title token counts this many times */
 	int boilerplate;        /* 1: boilerplate patterns (stored in the model) are cut
 				 * from the text before tokenising; see tagar_cleaner */
+	double lead_view;       /* > 0: every token of the title and of the text's first
+				 * lead_tokens tokens (stopwords counted) is a feature a
+				 * second time, of its own ("in the headline or lead"),
+				 * counting lead_view; 0: no lead features */
+	int lead_tokens;
 } tagar_text_opts;
+
+/* The byte that starts a lead feature (never part of a token, as control
+ * characters separate tokens), so the lead's "kpk" is "\x1fkpk". */
+#define TAGAR_LEAD_MARK '\x1f'
 
 void tagar_text_opts_default(tagar_text_opts *o);
 
@@ -339,6 +348,15 @@ int tagar_tag_check(const char *s, size_t n, char *why, size_t whylen);
 
 /* Frees the fields; r (NULL allowed) is left zeroed. */
 void tagar_record_clear(tagar_record *r);
+/* The headline many news sites write into an article's address (its
+ * slug): the path segment with the most words, at least three, split at
+ * '-', '_', '.' and '+', percent-escapes decoded, a file extension, numbers
+ * of five or more digits and a trailing id of letters and digits dropped
+ * ("https://news.example/2018/02/21/123456/gubernur-resmikan-mal.html" ->
+ * "gubernur resmikan mal").  A JSON Lines record with an empty title and a
+ * string "url" gets these words as its title.  NULL when the path has no
+ * such segment (or out of memory); else a string the caller frees. */
+char *tagar_url_title(const char *url, size_t len);
 /* Parses one JSONL line.  need_tags: "tags" must be present.  On error
  * err->msg names the field (the caller adds file and line). */
 int tagar_record_parse_json(const char *line, size_t len, int need_tags,
@@ -592,6 +610,8 @@ typedef struct {
 	const char *term;
 	size_t len;
 	double tfidf, weight;
+	int lead;        /* 1: the term's lead feature (term is the word, without
+			  * TAGAR_LEAD_MARK): the word in the title or the lead */
 } tagar_contrib;
 
 /* For the article last classified: the k terms contributing most to tag's

@@ -158,7 +158,8 @@ static void on_feature(const char *f, size_t n, double w, void *ud)
 	tagar_classifier *c = ud;
 	uint64_t h = XXH3_64bits(f, n);
 	tagar_vocab_prefetch(&c->voc, h);
-	tagar_lex_token(c->lex_inline, h);
+	if (f[0] != TAGAR_LEAD_MARK)  /* a lead feature is no token of the text */
+		tagar_lex_token(c->lex_inline, h);
 	c->pend[c->npend++] = (pending_token){h, w, -1};
 	if (c->npend == PENDING)
 		resolve_pending(c);
@@ -541,6 +542,9 @@ int tagar_explain(tagar_classifier *c, int tag, tagar_contrib *out, int k)
 		return 0;
 	for (size_t i = 0; i < c->nx; i++) {
 		all[i].term = tagar_model_term(c->m, c->x[i].id, &all[i].len);
+		all[i].lead = all[i].len > 1 && all[i].term[0] == TAGAR_LEAD_MARK;
+		all[i].term += all[i].lead;
+		all[i].len -= (size_t)all[i].lead;
 		all[i].tfidf = c->x[i].v;
 		size_t at = (size_t)c->x[i].id * (size_t)c->ntags + (size_t)tag;
 		all[i].weight = c->v.weights ? c->v.weights[at] : c->v.qscale[c->x[i].id] * c->v.qweights[at];

@@ -98,6 +98,9 @@ static const text_field TEXT_FIELDS[] = {
 	{"title_weight", offsetof(tagar_text_opts, title_weight), 1, 0, 0, 0},
 	/* models from before boilerplate removal have no such key: off */
 	{"boilerplate", offsetof(tagar_text_opts, boilerplate), 0, 0, 1, 1},
+	/* models from before the lead view have neither: no lead features */
+	{"lead_view", offsetof(tagar_text_opts, lead_view), 1, 0, 0, 1},
+	{"lead_tokens", offsetof(tagar_text_opts, lead_tokens), 0, 0, LEAD_TOKENS_MAX, 1},
 };
 #define NTEXT_FIELDS (sizeof TEXT_FIELDS / sizeof *TEXT_FIELDS)
 

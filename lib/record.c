@@ -280,17 +280,41 @@ static int parse_tree(const char *line, size_t len, int need_tags, tagar_record 
 	return rc;
 }
 
+/* A record without a title takes the headline in its "url", if any
+ * (tagar_url_title): training and tagging see the same title, as both read
+ * records here.  A "url" that is no string is left alone, as the field is
+ * not tagar's. */
+static int title_from_url(const char *line, size_t len, tagar_record *r, tagar_err *err)
+{
+	const char *v;
+	size_t vn;
+	if (r->title[0] || !tagar_jsonline_member(line, len, "url", &v, &vn) || v[0] != '"')
+		return 0;
+	cJSON *url = cJSON_ParseWithLength(v, vn);  /* NULL only when out of memory: the line parsed */
+	if (!url)
+		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
+	char *title = cJSON_IsString(url) ? tagar_url_title(url->valuestring, strlen(url->valuestring)) : NULL;
+	cJSON_Delete(url);
+	if (title) {
+		free(r->title);
+		r->title = title;
+	}
+	return 0;
+}
+
 /* The fast path takes the common record shape without building a tree; it
  * declines everything else, so the cJSON path alone writes the errors. */
 int tagar_record_parse_json(const char *line, size_t len, int need_tags,
 			    tagar_record *r, tagar_err *err)
 {
 	int rc = tagar_jsonline_parse(line, len, need_tags, r);
-	if (rc > 0)
-		return 0;
 	if (rc < 0)
 		return tagar_fail(err, TAGAR_ENOMEM, "out of memory");
-	return tagar_record_parse_json_cjson(line, len, need_tags, r, err);
+	if (rc == 0 && (rc = tagar_record_parse_json_cjson(line, len, need_tags, r, err)))
+		return rc;
+	if ((rc = title_from_url(line, len, r, err)))
+		tagar_record_clear(r);
+	return rc;
 }
 
 int tagar_record_parse_fasttext(const char *line, size_t len, tagar_record *r, tagar_err *err)

@@ -33,6 +33,8 @@ static void json_explain(FILE *out, tagar_classifier *c, int tag, tagar_contrib 
 		put_num(out, contrib[i].tfidf);
 		fputs(", \"weight\": ", out);
 		put_num(out, contrib[i].weight);
+		if (contrib[i].lead)
+			fputs(", \"lead\": true", out);
 		fputc('}', out);
 	}
 	fputc(']', out);

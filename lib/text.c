@@ -38,6 +38,13 @@ struct tagar_tokenizer {
 	int direct;             /* fn set, and no stopwords, stemming or number test */
 	tagar_feature_fn observe;  /* every token, before the stopword and number tests */
 	void *observe_ud;
+	/* the lead view (tagar_text_opts.lead_view): tokens of this span so far,
+	 * stopwords counted; the kept ones among the first lead_tokens (n-grams:
+	 * the arena's first nlead) are features again, marked */
+	size_t seen, nlead;
+	int lead;               /* in the lead of a span with a lead view */
+	int direct_after_lead;  /* the direct lanes may take the rest of the span */
+	tagar_buf leadfeat;     /* one marked lead feature (scratch) */
 };
 
 void tagar_text_opts_default(tagar_text_opts *o)
@@ -48,6 +55,8 @@ void tagar_text_opts_default(tagar_text_opts *o)
 	o->drop_numbers = 0;
 	o->title_weight = 2.0;
 	o->boilerplate = 0;  /* the library has no pattern list; tagar-train loads one */
+	o->lead_view = 1;   /* README, "Tag quality, fourth round" */
+	o->lead_tokens = 50;
 }
 
 /* ------------------------------------------------------------ stopwords */
@@ -247,6 +256,7 @@ int tagar_auto_stemmer(const tagar_corpus *c)
 	tagar_text_opts_default(&o);
 	o.ngram_max = 1;
 	o.stem = TAGAR_STEM_NONE;
+	o.lead_view = 0;
 	tagar_stopset *id = tagar_stopset_new(TAGAR_STOP_ID, NULL, 0), *en = tagar_stopset_new(TAGAR_STOP_EN, NULL, 0);
 	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
 	lang_count l = {id, en, 0, 0};
@@ -290,6 +300,7 @@ void tagar_tokenizer_free(tagar_tokenizer **tp)
 	free(t->tlen);
 	tagar_buf_free(&t->feat);
 	tagar_buf_free(&t->norm);
+	tagar_buf_free(&t->leadfeat);
 	free(t);
 	*tp = NULL;
 }
@@ -347,6 +358,19 @@ static int is_number(const char *s, size_t n)
 
 static int emit_token(tagar_tokenizer *t, const char *w, size_t n);
 
+/* A token of the lead, as its lead feature: TAGAR_LEAD_MARK then the token,
+ * counting lead_view whatever the span's weight (a title token counts in the
+ * lead once, not title_weight times). */
+static int emit_lead(tagar_tokenizer *t, const char *w, size_t n)
+{
+	if (tagar_buf_grow(&t->leadfeat, n + 1))
+		return TAGAR_ENOMEM;
+	t->leadfeat.p[0] = TAGAR_LEAD_MARK;
+	memcpy(t->leadfeat.p + 1, w, n);
+	t->fn(t->leadfeat.p, n + 1, t->o.lead_view, t->ud);
+	return 0;
+}
+
 /* The stemmed form of *w (when the tokenizer stems): 1 with *w, *n set to
  * it, 0 when stemming leaves nothing, -1 when out of memory. */
 static inline int stem_token(tagar_tokenizer *t, const char **w, size_t *n)
@@ -380,6 +404,11 @@ static int push_observed(tagar_tokenizer *t, const char *w, size_t n)
 /* Appends the accepted form of a token to the arena. */
 static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 {
+	t->seen += n != 0;
+	if (t->lead && t->seen > (size_t)t->o.lead_tokens) {  /* the lead is over */
+		t->lead = 0;
+		t->direct = t->direct_after_lead;
+	}
 	if (n && t->observe)
 		return push_observed(t, w, n);
 	if (n == 0 || (t->o.drop_numbers && is_number(w, n)) || tagar_stopset_has(t->stop, w, n))
@@ -393,10 +422,12 @@ static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 /* A kept token: to the callback, or (n-grams) into the arena. */
 static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
 {
+	int in_lead = t->lead && t->seen <= (size_t)t->o.lead_tokens;
 	if (t->fn) {
 		t->fn(w, n, t->weight, t->ud);
-		return 0;
+		return in_lead ? emit_lead(t, w, n) : 0;
 	}
+	t->nlead += (size_t)in_lead;
 	if (tagar_buf_reserve(&t->arena, n))
 		return -1;
 	if (t->ntok == t->tcap) {
@@ -743,11 +774,16 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		   tagar_feature_fn fn, void *ud)
 {
 	int N = t->o.ngram_max < 1 ? 1 : t->o.ngram_max;
+	t->seen = t->nlead = 0;
+	t->lead = t->o.lead_view > 0 && t->o.lead_tokens > 0;
 	if (N == 1) {  /* no n-grams to join: skip the arena */
 		t->fn = fn;
 		t->ud = ud;
 		t->weight = weight;
-		t->direct = !t->stop && !t->stemmer && !t->o.drop_numbers && !t->observe;
+		/* the direct lanes count no tokens: the lead goes through push_token,
+		 * which hands the rest of the span back to them */
+		t->direct_after_lead = !t->stop && !t->stemmer && !t->o.drop_numbers && !t->observe;
+		t->direct = t->direct_after_lead && !t->lead;
 		int rc = tokenize(t, s, n);
 		t->fn = NULL;
 		t->direct = 0;
@@ -757,6 +793,14 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		return TAGAR_ENOMEM;
 	for (size_t i = 0; i < t->ntok; i++) {
 		fn(t->arena.p + t->toff[i], t->tlen[i], weight, ud);
+		if (i < t->nlead) {
+			t->fn = fn;
+			t->ud = ud;
+			int rc = emit_lead(t, t->arena.p + t->toff[i], t->tlen[i]);
+			t->fn = NULL;
+			if (rc)
+				return rc;
+		}
 		size_t len = t->tlen[i];
 		for (int k = 1; k < N && i + (size_t)k < t->ntok; k++) {
 			size_t j = i + (size_t)k;

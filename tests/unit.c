@@ -28,6 +28,7 @@ static tagar_tokenizer *plain_tokenizer(int stop, int drop_numbers, int stem)
 	o.stopwords = stop;
 	o.drop_numbers = drop_numbers;
 	o.stem = stem;
+	o.lead_view = 0;
 	return tagar_tokenizer_new(&o, NULL);
 }
 
@@ -115,12 +116,132 @@ static void test_ngrams(tally *t)
 	tagar_text_opts_default(&o);
 	o.ngram_max = 3;
 	o.stopwords = 0;
+	o.lead_view = 0;
 	tagar_tokenizer *tk = tagar_tokenizer_new(&o, NULL);
 	feat_log l = {"", 0, 0};
 	tagar_features(tk, "Satu dua tiga", 13, 2.5, log_feature, &l);
 	CHECK(t, strcmp(l.buf, "satu|satu dua|satu dua tiga|dua|dua tiga|tiga|") == 0, "n-grams: %s", l.buf);
 	CHECK(t, l.weight == 2.5, "weight passed through");
 	tagar_tokenizer_free(&tk);
+}
+
+/* Features as "name:weight|", a lead feature's mark shown as '^'. */
+typedef struct {
+	char buf[1024];
+	size_t len;
+} weighed_log;
+
+static void log_weighed(const char *f, size_t n, double w, void *ud)
+{
+	weighed_log *l = ud;
+	char name[128];
+	size_t k = n < sizeof name - 1 ? n : sizeof name - 1;
+	memcpy(name, f, k);
+	name[k] = 0;
+	if (name[0] == TAGAR_LEAD_MARK)
+		name[0] = '^';
+	l->len += (size_t)snprintf(l->buf + l->len, sizeof l->buf - l->len, "%s:%g|", name, w);
+}
+
+static const char *lead_features(tagar_text_opts *o, int stop, const char *title, const char *text, weighed_log *l)
+{
+	tagar_stopset *st = stop ? tagar_stopset_new(TAGAR_STOP_ID, NULL, 0) : NULL;
+	tagar_tokenizer *tk = tagar_tokenizer_new(o, st);
+	l->len = 0;
+	l->buf[0] = 0;
+	tagar_features(tk, title, strlen(title), o->title_weight, log_weighed, l);
+	tagar_features(tk, text, strlen(text), 1.0, log_weighed, l);
+	tagar_tokenizer_free(&tk);
+	tagar_stopset_free(&st);
+	return l->buf;
+}
+
+/* The lead view: every kept token of the title, and of the text's first
+ * lead_tokens tokens (a stopword counts as one though it is no feature),
+ * comes a second time, marked and counting lead_view; the text beyond the
+ * lead does not.  The same in the direct lane, the stopword path and with
+ * n-grams (where only words, not pairs, have a lead feature). */
+static void test_lead_view(tally *t)
+{
+	tagar_text_opts o;
+	tagar_text_opts_default(&o);
+	o.stopwords = 0;
+	o.lead_view = 0.5;
+	o.lead_tokens = 3;
+	weighed_log l;
+	const char *want = "kpk:2|^kpk:0.5|tangkap:2|^tangkap:0.5|bupati:1|^bupati:0.5|di:1|^di:0.5|"
+			   "kota:1|^kota:0.5|bogor:1|";
+	const char *got = lead_features(&o, 0, "KPK tangkap", "Bupati di kota Bogor", &l);
+	CHECK(t, !strcmp(got, want), "direct lane: %s", got);
+	got = lead_features(&o, 1, "KPK tangkap", "Bupati di kota Bogor", &l);
+	CHECK(t, !strcmp(got, "kpk:2|^kpk:0.5|tangkap:2|^tangkap:0.5|bupati:1|^bupati:0.5|kota:1|^kota:0.5|bogor:1|"),
+	      "a stopword counts toward the lead (\"di\"), is no feature: %s", got);
+	o.ngram_max = 2;
+	got = lead_features(&o, 0, "", "Bupati di kota Bogor", &l);
+	CHECK(t, !strcmp(got, "bupati:1|^bupati:0.5|bupati di:1|di:1|^di:0.5|di kota:1|kota:1|^kota:0.5|kota bogor:1|bogor:1|"),
+	      "n-grams: words of the lead only: %s", got);
+	o.ngram_max = 1;
+	o.lead_view = 0;
+	got = lead_features(&o, 0, "KPK", "Bupati", &l);
+	CHECK(t, !strcmp(got, "kpk:2|bupati:1|"), "lead_view 0: no lead features: %s", got);
+
+	/* after the lead the word-at-a-time lane takes over (a long ASCII text):
+	 * the features are those without a lead view, plus the lead's */
+	const char *text = "Satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas dua belas "
+			   "tiga belas empat belas lima belas enam belas tujuh belas delapan belas sembilan belas";
+	weighed_log with, without;
+	o.lead_view = 0;
+	lead_features(&o, 0, "", text, &without);
+	o.lead_view = 1;
+	o.lead_tokens = 2;
+	lead_features(&o, 0, "", text, &with);
+	const char *rest = "satu:1|^satu:1|dua:1|^dua:1|";
+	size_t k = strlen(rest);
+	CHECK(t, !strncmp(with.buf, rest, k) && !strcmp(with.buf + k, without.buf + strlen("satu:1|dua:1|")),
+	      "the rest of a long text as without a lead view: %s", with.buf);
+}
+
+/* The headline in an article's address. */
+static void test_url_title(tally *t)
+{
+	static const struct { const char *url, *want; } cases[] = {
+		{"https://news.example/2018/02/21/123456/gubernur-resmikan-mal-pelayanan.html",
+		 "gubernur resmikan mal pelayanan"},
+		{"https://news.example/berita/kpk-tangkap-bupati-1520000000abc123", "kpk tangkap bupati"},
+		{"https://news.example/nasional/20180221/warga_antre_e+ktp?utm=a-b-c-d-e#x-y-z-w", "warga antre e ktp"},
+		{"https://news.example/%E2%80%9Cbaik-sekali%E2%80%9D-kata-dia", "\xE2\x80\x9C" "baik sekali\xE2\x80\x9D kata dia"},
+		{"https://news.example/a/b-c-d-e/f-g-h", "b c d e"},  /* the segment with the most words */
+		{"https://news.example/berita/nasional", NULL},       /* no segment of three words */
+		{"https://news.example", NULL},
+		{"", NULL},
+		{"https://x.example/12345678-99999-abcdefgh1", NULL}, /* nothing but ids */
+		{"kabar-dari-desa", "kabar dari desa"},               /* a bare path */
+		{"https://x.example/a-%00-b-c", "a b c"},             /* an escaped control byte is no word */
+		{"https://x.example/jokowi- duterte-setuju", "jokowi duterte setuju"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = tagar_url_title(cases[i].url, strlen(cases[i].url));
+		int ok = cases[i].want ? got && !strcmp(got, cases[i].want) : !got;
+		CHECK(t, ok, "url title of \"%s\" = \"%s\", want \"%s\"", cases[i].url, got ? got : "(none)",
+		      cases[i].want ? cases[i].want : "(none)");
+		free(got);
+	}
+	static const struct { const char *line, *title; } recs[] = {
+		{"{\"text\": \"isi\", \"url\": \"https:\\/\\/x.example\\/kpk-tangkap-bupati\"}", "kpk tangkap bupati"},
+		{"{\"title\": \"Judul\", \"text\": \"isi\", \"url\": \"https://x.example/kpk-tangkap-bupati\"}", "Judul"},
+		{"{\"title\": \"\", \"text\": \"isi\", \"url\": 5}", ""},
+		{"{\"text\": \"isi\", \"url\": \"https://x.example/berita\"}", ""},
+		{"{\"text\": \"isi\\u0000\", \"url\": \"https://x.example/kpk-tangkap-bupati\"}", "kpk tangkap bupati"},
+	};
+	for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) {
+		tagar_record r;
+		tagar_err e;
+		int rc = tagar_record_parse_json(recs[i].line, strlen(recs[i].line), 0, &r, &e);
+		CHECK(t, rc == 0 && !strcmp(r.title, recs[i].title), "record %zu: title \"%s\", want \"%s\"", i,
+		      rc ? e.msg : r.title, recs[i].title);
+		if (!rc)
+			tagar_record_clear(&r);
+	}
 }
 
 /* Tokens joined by spaces, as tagar_normalize() writes them. */
@@ -150,6 +271,7 @@ static void test_fast_lane(tally *t)
 	tagar_text_opts o;
 	tagar_text_opts_default(&o);
 	o.stem = TAGAR_STEM_NONE;
+	o.lead_view = 0;  /* the lane is for plain unigrams; a lead view leaves it */
 	tagar_tokenizer *fast = tagar_tokenizer_new(&o, NULL), *slow = tagar_tokenizer_new(&o, NULL);
 	char text[1200], out[2400];
 	int bad = 0;
@@ -487,13 +609,15 @@ static int tiny_corpus(tagar_corpus *c)
 	return c->rec ? 0 : -1;
 }
 
-/* Defaults for a toy corpus: every word kept, none a stopword. */
+/* Defaults for a toy corpus: every word kept, none a stopword, and no lead
+ * features, so that its terms and their tf-idf are the text's words. */
 static void toy_opts(tagar_text_opts *to, tagar_train_opts *tr)
 {
 	tagar_text_opts_default(to);
 	tagar_train_opts_default(tr);
 	to->ngram_max = 1;
 	to->stopwords = 0;
+	to->lead_view = 0;
 	tr->min_df_count = 1;
 	tr->max_df = 1.0;
 }
@@ -941,6 +1065,8 @@ int main(void)
 	test_stopwords(&t);
 	test_stemming(&t);
 	test_ngrams(&t);
+	test_lead_view(&t);
+	test_url_title(&t);
 	test_fast_lane(&t);
 	test_clean_prefilter(&t);
 	test_threshold(&t);

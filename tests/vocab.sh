@@ -51,7 +51,9 @@ abs_train=$(cd "$(dirname "$train")" && pwd)/tagar-train sample=$(pwd)/data/samp
 (cd "$tmp" && "$abs_train" -q -j 1 --vocab v.txt -o v1.tgm "$sample") 2>/dev/null
 cp "$tmp/again/v2.tgm" "$tmp/v2.tgm"; model=$tmp/v1.tgm
 if cmp -s "$model" "$tmp/v2.tgm"; then ok; else ko "stored vocabulary gives the same model bytes"; fi
-expect 0 "no names" -- "$train" -q --vocab "$tmp/v.txt" --vocab-names no -o "$tmp/v3.tgm" data/sample.jsonl
+# (on 48 articles the vocabulary weight CV picks is a coin toss; without lead
+# features it is not 0 here, so the model keeps the vocabulary this checks)
+expect 0 "no names" -- "$train" -q --vocab "$tmp/v.txt" --vocab-names no --lead-view 0 -o "$tmp/v3.tgm" data/sample.jsonl
 expect 0 "vocabulary of a no-names model" -- "$classify" -m "$tmp/v3.tgm" --vocab
 lacks "$tmp/out" "alias = pelayanan publik" "--vocab-names no: only the file's aliases"
 expect 0 "no vocabulary" -- "$train" -q --vocab none -o "$tmp/none.tgm" data/sample.jsonl

@@ -49,6 +49,9 @@ static const char USAGE[] =
 	"                           get their own name as alias\n"
 	"      --vocab-zones=T,L,R  weights of alias hits in title, lead, rest (default 1,1,1)\n"
 	"      --lead-tokens=N      the lead is the text's first N tokens (default 50)\n"
+	"      --lead-view=W        the title's and the lead's words are features a\n"
+	"                           second time, of their own, counting W (default 1;\n"
+	"                           0: none)\n"
 	"      --max-fp=R           a tag's threshold lets through at most R out-of-fold\n"
 	"                           negatives per example of the tag (default 0.5; 0: no cap)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
@@ -166,7 +169,7 @@ static int zone_weights(options *o, const char *a)
 /* --kernel has no short option: -k is --top-k in tagar-classify */
 enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
        O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_MAXFP, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
-       O_VOCAB, O_VNAMES, O_VZONES, O_LEAD };
+       O_VOCAB, O_VNAMES, O_VZONES, O_LEAD, O_LVIEW };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, O_KERNEL},
@@ -177,7 +180,7 @@ static const struct option LONGOPTS[] = {
 	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"max-fp", 1, 0, O_MAXFP}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
 	{"boilerplate", 1, 0, O_BOIL},
 	{"vocab", 1, 0, O_VOCAB}, {"vocab-names", 1, 0, O_VNAMES}, {"vocab-zones", 1, 0, O_VZONES},
-	{"lead-tokens", 1, 0, O_LEAD},
+	{"lead-tokens", 1, 0, O_LEAD}, {"lead-view", 1, 0, O_LVIEW},
 	{"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {"version", 0, 0, 'V'}, {0, 0, 0, 0}};
 
 static int option(options *o, int c, const char *a)
@@ -236,7 +239,12 @@ static int option(options *o, int c, const char *a)
 		o->vnames_off = v == 1;
 		return 0;
 	case O_VZONES: return zone_weights(o, a);
-	case O_LEAD: return integer("lead-tokens", a, 1, 100000, &o->ctl.vocab_lead);
+	case O_LEAD:
+		if (integer("lead-tokens", a, 1, 100000, &o->ctl.vocab_lead))
+			return EXIT_USAGE;
+		o->text.lead_tokens = o->ctl.vocab_lead;  /* one lead for the vocabulary and the lead view */
+		return 0;
+	case O_LVIEW: return num("lead-view", a, 0, 100, &o->text.lead_view);
 	case 'q': o->quiet = 1; return 0;
 	case 'h': fputs(USAGE, stdout); exit(0);
 	case 'V': printf("tagar-train %s\n", TAGAR_VERSION); exit(0);

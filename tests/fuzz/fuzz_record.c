@@ -1,5 +1,6 @@
 /* fuzz_record.c - libFuzzer harness for the JSONL, fastText and TSV record
- * parsers.  The input is one line, not NUL-terminated. */
+ * parsers (a JSONL record's title may come from its "url") and for the
+ * headline in an address.  The input is one line, not NUL-terminated. */
 #include "tagar.h"
 
 #include <stdlib.h>
@@ -46,5 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&r);
 		tagar_record_clear(&r);
 	}
+	/* the line as an address: a title from it holds no control byte */
+	char *title = tagar_url_title(line, size);
+	for (size_t i = 0; title && title[i]; i++)
+		if ((unsigned char)title[i] < 0x20 || title[i] == 0x7f)
+			abort();
+	free(title);
 	return 0;
 }
