@@ -17,6 +17,10 @@ is larger than the spread of the paired differences and it wins most folds.
   bench/cv.py --per-tag --json out.json
   bench/cv.py --corpus govtags --variant "sklearn_tuned=peer:sklearn_tuned"
 
+tagar is given each article's id, title, text and url (an untitled article
+takes the headline in its URL, as tagar-train and tagar-classify read JSON
+Lines); --drop-url leaves the url out, to measure what that is worth.
+
 A variant whose options are "peer:NAME" runs the peer system NAME of
 ../shared/bench/peers.py (sklearn, sklearn_tuned, fasttext) on the same folds
 instead of tagar, so tagar's margin over it is paired fold by fold too.
