@@ -361,13 +361,13 @@ static int emit_token(tagar_tokenizer *t, const char *w, size_t n);
 /* A token of the lead, as its lead feature: TAGAR_LEAD_MARK then the token,
  * counting lead_view whatever the span's weight (a title token counts in the
  * lead once, not title_weight times). */
-static int emit_lead(tagar_tokenizer *t, const char *w, size_t n)
+static int emit_lead(tagar_tokenizer *t, const char *w, size_t n, tagar_feature_fn fn, void *ud)
 {
 	if (tagar_buf_grow(&t->leadfeat, n + 1))
 		return TAGAR_ENOMEM;
 	t->leadfeat.p[0] = TAGAR_LEAD_MARK;
 	memcpy(t->leadfeat.p + 1, w, n);
-	t->fn(t->leadfeat.p, n + 1, t->o.lead_view, t->ud);
+	fn(t->leadfeat.p, n + 1, t->o.lead_view, ud);
 	return 0;
 }
 
@@ -425,7 +425,7 @@ static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
 	int in_lead = t->lead && t->seen <= (size_t)t->o.lead_tokens;
 	if (t->fn) {
 		t->fn(w, n, t->weight, t->ud);
-		return in_lead ? emit_lead(t, w, n) : 0;
+		return in_lead ? emit_lead(t, w, n, t->fn, t->ud) : 0;
 	}
 	t->nlead += (size_t)in_lead;
 	if (tagar_buf_reserve(&t->arena, n))
@@ -793,14 +793,8 @@ int tagar_features(tagar_tokenizer *t, const char *s, size_t n, double weight,
 		return TAGAR_ENOMEM;
 	for (size_t i = 0; i < t->ntok; i++) {
 		fn(t->arena.p + t->toff[i], t->tlen[i], weight, ud);
-		if (i < t->nlead) {
-			t->fn = fn;
-			t->ud = ud;
-			int rc = emit_lead(t, t->arena.p + t->toff[i], t->tlen[i]);
-			t->fn = NULL;
-			if (rc)
-				return rc;
-		}
+		if (i < t->nlead && emit_lead(t, t->arena.p + t->toff[i], t->tlen[i], fn, ud))
+			return TAGAR_ENOMEM;
 		size_t len = t->tlen[i];
 		for (int k = 1; k < N && i + (size_t)k < t->ntok; k++) {
 			size_t j = i + (size_t)k;

@@ -48,15 +48,12 @@ static size_t decode_segment(const char *s, size_t n, char *out)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		int hi, lo;
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
-			int c = hi * 16 + lo;
-			out[k++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;  /* a title holds no control bytes */
+		int c = (unsigned char)s[i], hi, lo;
+		if (c == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+			c = hi * 16 + lo;
 			i += 2;
-		} else {
-			unsigned char c = (unsigned char)s[i];
-			out[k++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
 		}
+		out[k++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;  /* a title holds no control bytes */
 	}
 	static const char *const ext[] = {".html", ".htm", ".php", ".aspx", ".asp"};
 	for (size_t e = 0; e < sizeof ext / sizeof *ext; e++) {
