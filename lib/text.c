@@ -422,7 +422,7 @@ static int push_token(tagar_tokenizer *t, const char *w, size_t n)
 /* A kept token: to the callback, or (n-grams) into the arena. */
 static int emit_token(tagar_tokenizer *t, const char *w, size_t n)
 {
-	int in_lead = t->lead && t->seen <= (size_t)t->o.lead_tokens;
+	int in_lead = t->lead;  /* push_token ends the lead after its last token */
 	if (t->fn) {
 		t->fn(w, n, t->weight, t->ud);
 		return in_lead ? emit_lead(t, w, n, t->fn, t->ud) : 0;
