@@ -393,7 +393,7 @@ static int stream_item(const tagar_xml *X, xmlNode *n, int kind, tagar_feed_fn f
 static int stream_items(const tagar_xml *X, xmlTextReaderPtr r, tagar_feed_fn fn, void *ud, int *count,
 			const char *name, tagar_err *err)
 {
-	int kind = 0, channel = 0, rc = X->xmlTextReaderRead(r);
+	int kind = 0, channels = 0, rc = X->xmlTextReaderRead(r);
 	while (rc == 1) {
 		xmlNode *n = X->xmlTextReaderCurrentNode(r);
 		int d = X->xmlTextReaderDepth(r);
@@ -404,8 +404,11 @@ static int stream_items(const tagar_xml *X, xmlTextReaderPtr r, tagar_feed_fn fn
 		if (d == 0 && !(kind = feed_kind(X, n)))
 			return tagar_fail(err, TAGAR_EFORMAT, "%s: not an RSS or Atom feed (root element <%s>)", name,
 					  (const char *)n->name);
-		channel |= d == 1 && named(X, n, "channel", NULL);
-		if (!is_item(X, n, d, kind)) {
+		channels += d == 1 && named(X, n, "channel", NULL);
+		/* RSS: the first <channel>'s items only, as the tree reader takes them
+		 * (collect_items); a second channel is not RSS, and a feed read whole
+		 * or streamed must give the same items */
+		if (!is_item(X, n, d, kind) || (kind == KIND_RSS && channels != 1)) {
 			rc = X->xmlTextReaderRead(r);
 			continue;
 		}
@@ -418,7 +421,7 @@ static int stream_items(const tagar_xml *X, xmlTextReaderPtr r, tagar_feed_fn fn
 		++*count;
 		rc = X->xmlTextReaderNext(r);  /* past the item: its nodes can be freed */
 	}
-	if (rc == 0 && kind == KIND_RSS && !channel)
+	if (rc == 0 && kind == KIND_RSS && !channels)
 		return tagar_fail(err, TAGAR_EFORMAT, "%s: <rss> without <channel>", name);
 	return rc == 0 && kind ? 0 : -1;
 }

@@ -119,6 +119,31 @@ static void test_rss(tally *t)
 	free(xml);
 }
 
+static int count_item(const tagar_feed_item *it, void *ud)
+{
+	(void)it;
+	++*(int *)ud;
+	return 0;
+}
+
+/* RSS holds one <channel>.  Of a document with a second one (the fuzzer
+ * found one where a recovered, unclosed <rss> held two), both readers take
+ * the first channel's items: read whole or streamed, a feed gives the same
+ * items. */
+static void test_second_channel(tally *t)
+{
+	static const char doc[] = "<rss version=\"2.0\"><channel><item><title>Satu</title><guid>a</guid></item>"
+				  "</channel><channel><item><title>Dua</title><guid>b</guid></item></channel></rss>";
+	tagar_err err = {0, ""};
+	tagar_feed *f = tagar_feed_parse(doc, sizeof doc - 1, "two.xml", &err);
+	CHECK(t, f && tagar_feed_count(f) == 1 && !strcmp(tagar_feed_item_at(f, 0)->title, "Satu"),
+	      "the tree reader takes the first channel (%s)", f ? "parsed" : err.msg);
+	tagar_feed_free(&f);
+	int seen = 0, count = 0;
+	int rc = tagar_feed_each(doc, sizeof doc - 1, "two.xml", count_item, &seen, &count, &err);
+	CHECK(t, rc == 0 && count == 1 && seen == 1, "the streaming reader too (rc %d, %d items)", rc, count);
+}
+
 static void test_archive(tally *t, const char *dir)
 {
 	char path[512];
@@ -215,6 +240,7 @@ int main(void)
 	test_urllist(&t);
 	test_dates(&t);
 	test_rss(&t);
+	test_second_channel(&t);
 	test_archive(&t, dir);
 	test_fetch(&t, dir);
 	char cmd[128];
