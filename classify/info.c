@@ -45,6 +45,9 @@ static const stored_option OPTIONS[] = {
 	{"train", "max_df", "max-df", NULL, 0},
 	{"train", "fbr", "fbr", NULL, 0},
 	{"train", "max_fp", "max-fp", NULL, 0},
+	/* the floor's probability as set, which --micro-floor reproduces */
+	{"train", "floor_probability", "micro-floor", NULL, 0},
+	{"train", "micro_floor_examples", "micro-floor-examples", NULL, 0},
 	{"train", "eps", "eps", NULL, 0},
 	{"train", "weights", "weights", NULL, 0},
 };
@@ -65,6 +68,8 @@ static const char *option_value(const stored_option *op, const cJSON *v, char *b
 	if (!cJSON_IsNumber(v))
 		return NULL;
 	int code = (int)v->valuedouble;
+	if (strcmp(op->key, "floor_probability") == 0 && v->valuedouble == 0)
+		return "off";
 	if (strcmp(op->key, "stopwords") == 0)
 		stopword_names(code, buf, n);
 	else if (op->names && code >= 0 && code < op->ncodes)

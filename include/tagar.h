@@ -476,6 +476,9 @@ typedef struct {
 	uint64_t seed;
 	double min_df_count;     /* terms in fewer documents are dropped */
 	double max_df;           /* terms in more than this fraction are dropped */
+	double micro_floor;      /* a tag is given only at a calibrated probability of at
+				    least this (-1: half the CV micro-F1; 0: no floor) ... */
+	int micro_floor_examples;/* ... when it has at least this many examples */
 } tagar_train_opts;
 
 void tagar_train_opts_default(tagar_train_opts *o);

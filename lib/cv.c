@@ -109,11 +109,23 @@ double tagar_threshold_rule(const tagar_job *jb, long npos, double best, double 
 	return th > cap ? th : cap;
 }
 
+/* One sort serves both cuts: training sorts each tag's scores once per
+ * fold and per report, and sorting is most of its time outside the solver. */
 static double pick_threshold(const tagar_job *jb, const double *s, const signed char *y, int n, int npos)
 {
 	long k = tagar_max_negatives(jb, npos);
-	double cap = k >= 0 ? tagar_negative_cut(s, y, n, k) : -1e30;
-	double f1 = 0, best = npos >= 2 ? tagar_best_threshold(s, y, n, &f1) : 0.0;
+	double cap = -1e30, f1 = 0, best = 0.0;  /* out of memory: no cap, the SVM's boundary */
+	tagar_labelled_score *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	if (v) {
+		for (int i = 0; i < n; i++)
+			v[i] = (tagar_labelled_score){s[i], y[i] > 0};
+		tagar_sort_scored(v, (size_t)n);
+		if (k >= 0)
+			cap = tagar_negative_cut_sorted(v, n, k);
+		if (npos >= 2)
+			best = tagar_best_threshold_sorted(v, n, npos, &f1);
+		free(v);
+	}
 	return tagar_threshold_rule(jb, npos, best, f1, cap);
 }
 
@@ -134,6 +146,23 @@ static double fold_weight(const tagar_job *jb, int f)
 	return jb->lex ? jb->fuse_w[f] : 0;
 }
 
+/* The micro-F1 floor.  A tag given at calibrated probability p adds to
+ * micro-F1 only when p exceeds half the micro-F1 reached (Lipton, Elkan
+ * and Narayanaswamy 2014, "Optimal thresholding of classifiers to maximize
+ * F1 measure"), but a tag's own F1-best cut sits at half its own F1: a weak
+ * tag's cut lets through articles that cost the whole more than they add.
+ * The floor is the decision value at which Platt's sigmoid (A, B) reaches
+ * probability p; -inf when no floor applies: none chosen, a tag with fewer
+ * examples than it reaches (train.c chooses p and the reach by CV: a
+ * sigmoid fitted on a handful of positives is no probability to cut at),
+ * or a sigmoid that does not rise with the score. */
+static double floor_cut(double p, long npos, int reach, double A, double B)
+{
+	if (p <= 0 || npos < reach || !(A < 0))
+		return -HUGE_VAL;
+	return (log(1 / p - 1) - B) / A;
+}
+
 /* Threshold and calibration from the out-of-fold decision values (fused
  * with the vocabulary's evidence once its weight is chosen). */
 void tagar_tune_tag(tagar_job *jb, int tag)
@@ -150,8 +179,16 @@ void tagar_tune_tag(tagar_job *jb, int tag)
 	free(buf);
 }
 
-/* Honest CV counts: each fold's predictions use a threshold tuned on the
- * out-of-fold scores of the other folds only. */
+void tagar_floor_tag(tagar_job *jb, int tag)
+{
+	double *p = jb->tagparam + 4 * tag;
+	double fl = floor_cut(jb->floor_p, jb->npos[tag], jb->floor_reach, p[2], p[3]);
+	p[1] = p[1] > fl ? p[1] : fl;
+}
+
+/* Honest CV counts: each fold's predictions use a threshold (and the
+ * floor's calibration) tuned on the out-of-fold scores of the other folds
+ * only. */
 void tagar_cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
 {
 	int n = jb->mx->ndocs, k = jb->o->folds;
@@ -174,6 +211,13 @@ void tagar_cv_counts(const tagar_job *jb, int tag, tagar_counts *out)
 		for (int i = 0; i < m; i++)
 			np += yy[i];
 		double th = pick_threshold(jb, ss, yy, m, np);
+		if (jb->floor_p > 0 && jb->npos[tag] >= jb->floor_reach) {
+			/* from the model's own sigmoid, which it barely differs from */
+			double A = jb->tagparam[4 * tag + 2], B = jb->tagparam[4 * tag + 3];
+			tagar_platt_refit(ss, yy, m, &A, &B);
+			double fl = floor_cut(jb->floor_p, jb->npos[tag], jb->floor_reach, A, B);
+			th = th > fl ? th : fl;
+		}
 		for (int i = 0; i < n; i++) {
 			if (fold[i] != f)
 				continue;

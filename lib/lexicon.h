@@ -50,6 +50,7 @@ typedef struct {
 	const tagar_tagvocab *tv;     /* NULL: no tag vocabulary (then lexp, fuse_w unused) */
 	const tagar_lex_params *lexp;
 	const double *fuse_w;         /* train->folds fold weights */
+	double floor_p;               /* the micro-F1 floor's probability (0: none) */
 } tagar_train_meta;
 /* The metadata JSON (malloc'ed), or NULL when memory runs out. */
 char *tagar_model_meta_json(const tagar_train_meta *m);

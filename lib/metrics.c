@@ -214,39 +214,24 @@ static double platt_loss(const double *s, const double *t, int n, double A, doub
 }
 
 /* Platt (2000) with the Newton method and backtracking of Lin, Lin and
- * Weng (2007), which libsvm uses internally but does not export. */
-void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, double *B)
+ * Weng (2007), which libsvm uses internally but does not export; from the
+ * start (a, b), in at most 100 steps. */
+static void platt_newton(const double *s, const double *t, int n, double *A, double *B)
 {
-	double npos = 0, nneg = 0;
-	for (int i = 0; i < n; i++)
-		if (y[i] > 0)
-			npos++;
-		else
-			nneg++;
-	*A = -2.0;  /* a usable curve when there is nothing to fit */
-	*B = 0.0;
-	if (n <= 0)
-		return;
-	double *t = malloc((size_t)n * sizeof *t);
-	if (!t || npos == 0 || nneg == 0) {
-		free(t);
-		return;
-	}
-	double hi = (npos + 1) / (npos + 2), lo = 1 / (nneg + 2);
-	for (int i = 0; i < n; i++)
-		t[i] = y[i] > 0 ? hi : lo;
-	double a = 0, b = log((nneg + 1) / (npos + 1));
+	double a = *A, b = *B;
 	double fval = platt_loss(s, t, n, a, b);
 	for (int it = 0; it < 100; it++) {
 		double h11 = 1e-12, h22 = 1e-12, h21 = 0, g1 = 0, g2 = 0;
 		for (int i = 0; i < n; i++) {
 			double z = s[i] * a + b, p, q;
 			if (z >= 0) {
-				p = exp(-z) / (1 + exp(-z));
-				q = 1 / (1 + exp(-z));
+				double e = exp(-z);
+				p = e / (1 + e);
+				q = 1 / (1 + e);
 			} else {
-				p = 1 / (1 + exp(z));
-				q = exp(z) / (1 + exp(z));
+				double e = exp(z);
+				p = 1 / (1 + e);
+				q = e / (1 + e);
 			}
 			double d2 = p * q, d1 = t[i] - p;
 			h11 += s[i] * s[i] * d2;
@@ -274,9 +259,52 @@ void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, do
 		if (step < 1e-10)
 			break;
 	}
-	free(t);
 	*A = a;
 	*B = b;
+}
+
+/* Platt's targets: (npos + 1) / (npos + 2) for the positives, 1 / (nneg +
+ * 2) for the negatives; NULL when a class is missing. */
+static double *platt_targets(const signed char *y, int n, double *npos, double *nneg)
+{
+	*npos = *nneg = 0;
+	for (int i = 0; i < n; i++)
+		if (y[i] > 0)
+			(*npos)++;
+		else
+			(*nneg)++;
+	double *t = n > 0 && *npos > 0 && *nneg > 0 ? malloc((size_t)n * sizeof *t) : NULL;
+	double hi = (*npos + 1) / (*npos + 2), lo = 1 / (*nneg + 2);
+	for (int i = 0; t && i < n; i++)
+		t[i] = y[i] > 0 ? hi : lo;
+	return t;
+}
+
+void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, double *B)
+{
+	double npos, nneg;
+	double *t = platt_targets(y, n, &npos, &nneg);
+	*A = -2.0;  /* a usable curve when there is nothing to fit */
+	*B = 0.0;
+	if (!t)
+		return;
+	*A = 0;
+	*B = log((nneg + 1) / (npos + 1));
+	platt_newton(s, t, n, A, B);
+	free(t);
+}
+
+void tagar_platt_refit(const double *s, const signed char *y, int n, double *A, double *B)
+{
+	double npos, nneg;
+	double *t = platt_targets(y, n, &npos, &nneg);
+	if (!t) {
+		*A = -2.0;
+		*B = 0.0;
+		return;
+	}
+	platt_newton(s, t, n, A, B);
+	free(t);
 }
 
 double tagar_platt(double s, double A, double B)

@@ -123,6 +123,12 @@ static cJSON *meta_text(const tagar_text_opts *t)
 	return o;
 }
 
+/* Rounded so the metadata reads well; the model uses the binary values. */
+static double r4(double v)
+{
+	return round(v * 1e4) / 1e4;
+}
+
 static cJSON *meta_train(const tagar_train_meta *m)
 {
 	static const char *const solver[] = {"liblinear", "libsvm"};
@@ -143,15 +149,13 @@ static cJSON *meta_train(const tagar_train_meta *m)
 	add_num(j, "max_df", o->max_df);
 	add_num(j, "fbr", o->fbr);
 	add_num(j, "max_fp", o->max_fp);
+	/* the floor as asked (-1 auto, 0 off) and as set: the probability */
+	add_num(j, "micro_floor", o->micro_floor);
+	add_num(j, "micro_floor_examples", o->micro_floor_examples);
+	add_num(j, "floor_probability", r4(m->floor_p));
 	add_num(j, "eps", o->eps);
 	cJSON_AddStringToObject(j, "weights", o->quantize ? "i8" : "f32");
 	return j;
-}
-
-/* Rounded so the metadata reads well; the model uses the binary values. */
-static double r4(double v)
-{
-	return round(v * 1e4) / 1e4;
 }
 
 /* "lexicon": the fusion parameters the classifier reads, the weights the

@@ -41,6 +41,8 @@ void tagar_train_opts_default(tagar_train_opts *o)
 	o->eps = 0.1;
 	o->fbr = 0;
 	o->max_fp = 0.5;
+	o->micro_floor = -1;
+	o->micro_floor_examples = 10;
 	o->quantize = 1;
 	o->max_tags = 10000;
 	o->max_terms = 5000000;
@@ -350,6 +352,20 @@ static void all_counts(const tagar_job *jb, tagar_counts *cnt, double *micro, do
 	tagar_micro_macro(cnt, jb->ntags, micro, macro);
 }
 
+/* Sets the micro-F1 floor (cv.c) once thresholds and fusion are tuned:
+ * at half the CV micro-F1 the model reaches without it (or the probability
+ * asked for), for tags with at least o->micro_floor_examples examples.  Why half, and why it is not chosen by these same
+ * CV figures: cv.c and README, "Tag quality, fifth round". */
+static void set_floor(tagar_job *jb, tagar_counts *cnt)
+{
+	double mi, ma;
+	all_counts(jb, cnt, &mi, &ma);
+	jb->floor_p = jb->o->micro_floor > 0 ? jb->o->micro_floor : mi / 2;
+	jb->floor_reach = jb->o->micro_floor_examples;
+	for (int t = 0; t < jb->ntags; t++)
+		tagar_floor_tag(jb, t);
+}
+
 /* Picks C (and gamma for RBF/polynomial kernels) by K-fold CV F1. */
 static int grid_search(tagar_job *jb, const tagar_train_ctl *ctl, tagar_counts *cnt, tagar_err *err)
 {
@@ -411,7 +427,7 @@ static char *make_meta(const tagar_job *jb, const tagar_text_opts *to, const tag
 		.text = to, .train = jb->o, .C = jb->C, .gamma = jb->gamma,
 		.documents = jb->c->n, .corpus_crc = corpus_crc(jb->c), .nterms = jb->mx->nterms,
 		.ntags = jb->ntags, .tags = jb->tags, .npos = jb->npos, .tagparam = jb->tagparam, .cnt = cnt,
-		.tv = jb->tv, .lexp = &jb->lexp, .fuse_w = jb->fuse_w,
+		.tv = jb->tv, .lexp = &jb->lexp, .fuse_w = jb->fuse_w, .floor_p = jb->floor_p,
 	};
 	return tagar_model_meta_json(&m);
 }
@@ -673,6 +689,8 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc)
 		rc = fuse_vocabulary(&jb, to, stop, ctl, err);
+	if (!rc && tr->micro_floor != 0)
+		set_floor(&jb, cnt);
 	if (!rc) {
 		double mi, ma;
 		all_counts(&jb, cnt, &mi, &ma);

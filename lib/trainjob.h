@@ -38,6 +38,10 @@ typedef struct {
 	signed char *y;           /* ntags * ndocs, 1 or 0 */
 	int *npos;
 	double C, gamma;          /* the values being fitted (grid search varies them) */
+	/* the micro-F1 floor (cv.c): tags with floor_reach or more examples
+	 * are given only at calibrated probability floor_p or more (0: none) */
+	double floor_p;
+	int floor_reach;
 	/* results, in shared memory while workers run */
 	double *scores;           /* ntags * ndocs out-of-fold decision values */
 	int *fold;                /* ntags * ndocs */
@@ -102,9 +106,13 @@ const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double 
 /* Tag's threshold and Platt calibration (jb->tagparam) from its
  * out-of-fold decision values, fused with jb->fuse_w[folds]. */
 void tagar_tune_tag(tagar_job *jb, int tag);
-/* Honest CV counts of tag: each fold's predictions use a threshold tuned
- * on the other folds' out-of-fold scores only.  Out of memory: counts
- * with support only. */
+/* Raises tag's threshold to the micro-F1 floor (jb->floor_p, for tags with
+ * jb->floor_reach examples or more) on its Platt calibration. */
+void tagar_floor_tag(tagar_job *jb, int tag);
+/* Honest CV counts of tag: each fold's predictions use a threshold (and
+ * the floor's calibration, when the floor reaches the tag) tuned on the
+ * other folds' out-of-fold scores only.  Out of memory: counts with
+ * support only. */
 void tagar_cv_counts(const tagar_job *jb, int tag, tagar_counts *out);
 
 /* fuse.c: the tag vocabulary in training.  tagar_fuse_vocabulary() makes

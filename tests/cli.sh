@@ -20,6 +20,11 @@ expect 2 "bad number" -- "$train" -C abc -o "$model" data/sample.jsonl
 contains "$tmp/err" "--cost" "bad number names the option"
 expect 2 "bad solver" -- "$train" --solver nope -o "$model" data/sample.jsonl
 expect 2 "bad --max-fp" -- "$train" --max-fp -1 -o "$model" data/sample.jsonl
+for bad in 0 1 -0.5 1.5 half; do
+	expect 2 "bad --micro-floor $bad" -- "$train" --micro-floor "$bad" -o "$model" data/sample.jsonl
+	contains "$tmp/err" "--micro-floor" "bad --micro-floor $bad names the option"
+done
+expect 2 "bad --micro-floor-examples" -- "$train" --micro-floor-examples 0 -o "$model" data/sample.jsonl
 expect 2 "bad threshold" -- "$classify" --threshold 1.5 data/sample-article.txt
 expect 3 "missing input" -- "$train" -o "$model" "$tmp/nope.jsonl"
 contains "$tmp/err" "nope.jsonl" "missing input is named"
@@ -89,6 +94,8 @@ expect 0 "--explain" -- "$classify" -m "$model" --explain=3 data/sample-article.
 contains "$tmp/out" "tf-idf" "--explain shows terms"
 expect 0 "--info" -- "$classify" -m "$model" --info
 contains "$tmp/out" 'micro-F1' "--info prints CV figures"
+contains "$tmp/out" 'micro-floor: 0.' "--info prints the micro-F1 floor's probability"
+contains "$tmp/out" 'micro-floor-examples: 10' "--info prints the floor's reach"
 expect 0 "--info --json" -- "$classify" -m "$model" --info --json
 contains "$tmp/out" '"micro_f1"' "--info --json prints CV figures"
 contains "$tmp/out" '"crc32"' "--info --json prints the training set checksum"

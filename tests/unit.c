@@ -681,6 +681,111 @@ static void test_single_example_cap(tally *t)
 	      "--max-fp 1: the cap sets a single-example tag's threshold (got %g)", on);
 }
 
+/* A corpus where tag C (30 examples) shares its words with untagged
+ * articles, so its F1-best cut lets some through at a low calibrated
+ * probability, and tag R has 7 examples, fewer than the floor's reach. */
+static int floor_corpus(tagar_corpus *c)
+{
+	static const char *const words[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"};
+	c->rec = calloc(70, sizeof *c->rec);
+	c->cap = 70;
+	for (int i = 0; c->rec && i < 70; i++) {
+		char line[256];
+		int is_c = i % 7 < 3;
+		snprintf(line, sizeof line, "{\"id\": \"d%d\", \"text\": \"%s %s %s\", \"tags\": [%s%s]}", i,
+			 words[i % 7], words[(i * 3) % 7], is_c || i % 5 == 0 ? "signal" : words[(i / 7) % 7],
+			 is_c ? "\"C\"" : "", i % 10 == 0 ? (is_c ? ", \"R\"" : "\"R\"") : "");
+		if (tagar_record_parse_json(line, strlen(line), 1, &c->rec[i], NULL))
+			return -1;
+		c->n = i + 1;
+	}
+	return c->n == 70 ? 0 : -1;
+}
+
+static tagar_model *train_floor(const tagar_corpus *c, double floor, int reach)
+{
+	tagar_text_opts to;
+	tagar_train_opts tr;
+	toy_opts(&to, &tr);
+	tr.micro_floor = floor;
+	tr.micro_floor_examples = reach;
+	FILE *quiet = tmpfile();
+	tagar_train_ctl ctl = {.log = quiet};
+	tagar_model *m = NULL;
+	if (tagar_train(c, &to, NULL, &tr, &ctl, &m, NULL, NULL))
+		m = NULL;
+	if (quiet)
+		fclose(quiet);
+	return m;
+}
+
+static int tag_index(const tagar_model *m, const char *name)
+{
+	for (int k = 0; k < tagar_model_ntags(m); k++)
+		if (!strcmp(tagar_model_tag(m, k), name))
+			return k;
+	return -1;
+}
+
+/* The lowest calibrated probability at which the model gives tag k to
+ * one of c's articles (2: never given), and the highest in *high. */
+static double lowest_given(tagar_model *m, const tagar_corpus *c, int k, double *high)
+{
+	tagar_classifier *cl = tagar_classifier_new(m, NULL);
+	double low = 2;
+	*high = -1;
+	for (int d = 0; cl && d < c->n; d++) {
+		const tagar_tag_score *s = tagar_classify(cl, "", 0, c->rec[d].text, strlen(c->rec[d].text));
+		for (int i = 0; s && i < tagar_model_ntags(m); i++)
+			if (s[i].tag == k && s[i].assigned) {
+				low = s[i].score < low ? s[i].score : low;
+				*high = s[i].score > *high ? s[i].score : *high;
+			}
+	}
+	tagar_classifier_free(&cl);
+	return low;
+}
+
+/* The micro-F1 floor: a tag with enough examples is given only at the
+ * floor's calibrated probability or more; a rarer tag keeps its cut. */
+static void test_micro_floor(tally *t)
+{
+	tagar_corpus c = {0};
+	CHECK(t, floor_corpus(&c) == 0, "floor corpus parsed");
+	tagar_model *off = train_floor(&c, 0, 10), *on = NULL;
+	int kc = off ? tag_index(off, "C") : -1, kr = off ? tag_index(off, "R") : -1;
+	double high_off, low_off = off ? lowest_given(off, &c, kc, &high_off) : 2;
+	/* a floor between the lowest and highest probability C is given at */
+	double floor = (low_off + high_off) / 2;
+	CHECK(t, low_off < high_off, "without the floor C is given at probabilities %g to %g", low_off, high_off);
+	if (low_off < high_off && (on = train_floor(&c, floor, 10))) {
+		double high_on, low_on = lowest_given(on, &c, kc, &high_on);
+		CHECK(t, low_on >= floor - 1e-9 && low_on <= 1,
+		      "with the floor at %g C is given at that probability or more only (lowest %g)", floor, low_on);
+		CHECK(t, tagar_model_threshold(on, kc) > tagar_model_threshold(off, kc),
+		      "the floor raised C's threshold (%g -> %g)", tagar_model_threshold(off, kc),
+		      tagar_model_threshold(on, kc));
+	}
+	CHECK(t, on, "trained with the floor");
+	/* a floor so high it binds on every tag it reaches: R only when the
+	 * reach is lowered under its 7 examples */
+	tagar_model *high = off ? train_floor(&c, 0.999, 10) : NULL, *all = off ? train_floor(&c, 0.999, 5) : NULL;
+	CHECK(t, high && all, "trained with a floor at 0.999");
+	if (high && all) {
+		CHECK(t, tagar_model_threshold(high, kr) == tagar_model_threshold(off, kr),
+		      "R (7 examples, under the floor's 10) keeps its threshold (%g, %g)",
+		      tagar_model_threshold(off, kr), tagar_model_threshold(high, kr));
+		CHECK(t, tagar_model_threshold(all, kr) > tagar_model_threshold(off, kr),
+		      "--micro-floor-examples 5 reaches R (%g -> %g)", tagar_model_threshold(off, kr),
+		      tagar_model_threshold(all, kr));
+	}
+	tagar_model_free(&high);
+	tagar_model_free(&all);
+	tagar_model_free(&off);
+	tagar_model_free(&on);
+	tagar_corpus_free(&c);
+}
+
 static void test_tfidf(tally *t, tagar_model *m)
 {
 	tagar_classifier *cl = tagar_classifier_new(m, NULL);
@@ -1072,6 +1177,7 @@ int main(void)
 	test_threshold(&t);
 	test_negative_cut(&t);
 	test_single_example_cap(&t);
+	test_micro_floor(&t);
 	test_platt(&t);
 	test_records(&t);
 	test_jsonline(&t);

@@ -54,6 +54,11 @@ static const char USAGE[] =
 	"                           0: none)\n"
 	"      --max-fp=R           a tag's threshold lets through at most R out-of-fold\n"
 	"                           negatives per example of the tag (default 0.5; 0: no cap)\n"
+	"      --micro-floor=P      a tag is given only at a calibrated probability of\n"
+	"                           P or more: auto (default: half the CV micro-F1),\n"
+	"                           off, or a probability\n"
+	"      --micro-floor-examples=N  the floor holds for tags with at least N\n"
+	"                           examples (default 10)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
 	"                           reaches a CV F1 below F (default 0: off)\n"
 	"      --weights=TYPE       stored linear weights: i8 (default; int8 with a\n"
@@ -95,6 +100,18 @@ static int num(const char *opt, const char *v, double lo, double hi, double *out
 	if (tagar_parse_double(v, &d) || d < lo || d > hi)
 		return bad_value(opt, v);
 	*out = d;
+	return 0;
+}
+
+/* --micro-floor: auto (-1), off (0) or a probability strictly between 0 and 1 */
+static int micro_floor(const char *v, double *out)
+{
+	if (strcmp(v, "auto") == 0 || strcmp(v, "off") == 0) {
+		*out = strcmp(v, "auto") == 0 ? -1 : 0;
+		return 0;
+	}
+	if (num("micro-floor", v, 0, 1, out) || *out == 0 || *out == 1)
+		return bad_value("micro-floor", v);
 	return 0;
 }
 
@@ -168,7 +185,7 @@ static int zone_weights(options *o, const char *a)
 
 /* --kernel has no short option: -k is --top-k in tagar-classify */
 enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_MAXFP, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_MAXFP, O_MICROFLOOR, O_FLOOREX, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
        O_VOCAB, O_VNAMES, O_VZONES, O_LEAD, O_LVIEW };
 
 static const struct option LONGOPTS[] = {
@@ -177,7 +194,7 @@ static const struct option LONGOPTS[] = {
 	{"grid", 0, 0, O_GRID}, {"cv", 1, 0, O_CV}, {"class-weight", 1, 0, O_CW}, {"ngrams", 1, 0, 'n'},
 	{"min-df", 1, 0, O_MINDF}, {"max-df", 1, 0, O_MAXDF}, {"stem", 1, 0, O_STEM},
 	{"stopwords", 1, 0, O_STOP}, {"numbers", 1, 0, O_NUM}, {"title-weight", 1, 0, O_TITLE},
-	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"max-fp", 1, 0, O_MAXFP}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
+	{"seed", 1, 0, O_SEED}, {"threads", 1, 0, 'j'}, {"strict", 0, 0, O_STRICT}, {"eps", 1, 0, O_EPS}, {"fbr", 1, 0, O_FBR}, {"max-fp", 1, 0, O_MAXFP}, {"micro-floor", 1, 0, O_MICROFLOOR}, {"micro-floor-examples", 1, 0, O_FLOOREX}, {"weights", 1, 0, O_WEIGHTS}, {"max-tags", 1, 0, O_MAXTAGS}, {"max-terms", 1, 0, O_MAXTERMS},
 	{"boilerplate", 1, 0, O_BOIL},
 	{"vocab", 1, 0, O_VOCAB}, {"vocab-names", 1, 0, O_VNAMES}, {"vocab-zones", 1, 0, O_VZONES},
 	{"lead-tokens", 1, 0, O_LEAD}, {"lead-view", 1, 0, O_LVIEW},
@@ -220,6 +237,8 @@ static int option(options *o, int c, const char *a)
 	case O_EPS: return num("eps", a, 1e-8, 10, &o->train.eps);
 	case O_FBR: return num("fbr", a, 0, 1, &o->train.fbr);
 	case O_MAXFP: return num("max-fp", a, 0, 1e6, &o->train.max_fp);
+	case O_MICROFLOOR: return micro_floor(a, &o->train.micro_floor);
+	case O_FLOOREX: return integer("micro-floor-examples", a, 1, INT_MAX, &o->train.micro_floor_examples);
 	case O_MAXTAGS: return integer("max-tags", a, 1, 100000, &o->train.max_tags);
 	case O_MAXTERMS:
 		if (integer("max-terms", a, 1, 2000000000, &v))
