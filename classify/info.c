@@ -45,7 +45,7 @@ static const stored_option OPTIONS[] = {
 	{"train", "max_df", "max-df", NULL, 0},
 	{"train", "fbr", "fbr", NULL, 0},
 	{"train", "max_fp", "max-fp", NULL, 0},
-	/* the floor's probability as set, which --micro-floor reproduces */
+	/* the floor's probability as set (to 4 decimals), as --micro-floor takes it */
 	{"train", "floor_probability", "micro-floor", NULL, 0},
 	{"train", "micro_floor_examples", "micro-floor-examples", NULL, 0},
 	{"train", "eps", "eps", NULL, 0},

@@ -476,9 +476,12 @@ typedef struct {
 	uint64_t seed;
 	double min_df_count;     /* terms in fewer documents are dropped */
 	double max_df;           /* terms in more than this fraction are dropped */
-	double micro_floor;      /* a tag is given only at a calibrated probability of at
-				    least this (-1: half the CV micro-F1; 0: no floor) ... */
-	int micro_floor_examples;/* ... when it has at least this many examples */
+	double micro_floor;      /* the micro-F1 floor: a tag is given only at a calibrated
+				    probability of at least this; negative (-1): half the
+				    CV micro-F1 without a floor; 0: no floor; 1 or more is
+				    refused (TAGAR_EFORMAT) */
+	int micro_floor_examples; /* the floor holds for tags with at least this many
+				     examples (1 or more) */
 } tagar_train_opts;
 
 void tagar_train_opts_default(tagar_train_opts *o);

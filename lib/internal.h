@@ -90,8 +90,11 @@ double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long np
 /* tagar_negative_cut over scores sorted highest first (tagar_sort_scored). */
 double tagar_negative_cut_sorted(const tagar_labelled_score *v, int n, long k);
 /* tagar_platt_fit() starting from *A, *B instead of Platt's start: a
- * sigmoid fitted to nearly the same scores takes a step or two. */
-void tagar_platt_refit(const double *s, const signed char *y, int n, double *A, double *B);
+ * sigmoid fitted to nearly the same scores takes a step or two.  Returns 1
+ * when it fitted, 0 (and *A, *B untouched) when there is nothing to fit: a
+ * class missing, or out of memory.  (tagar_platt_fit then gives the
+ * stand-in curve A -2, B 0.) */
+int tagar_platt_refit(const double *s, const signed char *y, int n, double *A, double *B);
 
 /* Serialises parts into one malloc'ed model image. */
 int tagar_model_build(const tagar_model_parts *p, void **bytes, size_t *len, tagar_err *err);

@@ -215,7 +215,7 @@ static double platt_loss(const double *s, const double *t, int n, double A, doub
 
 /* Platt (2000) with the Newton method and backtracking of Lin, Lin and
  * Weng (2007), which libsvm uses internally but does not export; from the
- * start (a, b), in at most 100 steps. */
+ * start (*A, *B), in at most 100 steps. */
 static void platt_newton(const double *s, const double *t, int n, double *A, double *B)
 {
 	double a = *A, b = *B;
@@ -294,17 +294,15 @@ void tagar_platt_fit(const double *s, const signed char *y, int n, double *A, do
 	free(t);
 }
 
-void tagar_platt_refit(const double *s, const signed char *y, int n, double *A, double *B)
+int tagar_platt_refit(const double *s, const signed char *y, int n, double *A, double *B)
 {
 	double npos, nneg;
 	double *t = platt_targets(y, n, &npos, &nneg);
-	if (!t) {
-		*A = -2.0;
-		*B = 0.0;
-		return;
-	}
+	if (!t)
+		return 0;
 	platt_newton(s, t, n, A, B);
 	free(t);
+	return 1;
 }
 
 double tagar_platt(double s, double A, double B)

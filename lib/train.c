@@ -354,13 +354,16 @@ static void all_counts(const tagar_job *jb, tagar_counts *cnt, double *micro, do
 
 /* Sets the micro-F1 floor (cv.c) once thresholds and fusion are tuned:
  * at half the CV micro-F1 the model reaches without it (or the probability
- * asked for), for tags with at least o->micro_floor_examples examples.  Why half, and why it is not chosen by these same
- * CV figures: cv.c and README, "Tag quality, fifth round". */
+ * asked for), for tags with at least o->micro_floor_examples examples.
+ * Why half, and why the reach is not chosen by these same CV figures (they
+ * cannot see the floor's gain): cv.c and README, "Tag quality, fifth
+ * round". */
 static void set_floor(tagar_job *jb, tagar_counts *cnt)
 {
-	double mi, ma;
-	all_counts(jb, cnt, &mi, &ma);
-	jb->floor_p = jb->o->micro_floor > 0 ? jb->o->micro_floor : mi / 2;
+	double mi = 0, ma;
+	if (jb->o->micro_floor < 0)
+		all_counts(jb, cnt, &mi, &ma);
+	jb->floor_p = jb->o->micro_floor < 0 ? mi / 2 : jb->o->micro_floor;
 	jb->floor_reach = jb->o->micro_floor_examples;
 	for (int t = 0; t < jb->ntags; t++)
 		tagar_floor_tag(jb, t);
@@ -713,6 +716,10 @@ int tagar_train(const tagar_corpus *c, const tagar_text_opts *to, const tagar_st
 		tagar_model **out, tagar_counts **counts, tagar_err *err)
 {
 	*out = NULL;
+	if (!(tr->micro_floor < 1) || tr->micro_floor_examples < 1)  /* NaN too */
+		return tagar_fail(err, TAGAR_EFORMAT, "micro_floor %g, micro_floor_examples %d: the floor is a "
+				  "probability below 1 (0: none, negative: auto) for tags of at least 1 example",
+				  tr->micro_floor, tr->micro_floor_examples);
 	if (!to->boilerplate)
 		return train_cleaned(c, to, stop, tr, ctl, NULL, out, counts, err);
 	tagar_cleaner *cl = tagar_cleaner_new(ctl->boilerplate, ctl->boilerplate_len, err);

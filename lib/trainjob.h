@@ -106,13 +106,15 @@ const double *tagar_fused_scores(const tagar_job *jb, int tag, double w, double 
 /* Tag's threshold and Platt calibration (jb->tagparam) from its
  * out-of-fold decision values, fused with jb->fuse_w[folds]. */
 void tagar_tune_tag(tagar_job *jb, int tag);
-/* Raises tag's threshold to the micro-F1 floor (jb->floor_p, for tags with
- * jb->floor_reach examples or more) on its Platt calibration. */
+/* Raises tag's threshold, never lowers it, to the micro-F1 floor
+ * (jb->floor_p, for tags with jb->floor_reach examples or more) on its
+ * Platt calibration; nothing when jb->floor_p is 0 or the sigmoid does not
+ * rise.  Call after the last tagar_tune_tag, which would undo it. */
 void tagar_floor_tag(tagar_job *jb, int tag);
-/* Honest CV counts of tag: each fold's predictions use a threshold (and
- * the floor's calibration, when the floor reaches the tag) tuned on the
- * other folds' out-of-fold scores only.  Out of memory: counts with
- * support only. */
+/* Honest CV counts of tag: each fold's predictions use a threshold (and,
+ * when the floor reaches the tag, a sigmoid) tuned on the other folds'
+ * out-of-fold scores only; the floor's probability and reach are jb's.
+ * Out of memory: counts with support only. */
 void tagar_cv_counts(const tagar_job *jb, int tag, tagar_counts *out);
 
 /* fuse.c: the tag vocabulary in training.  tagar_fuse_vocabulary() makes

@@ -23,6 +23,7 @@ expect 2 "bad --max-fp" -- "$train" --max-fp -1 -o "$model" data/sample.jsonl
 for bad in 0 1 -0.5 1.5 half; do
 	expect 2 "bad --micro-floor $bad" -- "$train" --micro-floor "$bad" -o "$model" data/sample.jsonl
 	contains "$tmp/err" "--micro-floor" "bad --micro-floor $bad names the option"
+	[ "$(wc -l < "$tmp/err")" -eq 1 ] && ok || ko "bad --micro-floor $bad: one line of error, not $(wc -l < "$tmp/err")"
 done
 expect 2 "bad --micro-floor-examples" -- "$train" --micro-floor-examples 0 -o "$model" data/sample.jsonl
 expect 2 "bad threshold" -- "$classify" --threshold 1.5 data/sample-article.txt

@@ -702,17 +702,19 @@ static int floor_corpus(tagar_corpus *c)
 	return c->n == 70 ? 0 : -1;
 }
 
-static tagar_model *train_floor(const tagar_corpus *c, double floor, int reach)
+/* Trains on c with the floor at probability p (0: none, -1: auto) for tags
+ * of at least reach examples; the CV counts go to *counts when not NULL. */
+static tagar_model *train_floor(const tagar_corpus *c, double p, int reach, tagar_counts **counts)
 {
 	tagar_text_opts to;
 	tagar_train_opts tr;
 	toy_opts(&to, &tr);
-	tr.micro_floor = floor;
+	tr.micro_floor = p;
 	tr.micro_floor_examples = reach;
 	FILE *quiet = tmpfile();
 	tagar_train_ctl ctl = {.log = quiet};
 	tagar_model *m = NULL;
-	if (tagar_train(c, &to, NULL, &tr, &ctl, &m, NULL, NULL))
+	if (tagar_train(c, &to, NULL, &tr, &ctl, &m, counts, NULL))
 		m = NULL;
 	if (quiet)
 		fclose(quiet);
@@ -746,44 +748,132 @@ static double lowest_given(tagar_model *m, const tagar_corpus *c, int k, double 
 	return low;
 }
 
+/* The floor only raises thresholds: no tag of m is below its place in off. */
+static int raised_only(const tagar_model *m, const tagar_model *off)
+{
+	for (int k = 0; k < tagar_model_ntags(off); k++)
+		if (tagar_model_threshold(m, k) < tagar_model_threshold(off, k))
+			return 0;
+	return 1;
+}
+
 /* The micro-F1 floor: a tag with enough examples is given only at the
- * floor's calibrated probability or more; a rarer tag keeps its cut. */
+ * floor's calibrated probability or more. */
 static void test_micro_floor(tally *t)
 {
 	tagar_corpus c = {0};
 	CHECK(t, floor_corpus(&c) == 0, "floor corpus parsed");
-	tagar_model *off = train_floor(&c, 0, 10), *on = NULL;
-	int kc = off ? tag_index(off, "C") : -1, kr = off ? tag_index(off, "R") : -1;
+	tagar_model *off = train_floor(&c, 0, 10, NULL), *on = NULL;
+	int kc = off ? tag_index(off, "C") : -1;
 	double high_off, low_off = off ? lowest_given(off, &c, kc, &high_off) : 2;
 	/* a floor between the lowest and highest probability C is given at */
-	double floor = (low_off + high_off) / 2;
+	double p = (low_off + high_off) / 2;
 	CHECK(t, low_off < high_off, "without the floor C is given at probabilities %g to %g", low_off, high_off);
-	if (low_off < high_off && (on = train_floor(&c, floor, 10))) {
+	if (low_off < high_off && (on = train_floor(&c, p, 10, NULL))) {
 		double high_on, low_on = lowest_given(on, &c, kc, &high_on);
-		CHECK(t, low_on >= floor - 1e-9 && low_on <= 1,
-		      "with the floor at %g C is given at that probability or more only (lowest %g)", floor, low_on);
+		CHECK(t, low_on >= p - 1e-9 && low_on <= 1,
+		      "with the floor at %g C is given at that probability or more only (lowest %g)", p, low_on);
 		CHECK(t, tagar_model_threshold(on, kc) > tagar_model_threshold(off, kc),
 		      "the floor raised C's threshold (%g -> %g)", tagar_model_threshold(off, kc),
 		      tagar_model_threshold(on, kc));
+		CHECK(t, raised_only(on, off), "no threshold was lowered");
 	}
 	CHECK(t, on, "trained with the floor");
-	/* a floor so high it binds on every tag it reaches: R only when the
-	 * reach is lowered under its 7 examples */
-	tagar_model *high = off ? train_floor(&c, 0.999, 10) : NULL, *all = off ? train_floor(&c, 0.999, 5) : NULL;
-	CHECK(t, high && all, "trained with a floor at 0.999");
-	if (high && all) {
-		CHECK(t, tagar_model_threshold(high, kr) == tagar_model_threshold(off, kr),
-		      "R (7 examples, under the floor's 10) keeps its threshold (%g, %g)",
-		      tagar_model_threshold(off, kr), tagar_model_threshold(high, kr));
-		CHECK(t, tagar_model_threshold(all, kr) > tagar_model_threshold(off, kr),
-		      "--micro-floor-examples 5 reaches R (%g -> %g)", tagar_model_threshold(off, kr),
-		      tagar_model_threshold(all, kr));
-	}
-	tagar_model_free(&high);
-	tagar_model_free(&all);
+	tagar_model *low = off ? train_floor(&c, 1e-9, 1, NULL) : NULL;
+	CHECK(t, low && raised_only(low, off) && raised_only(off, low),
+	      "a floor under every tag's cut changes no threshold");
+	tagar_model_free(&low);
 	tagar_model_free(&off);
 	tagar_model_free(&on);
 	tagar_corpus_free(&c);
+}
+
+/* --micro-floor-examples: the floor holds from that many examples on (R
+ * has 7), and a floor so high it binds shows where it holds. */
+static void test_micro_floor_reach(tally *t)
+{
+	tagar_corpus c = {0};
+	CHECK(t, floor_corpus(&c) == 0, "floor corpus parsed");
+	tagar_model *off = train_floor(&c, 0, 10, NULL), *r8 = train_floor(&c, 0.999, 8, NULL),
+		    *r7 = train_floor(&c, 0.999, 7, NULL);
+	CHECK(t, off && r8 && r7, "trained with a floor at 0.999 from 8 and from 7 examples");
+	if (off && r8 && r7) {
+		int kr = tag_index(off, "R");
+		CHECK(t, tagar_model_threshold(r8, kr) == tagar_model_threshold(off, kr),
+		      "R (7 examples) keeps its threshold under a floor from 8 (%g, %g)",
+		      tagar_model_threshold(off, kr), tagar_model_threshold(r8, kr));
+		CHECK(t, tagar_model_threshold(r7, kr) > tagar_model_threshold(off, kr),
+		      "a floor from 7 examples reaches R (%g -> %g)", tagar_model_threshold(off, kr),
+		      tagar_model_threshold(r7, kr));
+	}
+	tagar_model_free(&off);
+	tagar_model_free(&r8);
+	tagar_model_free(&r7);
+	tagar_corpus_free(&c);
+}
+
+/* The model's CV figures apply the floor too (fold by fold), and auto puts
+ * it at half the CV micro-F1 without a floor, stored in the metadata. */
+static void test_micro_floor_cv(tally *t)
+{
+	tagar_corpus c = {0};
+	CHECK(t, floor_corpus(&c) == 0, "floor corpus parsed");
+	tagar_counts *n_off = NULL, *n_high = NULL, *n_auto = NULL;
+	tagar_model *off = train_floor(&c, 0, 10, &n_off), *high = train_floor(&c, 0.999, 10, &n_high),
+		    *autom = train_floor(&c, -1, 10, &n_auto);
+	CHECK(t, off && high && autom, "trained without a floor, at 0.999 and auto");
+	if (off && high && autom) {
+		int kc = tag_index(off, "C");
+		long given_off = n_off[kc].tp + n_off[kc].fp, given_high = n_high[kc].tp + n_high[kc].fp;
+		CHECK(t, given_high < given_off, "CV gives C less often under the floor (%ld -> %ld)", given_off,
+		      given_high);
+		double mi, ma;
+		tagar_micro_macro(n_off, tagar_model_ntags(off), &mi, &ma);
+		const char *fp = strstr(tagar_model_meta(autom), "\"floor_probability\":");
+		double stored = fp ? strtod(strchr(fp, ':') + 1, NULL) : -1;
+		CHECK(t, fabs(stored - mi / 2) < 1e-4, "auto: the floor is half the CV micro-F1 %g (stored %g)", mi,
+		      stored);
+	}
+	free(n_off);
+	free(n_high);
+	free(n_auto);
+	tagar_model_free(&off);
+	tagar_model_free(&high);
+	tagar_model_free(&autom);
+	tagar_corpus_free(&c);
+}
+
+/* The library refuses a floor of 1 or more, NaN, or a reach under 1. */
+static void test_micro_floor_refused(tally *t)
+{
+	tagar_corpus c = {0};
+	CHECK(t, floor_corpus(&c) == 0, "floor corpus parsed");
+	const double bad_p[] = {1, 1.5, NAN};
+	for (size_t i = 0; i < sizeof bad_p / sizeof *bad_p; i++) {
+		tagar_model *m = train_floor(&c, bad_p[i], 10, NULL);
+		CHECK(t, !m, "micro_floor %g is refused", bad_p[i]);
+		tagar_model_free(&m);
+	}
+	tagar_model *m = train_floor(&c, -1, 0, NULL);
+	CHECK(t, !m, "micro_floor_examples 0 is refused");
+	tagar_model_free(&m);
+	tagar_corpus_free(&c);
+}
+
+/* A refit from another start finds the same sigmoid (the loss is convex);
+ * with one class there is nothing to fit. */
+static void test_platt_refit(tally *t)
+{
+	const double s[] = {-2.1, -1.4, -1.2, -0.9, -0.5, -0.3, 0.1, 0.4, 0.8, 1.3};
+	const signed char y[] = {0, 0, 0, 1, 0, 0, 1, 0, 1, 1}, none[10] = {0};
+	double A, B, A1 = 0, B1 = 0, A2 = -2, B2 = 0;
+	tagar_platt_fit(s, y, 10, &A, &B);
+	CHECK(t, tagar_platt_refit(s, y, 10, &A1, &B1) && tagar_platt_refit(s, y, 10, &A2, &B2), "refitted");
+	CHECK(t, fabs(A1 - A) < 1e-4 && fabs(B1 - B) < 1e-4 && fabs(A2 - A) < 1e-4 && fabs(B2 - B) < 1e-4,
+	      "the same sigmoid from (0, 0) and (-2, 0): A %g %g %g, B %g %g %g", A, A1, A2, B, B1, B2);
+	double A3 = 5, B3 = 7;
+	CHECK(t, !tagar_platt_refit(s, none, 10, &A3, &B3) && A3 == 5 && B3 == 7,
+	      "one class: nothing fitted, the start kept");
 }
 
 static void test_tfidf(tally *t, tagar_model *m)
@@ -1178,6 +1268,10 @@ int main(void)
 	test_negative_cut(&t);
 	test_single_example_cap(&t);
 	test_micro_floor(&t);
+	test_micro_floor_reach(&t);
+	test_micro_floor_cv(&t);
+	test_micro_floor_refused(&t);
+	test_platt_refit(&t);
 	test_platt(&t);
 	test_records(&t);
 	test_jsonline(&t);

@@ -55,10 +55,11 @@ static const char USAGE[] =
 	"      --max-fp=R           a tag's threshold lets through at most R out-of-fold\n"
 	"                           negatives per example of the tag (default 0.5; 0: no cap)\n"
 	"      --micro-floor=P      a tag is given only at a calibrated probability of\n"
-	"                           P or more: auto (default: half the CV micro-F1),\n"
-	"                           off, or a probability\n"
-	"      --micro-floor-examples=N  the floor holds for tags with at least N\n"
-	"                           examples (default 10)\n"
+	"                           P or more: auto (default: half the CV micro-F1\n"
+	"                           without a floor), off, or 0 < P < 1\n"
+	"      --micro-floor-examples=N\n"
+	"                           the floor holds for tags with at least N examples\n"
+	"                           (default 10)\n"
 	"      --fbr=F              keep threshold 0 for tags whose tuned threshold\n"
 	"                           reaches a CV F1 below F (default 0: off)\n"
 	"      --weights=TYPE       stored linear weights: i8 (default; int8 with a\n"
@@ -103,15 +104,22 @@ static int num(const char *opt, const char *v, double lo, double hi, double *out
 	return 0;
 }
 
-/* --micro-floor: auto (-1), off (0) or a probability strictly between 0 and 1 */
+/* --micro-floor: auto (-1), off (0) or a probability strictly between 0
+ * and 1 (0 and 1 are refused: "off" says the first, and the second would
+ * give no tag at all) */
 static int micro_floor(const char *v, double *out)
 {
 	if (strcmp(v, "auto") == 0 || strcmp(v, "off") == 0) {
 		*out = strcmp(v, "auto") == 0 ? -1 : 0;
 		return 0;
 	}
-	if (num("micro-floor", v, 0, 1, out) || *out == 0 || *out == 1)
-		return bad_value("micro-floor", v);
+	if (num("micro-floor", v, 0, 1, out))
+		return EXIT_USAGE;  /* num() said so */
+	if (*out == 0 || *out == 1) {
+		fprintf(stderr, "tagar-train: invalid value '%s' for --micro-floor: a probability "
+			"above 0 and below 1, auto or off\n", v);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -185,8 +193,8 @@ static int zone_weights(options *o, const char *a)
 
 /* --kernel has no short option: -k is --top-k in tagar-classify */
 enum { O_KERNEL = 256, O_DEGREE, O_COEF0, O_GRID, O_CV, O_CW, O_MINDF, O_MAXDF, O_STEM, O_STOP, O_NUM,
-       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_MAXFP, O_MICROFLOOR, O_FLOOREX, O_WEIGHTS, O_MAXTAGS, O_MAXTERMS, O_BOIL,
-       O_VOCAB, O_VNAMES, O_VZONES, O_LEAD, O_LVIEW };
+       O_TITLE, O_SEED, O_STRICT, O_EPS, O_FBR, O_MAXFP, O_MICROFLOOR, O_FLOOREX, O_WEIGHTS, O_MAXTAGS,
+       O_MAXTERMS, O_BOIL, O_VOCAB, O_VNAMES, O_VZONES, O_LEAD, O_LVIEW };
 
 static const struct option LONGOPTS[] = {
 	{"output", 1, 0, 'o'}, {"format", 1, 0, 'f'}, {"solver", 1, 0, 's'}, {"kernel", 1, 0, O_KERNEL},
