@@ -353,20 +353,21 @@ static void all_counts(const tagar_job *jb, tagar_counts *cnt, double *micro, do
 }
 
 /* Sets the micro-F1 floor (cv.c) once thresholds and fusion are tuned:
- * at half the CV micro-F1 the model reaches without it (or the probability
- * asked for), for tags with at least o->micro_floor_examples examples.
- * Why half, and why the reach is not chosen by these same CV figures (they
+ * at half the CV micro-F1 mi the model reaches without it (cnt: its
+ * counts), or at the probability asked for, for tags with at least
+ * o->micro_floor_examples examples, whose counts are taken again.  Why
+ * half, and why the reach is not chosen by these same CV figures (they
  * cannot see the floor's gain): cv.c and README, "Tag quality, fifth
  * round". */
-static void set_floor(tagar_job *jb, tagar_counts *cnt)
+static void set_floor(tagar_job *jb, double mi, tagar_counts *cnt)
 {
-	double mi = 0, ma;
-	if (jb->o->micro_floor < 0)
-		all_counts(jb, cnt, &mi, &ma);
 	jb->floor_p = jb->o->micro_floor < 0 ? mi / 2 : jb->o->micro_floor;
 	jb->floor_reach = jb->o->micro_floor_examples;
-	for (int t = 0; t < jb->ntags; t++)
+	for (int t = 0; t < jb->ntags; t++) {
 		tagar_floor_tag(jb, t);
+		if (jb->npos[t] >= jb->floor_reach)
+			tagar_cv_counts(jb, t, &cnt[t]);
+	}
 }
 
 /* Picks C (and gamma for RBF/polynomial kernels) by K-fold CV F1. */
@@ -692,11 +693,11 @@ static int train_cleaned(const tagar_corpus *c, const tagar_text_opts *to, const
 		rc = tagar_fail(err, TAGAR_ENOMEM, "out of memory");
 	if (!rc)
 		rc = fuse_vocabulary(&jb, to, stop, ctl, err);
-	if (!rc && tr->micro_floor != 0)
-		set_floor(&jb, cnt);
 	if (!rc) {
 		double mi, ma;
 		all_counts(&jb, cnt, &mi, &ma);
+		if (tr->micro_floor != 0)
+			set_floor(&jb, mi, cnt);
 		rc = build_model(&jb, to, stop, cl, cnt, kernel ? &kv : NULL, out, err);
 	}
 	if (!rc && counts) {
