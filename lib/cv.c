@@ -116,14 +116,9 @@ static double pick_threshold(const tagar_job *jb, const double *s, const signed 
 {
 	long k = tagar_max_negatives(jb, npos);
 	double cap = -1e30, f1 = 0, best = 0.0;  /* out of memory: no cap, the SVM's boundary */
-	tagar_labelled_score *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	long positives;  /* counted, as tagar_best_threshold does */
+	tagar_labelled_score *v = tagar_sorted_scores(s, y, n, &positives);
 	if (v) {
-		long positives = 0;  /* counted, as tagar_best_threshold does */
-		for (int i = 0; i < n; i++) {
-			v[i] = (tagar_labelled_score){s[i], y[i] > 0};
-			positives += y[i] > 0;
-		}
-		tagar_sort_scored(v, (size_t)n);
 		if (k >= 0)
 			cap = tagar_negative_cut_sorted(v, n, k);
 		if (npos >= 2)

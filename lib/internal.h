@@ -84,6 +84,10 @@ typedef struct {
 } tagar_labelled_score;
 /* Sorts by score, highest first. */
 void tagar_sort_scored(tagar_labelled_score *v, size_t n);
+/* s[0..n) with their labels y as labelled scores sorted highest first
+ * (malloc'ed; NULL when out of memory), and the number of positives in
+ * *npos (counted either way). */
+tagar_labelled_score *tagar_sorted_scores(const double *s, const signed char *y, int n, long *npos);
 /* tagar_best_threshold() of values already sorted highest first, npos of
  * them positive (npos > 0). */
 double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long npos, double *f1);

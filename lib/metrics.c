@@ -146,23 +146,27 @@ double tagar_best_threshold_sorted(const tagar_labelled_score *v, int n, long np
 	return th;
 }
 
+tagar_labelled_score *tagar_sorted_scores(const double *s, const signed char *y, int n, long *npos)
+{
+	*npos = 0;
+	for (int i = 0; i < n; i++)
+		*npos += y[i] > 0;
+	scored *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	for (int i = 0; v && i < n; i++)
+		v[i] = (scored){s[i], y[i] > 0};
+	if (v)
+		tagar_sort_scored(v, (size_t)n);
+	return v;
+}
+
 double tagar_best_threshold(const double *s, const signed char *y, int n, double *f1)
 {
-	long npos = 0;
-	for (int i = 0; i < n; i++)
-		npos += y[i] > 0;
+	long npos;
+	scored *v = tagar_sorted_scores(s, y, n, &npos);
+	double th = 1e30;  /* no positive: nothing is to pass */
 	*f1 = 0;
-	if (npos == 0 || n == 0)
-		return 1e30;
-	scored *v = malloc((size_t)n * sizeof *v);
-	if (!v)
-		return 0.0;
-	for (int i = 0; i < n; i++) {
-		v[i].s = s[i];
-		v[i].y = y[i] > 0;
-	}
-	tagar_sort_scored(v, (size_t)n);
-	double th = tagar_best_threshold_sorted(v, n, npos, f1);
+	if (npos > 0 && n > 0)
+		th = v ? tagar_best_threshold_sorted(v, n, npos, f1) : 0.0;  /* out of memory: the boundary */
 	free(v);
 	return th;
 }
